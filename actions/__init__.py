@@ -1,0 +1,1 @@
+"""Thin rasa_sdk adapters around the `kuanxian` package, one module per concept."""

@@ -1,0 +1,66 @@
+"""Demo data: the Borrowers and the Collector that `make run` starts with."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kuanxian.accounts import Borrower
+from kuanxian.dates import Frequency
+from kuanxian.plans import Policy
+
+DEMO_COLLECTOR = ("demo", "kuanxian-demo", "小李")
+DEMO_ADMIN_TOKEN = "demo-admin-token"
+
+DEMO_BORROWERS = (
+    Borrower(
+        borrower_id="demo-001",
+        display_name="王女士",
+        timezone="Asia/Shanghai",
+        currency="CNY",
+        principal=Decimal("11200.00"),
+        interest_and_fees=Decimal("800.00"),
+        days_overdue=15,
+        due_day=15,
+        policy=Policy(
+            min_installment=Decimal("300.00"),
+            max_term_months=24,
+            allowed_frequencies=frozenset({Frequency.MONTHLY}),
+            payment_holiday_days=60,
+            interest_freeze_on_hardship=True,
+        ),
+    ),
+    Borrower(
+        borrower_id="demo-002",
+        display_name="李先生",
+        timezone="Asia/Shanghai",
+        currency="CNY",
+        principal=Decimal("5000.00"),
+        interest_and_fees=Decimal("350.00"),
+        days_overdue=3,
+        due_day=5,
+        policy=Policy(
+            min_installment=Decimal("200.00"),
+            max_term_months=12,
+            allowed_frequencies=frozenset({Frequency.MONTHLY}),
+            payment_holiday_days=30,
+            interest_freeze_on_hardship=False,
+        ),
+    ),
+    Borrower(
+        borrower_id="demo-003",
+        display_name="陈女士",
+        timezone="America/New_York",
+        currency="CNY",
+        principal=Decimal("2880.00"),
+        interest_and_fees=Decimal("120.00"),
+        days_overdue=40,
+        due_day=28,
+        policy=Policy(
+            min_installment=Decimal("150.00"),
+            max_term_months=18,
+            allowed_frequencies=frozenset({Frequency.MONTHLY, Frequency.BIWEEKLY}),
+            payment_holiday_days=90,
+            interest_freeze_on_hardship=True,
+        ),
+    ),
+)

@@ -1,0 +1,1 @@
+"""The hub's HTTP and WebSocket API, one blueprint per audience."""

@@ -1,0 +1,43 @@
+"""API errors: a clear JSON body and the right status, nothing half-written."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+
+class ApiError(Exception):
+    """Raised anywhere in a handler; rendered as {"error", "message", ...}."""
+
+    def __init__(self, status: int, error: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.error, "message": self.message, **self.extra}
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, "bad_request", message)
+
+
+def unauthorized(message: str = "missing or invalid token") -> ApiError:
+    return ApiError(401, "unauthorized", message)
+
+
+def not_found(what: str = "resource") -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found")
+
+
+def conflict(message: str) -> ApiError:
+    return ApiError(409, "conflict", message)
+
+
+def invalid(field: str, message: str, status: int = 422) -> ApiError:
+    return ApiError(status, "invalid", f"{field}: {message}", field=field)
+
+
+def too_many(retry_after: Optional[float] = None) -> ApiError:
+    return ApiError(429, "rate_limited", "too many messages; please wait a moment", retry_after=retry_after)
