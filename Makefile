@@ -63,7 +63,7 @@ run: setup train
 	$(PY) -m kuanxian.run
 
 validate: setup
-	$(RASA) data validate --fail-on-warnings --quiet
+	bash tools/rasa-validate.sh
 	$(PY) -m kuanxian.validate
 	$(PY) -m kuanxian.safety lint
 

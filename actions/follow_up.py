@@ -44,6 +44,19 @@ class ActionExtractFollowDate(KuanxianAction):
         return [SlotSet("follow_date", None)]
 
 
+class ActionAskFollowDate(KuanxianAction):
+    """The promise and reminder forms' question: which day."""
+
+    needs_borrower = False
+
+    def name(self) -> Text:
+        return "action_ask_follow_date"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
+        say(dispatcher, replies.ask_follow_date(), action=self.name())
+        return []
+
+
 class _ValidateFollowDate(FormValidationAction):
     """Turn the Borrower's words into a concrete day, asking when it's vague."""
 

@@ -97,6 +97,19 @@ class ActionExtractPlanTerms(KuanxianAction):
         return events
 
 
+class ActionAskPlanTerms(KuanxianAction):
+    """The plan form's question: an amount or a number of installments."""
+
+    needs_borrower = False
+
+    def name(self) -> Text:
+        return "action_ask_plan_terms"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
+        say(dispatcher, replies.ask_plan_terms(), action=self.name())
+        return []
+
+
 class ValidatePlanForm(FormValidationAction):
     """Understand the amount, count and frequency the Borrower offers."""
 

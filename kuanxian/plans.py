@@ -455,7 +455,7 @@ class Decision:
                 lead = "按照" if "below_minimum" not in reasons else "即使按"
                 tail = "超过了" if "below_minimum" not in reasons else "也超过了"
                 out.append(f"{lead}{per}{_yuan(basis)}，需要{need}{span}，{tail}最长{max_months}个月的期限。")
-        if "count_too_small" in reasons and req is not None and req.count is not None and asked is not None:
+        if "count_too_small" in reasons and "term_too_long" not in reasons and req is not None and req.count is not None and asked is not None:
             total = _yuan(self.balance) if self.balance is not None else "全部欠款"
             out.append(f"按{per}{_yuan(max(asked, minimum or asked))}、分{req.count}期，还不够还清{total}。")
         if "count_too_large" in reasons and req is not None and req.count is not None:

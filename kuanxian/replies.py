@@ -184,6 +184,14 @@ def keep_draft(has_draft: bool) -> Reply:
     return Reply("没关系，您慢慢考虑，有需要随时回来找我。")
 
 
+def ask_plan_terms() -> Reply:
+    return Reply("您每期大概能还多少？或者想分几期？比如可以说“每月500”或“分12期”，量力而行就好。", (HARDSHIP, PERSON))
+
+
+def ask_follow_date() -> Reply:
+    return Reply("您想定在哪一天呢？比如“15号”“下周五”或“月底”。")
+
+
 def ask_payday() -> Reply:
     return Reply("好的。您一般每月几号发工资呢？告诉我具体的日子，比如“10号”。")
 

@@ -292,7 +292,7 @@
     return toSeq(a.seq) - toSeq(b.seq);
   }
 
-  async function httpJson(method, url, body, token) {
+  async function httpJson(method, url, body, token, keepalive) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = 'Bearer ' + token;
@@ -308,6 +308,7 @@
           mode: 'cors',
           credentials: 'omit',
           cache: 'no-store',
+          keepalive: keepalive === true,
           signal: controller ? controller.signal : undefined,
         });
       } catch (err) {
@@ -451,6 +452,7 @@
     }
 
     destroy() {
+      this.flushRead();
       this.destroyed = true;
       this.closeSocket();
       [this.reconnectTimer, this.pollTimer, this.connWarningTimer, this.typingTimer, this.noticeTimer,
@@ -589,6 +591,7 @@
       this.listen(window, 'online', () => this.onOnline());
       this.listen(window, 'offline', () => this.onSocketDown());
       this.listen(document, 'visibilitychange', () => this.onVisibilityChange());
+      this.listen(window, 'pagehide', () => this.flushRead());
     }
 
     onInputKeydown(event) {
@@ -782,8 +785,8 @@
       this.updateWelcome();
     }
 
-    api(method, path, body, token) {
-      return httpJson(method, this.hub + path, body, token);
+    api(method, path, body, token, keepalive) {
+      return httpJson(method, this.hub + path, body, token, keepalive);
     }
 
     // ----- history & polling -----------------------------------------------
@@ -896,8 +899,9 @@
     }
 
     onSocketOpen() {
+      // The poll timer is left alone: pollOnce() stops by itself while the
+      // socket is open, so a socket that keeps dropping can't starve polling.
       this.wsOpenedAt = Date.now();
-      this.stopPolling();
       this.showConnWarning(false);
       this.retryFailed();
       this.pump();
@@ -962,7 +966,10 @@
     }
 
     onVisibilityChange() {
-      if (document.visibilityState !== 'visible') return;
+      if (document.visibilityState !== 'visible') {
+        this.flushRead();
+        return;
+      }
       this.maybeMarkRead();
       this.updateBadge();
       this.connectNow();
@@ -1347,6 +1354,13 @@
       this.launcher.setAttribute('aria-label', label);
     }
 
+    /** Send a pending read receipt now (page being left or widget unmounted). */
+    flushRead() {
+      clearTimeout(this.readTimer);
+      this.readTimer = null;
+      if (this.readSeq > this.readAcked) this.postRead(true);
+    }
+
     /** When the panel is open and the page visible, everything shown is read. */
     maybeMarkRead() {
       if (!this.isOpen || document.visibilityState === 'hidden' || !this.sessionToken) return;
@@ -1361,11 +1375,11 @@
       this.persist();
     }
 
-    async postRead() {
+    async postRead(keepalive) {
       const seq = this.readSeq;
-      if (seq <= this.readAcked || !this.sessionToken || this.destroyed) return;
+      if (seq <= this.readAcked || !this.sessionToken) return;
       try {
-        const res = await this.api('POST', '/api/widget/read', { seq }, this.sessionToken);
+        const res = await this.api('POST', '/api/widget/read', { seq }, this.sessionToken, keepalive === true);
         if (res.ok) this.readAcked = Math.max(this.readAcked, seq);
       } catch (err) {
         // Retried with the next maybeMarkRead().
