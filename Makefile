@@ -74,8 +74,7 @@ test: setup train browser validate
 	bash tools/test.sh
 
 bench: setup train
-	$(PY) -m kuanxian.safety.bench
-	$(PY) -m kuanxian.hub.bench
+	bash tools/bench.sh
 
 cross-validate: setup
 	$(RASA) test nlu --cross-validation --folds 5 --nlu data/nlu --out results/cv

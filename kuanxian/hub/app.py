@@ -42,10 +42,25 @@ def create_app(settings: Optional[Settings] = None) -> Sanic:
     @app.on_response
     async def security_headers(request: Request, resp: Any) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.path.startswith("/api/widget/"):
+            _cors(settings, request, resp)
         if resp.content_type and resp.content_type.startswith("text/html"):
             resp.headers.setdefault("Content-Security-Policy", CSP)
 
     return app
+
+
+def _cors(settings: Settings, request: Request, resp: Any) -> None:
+    """Lenders embed the widget on their own origin: allow it (or any, with "*")."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return
+    if "*" in settings.widget_origins or origin in settings.widget_origins:
+        resp.headers["Access-Control-Allow-Origin"] = origin
+        resp.headers["Vary"] = "Origin"
+        resp.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        resp.headers["Access-Control-Max-Age"] = "600"
 
 
 async def _start(app: Sanic) -> None:

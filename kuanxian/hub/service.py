@@ -145,14 +145,17 @@ class Hub:
             return
         self.broker.publish(conversation_id, {"type": "typing", "on": True})
         try:
+            await self._bot_turn(conversation_id, borrower_id, to_rasa, shown, assessment.level)
+        finally:
+            # Typing ends once the replies are delivered, so the indicator never flickers off early.
+            self.broker.publish(conversation_id, {"type": "typing", "on": False})
+
+    async def _bot_turn(self, conversation_id: str, borrower_id: str, to_rasa: str, shown: str, level: str) -> None:
+        try:
             outputs = await self.rasa.send(conversation_id, to_rasa, {"borrower_id": borrower_id, "conversation_id": conversation_id})
         except RasaUnavailable as exc:
             logger.error("Rasa unavailable for %s: %s", conversation_id, exc)
-            outputs = None
-        finally:
-            self.broker.publish(conversation_id, {"type": "typing", "on": False})
-        if outputs is None:
-            if assessment.level == "crisis":
+            if level == "crisis":
                 await self._crisis(conversation_id, borrower_id, shown)
             else:
                 await self.post(conversation_id, "system", RASA_DOWN)
@@ -160,7 +163,7 @@ class Hub:
             return
         payloads = await self.deliver(conversation_id, borrower_id, outputs)
         crisis_routed = any(isinstance(p, HandoffRequest) and p.reason == "crisis" for p in payloads)
-        if assessment.level == "crisis" and not crisis_routed:
+        if level == "crisis" and not crisis_routed:
             await self._crisis(conversation_id, borrower_id, shown)
 
     # Delivery ------------------------------------------------------------

@@ -10,8 +10,8 @@ from kuanxian.demo import DEMO_ADMIN_TOKEN
 from kuanxian.safety.contact import ContactLimits
 from kuanxian.storage.db import database_url
 
-DEMO_SECRET = "kuanxian-demo-secret-not-for-production"
-DEMO_BORROWER_SECRET = "kuanxian-demo-borrower-secret"
+DEMO_SECRET = "kuanxian-demo-secret-not-for-production-use"
+DEMO_BORROWER_SECRET = "kuanxian-demo-borrower-secret-not-for-production"
 DEMO_SECRETS = frozenset({DEMO_SECRET, DEMO_BORROWER_SECRET, DEMO_ADMIN_TOKEN, "kuanxian-demo"})
 
 
@@ -41,6 +41,8 @@ class Settings:
     contact_limits: ContactLimits = field(default_factory=ContactLimits)
     scheduler_interval_seconds: float = 5.0
     scheduler_enabled: bool = True
+    # Origins allowed to embed the widget (CORS on /api/widget/*); "*" allows any.
+    widget_origins: tuple[str, ...] = ("*",)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -69,6 +71,7 @@ class Settings:
             contact_limits=limits,
             scheduler_interval_seconds=float(env.get("KUANXIAN_SCHEDULER_INTERVAL", "5")),
             scheduler_enabled=_bool(env.get("KUANXIAN_SCHEDULER", "true")),
+            widget_origins=tuple(o.strip() for o in env.get("KUANXIAN_WIDGET_ORIGINS", "*").split(",") if o.strip()),
         )
         settings.check()
         return settings
@@ -81,10 +84,10 @@ class Settings:
             raise SettingsError("KUANXIAN_ENV=production refuses to start with demo mode on (set KUANXIAN_DEMO=false)")
         for name in ("secret", "borrower_token_secret", "admin_token"):
             value = getattr(self, name)
-            if value in DEMO_SECRETS or len(value) < 16:
+            if value in DEMO_SECRETS or len(value) < 32:
                 raise SettingsError(
                     f"KUANXIAN_ENV=production refuses the demo or a short value for {name} "
-                    f"(set KUANXIAN_{name.upper()} to a random string of at least 16 characters)"
+                    f"(set KUANXIAN_{name.upper()} to a random string of at least 32 characters)"
                 )
 
 

@@ -284,7 +284,10 @@ class HubStore:
             now = utcnow()
             try:
                 async with self.engine.begin() as conn:
-                    seq = await _next_seq(conn, conversation_id)
+                    # Taking the next number on the conversation row locks it (a row lock on
+                    # PostgreSQL, the write lock on SQLite), so concurrent appends queue up
+                    # instead of racing for max(seq) + 1 and running out of retries.
+                    seq = await _take_seq(conn, conversation_id, now)
                     await conn.execute(
                         messages.insert().values(
                             conversation_id=conversation_id, seq=seq, sender_type=new.sender_type,
@@ -293,15 +296,12 @@ class HubStore:
                             client_id=new.client_id, internal=new.internal, created_at=now,
                         )
                     )
-                    await conn.execute(
-                        update(conversations).where(conversations.c.id == conversation_id).values(last_seq=seq, updated_at=now)
-                    )
             except IntegrityError:
                 if new.client_id:
                     existing = await self.by_client_id(conversation_id, new.client_id)
                     if existing:
                         return existing, False
-                continue  # a concurrent writer took this seq: try the next one
+                continue  # a writer that bypassed the counter took this seq: try the next one
             found = await self.by_seq(conversation_id, seq)
             assert found is not None
             return found, True
@@ -380,11 +380,22 @@ class HubStore:
             pass  # another process created it first
 
 
-async def _next_seq(conn: AsyncConnection, conversation_id: str) -> int:
-    current = (
+async def _take_seq(conn: AsyncConnection, conversation_id: str, now: datetime) -> int:
+    """The next seq, reserved on the (now locked) conversation row until the transaction ends."""
+    bumped = await conn.execute(
+        update(conversations).where(conversations.c.id == conversation_id)
+        .values(last_seq=conversations.c.last_seq + 1, updated_at=now)
+    )
+    if bumped.rowcount != 1:
+        raise LookupError(f"no conversation {conversation_id}")
+    counter = (await conn.execute(select(conversations.c.last_seq).where(conversations.c.id == conversation_id))).scalar_one()
+    highest = (
         await conn.execute(select(func.max(messages.c.seq)).where(messages.c.conversation_id == conversation_id))
     ).scalar()
-    return int(current or 0) + 1
+    seq = max(int(counter), int(highest or 0) + 1)
+    if seq != counter:  # the counter lagged behind the messages (older data): catch it up
+        await conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(last_seq=seq))
+    return seq
 
 
 def _conversation_query() -> Any:

@@ -9,6 +9,7 @@ lazily, on first use; after that `review_message` is a pure function.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import threading
 import unicodedata
@@ -148,7 +149,11 @@ def _build_table() -> dict[int, str]:
     return table
 
 
-_TABLE = _build_table()
+@functools.cache
+def _table() -> dict[int, str]:
+    """The translation table, built on first use."""
+    return _build_table()
+
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
 _SEPARATORS = set(" \t\u3000*·•_-~^")
 
@@ -167,6 +172,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
     ("不 想 活了" -> "不想活了"). The index list maps every normalised character
     back to the original text so spans can be reported on the original.
     """
+    table = _table()
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
@@ -175,7 +181,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
         if ch.isascii():
             out = ch.lower()
         else:
-            out = unicodedata.normalize("NFKC", ch).lower().translate(_TABLE)
+            out = unicodedata.normalize("NFKC", ch).lower().translate(table)
         for c in out:
             chars.append(c)
             index.append(i)
@@ -251,7 +257,7 @@ def _expand(pattern: str, macros: Mapping[str, str]) -> str:
 
 def _norm_pattern(pattern: str) -> str:
     """Normalise a pattern's literal characters the same way texts are."""
-    return unicodedata.normalize("NFKC", pattern).translate(_TABLE)
+    return unicodedata.normalize("NFKC", pattern).translate(_table())
 
 
 def _compile(patterns: list[str], where: str, macros: Mapping[str, str]) -> re.Pattern[str] | None:

@@ -16,6 +16,12 @@ from kuanxian.hub.errors import ApiError, invalid, not_found
 bp = Blueprint("widget", url_prefix="/api/widget")
 
 
+@bp.route("/<path:path>", methods=["OPTIONS"])
+async def preflight(request: Request, path: str) -> HTTPResponse:
+    """CORS preflight for lenders' pages; the headers are added on every widget response."""
+    return response.empty(status=204)
+
+
 @bp.post("/sessions")
 async def create_session(request: Request) -> HTTPResponse:
     hub = hub_of(request)
@@ -31,6 +37,7 @@ async def create_session(request: Request) -> HTTPResponse:
             "conversation_id": conversation.conversation_id,
             "session_token": token,
             "status": conversation.status,
+            "collector_name": conversation.collector_name,
             "last_read_seq": conversation.last_read_seq,
             "unread": unread,
         },

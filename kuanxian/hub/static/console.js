@@ -886,7 +886,7 @@
     const conv = state.detail ? state.detail.conversation : null;
     const mine = isMine(conv);
     const busy = state.busy;
-    const claimable = Boolean(conv) && (conv.status === 'waiting_for_collector' || conv.status === 'bot');
+    const claimable = Boolean(conv) && conv.status === 'waiting_for_collector';
     dom.claim.disabled = busy || !claimable;
     dom.handback.disabled = busy || !mine;
     dom.resolve.disabled = busy || !mine;
@@ -904,7 +904,8 @@
     } else if (conv.status === 'with_collector') {
       hint = '该对话由 ' + (conv.collector_name || '其他客服') + ' 处理中';
     } else if (conv.status === 'resolved') hint = '对话已结束';
-    else hint = '点击「接入」后即可回复借款人';
+    else if (conv.status === 'waiting_for_collector') hint = '点击「接入」后即可回复借款人';
+    else hint = '助手正在处理该对话';
     dom.replyHint.textContent = hint;
     dom.reply.placeholder = placeholder;
     if (!mine) clearViolations();
@@ -1158,8 +1159,9 @@
     updateControls();
   }
 
-  /** Run a conversation action, then reload the detail and the queue. */
-  async function runAction(id, path, body, messages) {
+  /** Run a conversation action, then reload the detail and the queue. Returns the response (or null). */
+  async function runAction(id, path, body, messages, opts) {
+    const quiet = (opts && opts.quietStatuses) || [];
     setBusy(true);
     showInline(dom.convNotice, '');
     let res = null;
@@ -1172,11 +1174,13 @@
     setBusy(false);
     if (failure) {
       reportFailure(failure, dom.convNotice, messages.failed);
-      return false;
+      return null;
     }
     if (res.ok) {
       if (res.data && res.data.conversation) onConversationUpdate(res.data.conversation);
       toast(messages.ok);
+    } else if (quiet.indexOf(res.status) !== -1) {
+      return res;
     } else if (res.status === 409) {
       showInline(dom.convNotice, messages.conflict || errorText(res, '对话状态已变化，请刷新后重试'));
     } else {
@@ -1184,36 +1188,48 @@
     }
     if (state.selectedId === id) await loadDetail(id, { keepScroll: true });
     loadQueue();
-    return res.ok;
+    return res;
   }
 
   async function onClaim() {
     const id = state.selectedId;
     if (!id) return;
-    const ok = await runAction(id, '/claim', undefined, {
+    const res = await runAction(id, '/claim', undefined, {
       ok: '已接入对话',
       conflict: '该对话已由其他客服接入',
       failed: '接入失败，请重试',
     });
-    if (ok && !dom.reply.disabled) dom.reply.focus();
+    if (res && res.ok && !dom.reply.disabled) dom.reply.focus();
   }
 
+  /** Hand back to the bot with an optional summary of what was agreed (shown to the borrower). */
   async function onHandback() {
     const id = state.selectedId;
     if (!id) return;
-    const answer = await openDialog({
-      title: '交回助手',
-      message: '交回后，智能助手将继续与借款人沟通。',
-      inputLabel: '已达成的约定（可选，将记录在对话中）',
-      placeholder: '例如：借款人同意自下月15日起每月还款 500 元，共 12 期',
-      confirmText: '交回助手',
-    });
-    if (!answer) return;
-    const body = answer.value ? { note: answer.value } : {};
-    await runAction(id, '/handback', body, {
-      ok: '已交回助手',
-      failed: '交回失败，请重试',
-    });
+    let draft = '';
+    let problem = '';
+    for (;;) {
+      const answer = await openDialog({
+        title: '交回助手',
+        message: '交回后，智能助手将继续与借款人沟通。',
+        inputLabel: '已达成的约定（可选，借款人会看到这段摘要）',
+        placeholder: '例如：借款人同意自下月15日起每月还款 500 元，共 12 期',
+        confirmText: '交回助手',
+        value: draft,
+        error: problem,
+      });
+      if (!answer || state.selectedId !== id) return;
+      draft = answer.value;
+      const res = await runAction(id, '/handback', draft ? { note: draft } : {}, {
+        ok: '已交回助手',
+        failed: '交回失败，请重试',
+      }, { quietStatuses: [422] });
+      if (!res || res.status !== 422 || !res.data || !Array.isArray(res.data.violations)) return;
+      // The summary itself was blocked by the fair-language guard: explain and let them edit it.
+      problem = '约定摘要未通过措辞检查：' + res.data.violations
+        .map((v) => '「' + (v.matched || '') + '」' + (v.explanation || '') + (v.suggestion ? '（建议：' + v.suggestion + '）' : ''))
+        .join('；');
+    }
   }
 
   async function onResolve() {
@@ -1468,7 +1484,7 @@
     if (typeof dialog.showModal !== 'function') {
       // Very old browsers: fall back to the native prompts.
       if (opts.inputLabel) {
-        const value = window.prompt(opts.message + '\n' + opts.inputLabel, '');
+        const value = window.prompt((opts.error ? opts.error + '\n' : '') + opts.message + '\n' + opts.inputLabel, opts.value || '');
         return Promise.resolve(value === null ? null : { value: value.trim() });
       }
       return Promise.resolve(window.confirm(opts.message) ? { value: '' } : null);
@@ -1478,8 +1494,10 @@
       dom.dialogMessage.textContent = opts.message || '';
       dom.dialogField.hidden = !opts.inputLabel;
       dom.dialogLabel.textContent = opts.inputLabel || '';
-      dom.dialogInput.value = '';
+      dom.dialogInput.value = opts.value || '';
       dom.dialogInput.placeholder = opts.placeholder || '';
+      dom.dialogError.textContent = opts.error || '';
+      dom.dialogError.hidden = !opts.error;
       dom.dialogConfirm.textContent = opts.confirmText || '确认';
       dialog.returnValue = '';
       const onClose = () => {
@@ -1539,6 +1557,7 @@
       dialogField: $('kx-dialog-field'),
       dialogLabel: $('kx-dialog-label'),
       dialogInput: $('kx-dialog-input'),
+      dialogError: $('kx-dialog-error'),
       dialogConfirm: $('kx-dialog-confirm'),
       dialogCancel: $('kx-dialog-cancel'),
       toast: $('kx-toast'),

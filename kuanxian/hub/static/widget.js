@@ -41,6 +41,8 @@
   const READ_DEBOUNCE_MS = 300;
   const NEAR_BOTTOM_PX = 80;
   const HISTORY_MAX_PAGES = 50;
+  // The hub returns at most this many messages per GET; a full page means "ask again".
+  const HISTORY_PAGE_SIZE = 500;
   // Queued messages older than this are not resent automatically after a
   // reload (the borrower has to tap to retry); older than the max they are dropped.
   const OUTBOX_AUTO_RESEND_MS = 10 * 60 * 1000;
@@ -279,6 +281,8 @@
     const code = data && typeof data.error === 'string' ? data.error : '';
     if (code && ERROR_TEXT[code]) return ERROR_TEXT[code];
     if (status === 429 || status === 413) return STATUS_CODE_TEXT[status];
+    // The hub names the offending field: {"error": "invalid", "field": "text", ...}
+    if (data && data.field === 'text' && status === 422) return TEXT.empty;
     if (data && containsChinese(data.message)) return data.message;
     if (STATUS_CODE_TEXT[status]) return STATUS_CODE_TEXT[status];
     return TEXT.genericError;
@@ -804,7 +808,8 @@
         if (this.destroyed || !res.ok || !res.data || !Array.isArray(res.data.messages)) return false;
         const messages = res.data.messages;
         this.ingestMany(messages);
-        if (!res.data.has_more || messages.length === 0) return true;
+        const more = res.data.has_more === true || messages.length >= HISTORY_PAGE_SIZE;
+        if (!more || messages.length === 0) return true;
         after = Math.max(after, ...messages.map((m) => toSeq(m.seq)));
       }
       return true;

@@ -1,0 +1,103 @@
+"""DistressDetector: a Rasa 3.6 NLU graph component.
+
+Runs `kuanxian.safety.assess_distress` on every user message. On "distress"
+or "crisis" it adds a `distress_level` entity, keeps the classifier's intent
+under the message key "nlu_intent", and overrides the intent with
+`express_distress` (confidence 1.0) so the dialogue turns to care at once.
+
+Place it in config.yml after DIETClassifier and EntitySynonymMapper and
+before FallbackClassifier:
+
+    - name: kuanxian.rasa_components.distress.DistressDetector
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from kuanxian.safety.distress import assess_distress
+
+DISTRESS_INTENT = "express_distress"
+DISTRESS_ENTITY = "distress_level"
+ORIGINAL_INTENT_KEY = "nlu_intent"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DistressDetector(GraphComponent):
+    """Overrides the intent with express_distress when distress is detected."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Defaults: the intent and entity names used for the override."""
+        return {"intent": DISTRESS_INTENT, "entity": DISTRESS_ENTITY}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._intent = str(config.get("intent", DISTRESS_INTENT))
+        self._entity = str(config.get("entity", DISTRESS_ENTITY))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DistressDetector":
+        """Build the component (it has nothing to train or persist)."""
+        return cls({**cls.get_default_config(), **(config or {})})
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data is left untouched."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Mark distress/crisis messages and override their intent."""
+        for message in messages:
+            self._process_one(message)
+        return messages
+
+    def _process_one(self, message: Message) -> None:
+        text: Optional[str] = message.get(TEXT)
+        if not text:
+            return
+        result = assess_distress(text)
+        if result.level == "none":
+            return
+        entities = list(message.get(ENTITIES) or [])
+        entities.append(
+            {
+                ENTITY_ATTRIBUTE_TYPE: self._entity,
+                ENTITY_ATTRIBUTE_VALUE: result.level,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: len(text),
+                ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+                EXTRACTOR: self.__class__.__name__,
+            }
+        )
+        message.set(ENTITIES, entities, add_to_output=True)
+        message.set(ORIGINAL_INTENT_KEY, message.get(INTENT), add_to_output=True)
+        message.set(
+            INTENT,
+            {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0},
+            add_to_output=True,
+        )

@@ -1,0 +1,1 @@
+"""Browser tests: the widget and the console in real headless Chromium."""

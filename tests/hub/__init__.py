@@ -1,0 +1,1 @@
+"""Hub tests: storage, widget and console APIs, handoff, against real processes."""

@@ -1,0 +1,312 @@
+"""Plumbing shared by tests/hub and tests/browser: one stack per run, API helpers, polling.
+
+`tests/support/*` does `from conftest import ...` and means the root tests/conftest.py.
+pytest drops and re-imports the name `conftest` for every conftest outside a package
+(tests/actions has one), so the support modules are imported here against a copy of
+the root conftest, whatever `conftest` happens to mean at that moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Awaitable, Callable, Optional, TypeVar
+
+import httpx
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+ADMIN_TOKEN = "demo-admin-token"
+COLLECTOR_USER, COLLECTOR_PASSWORD, COLLECTOR_NAME = "demo", "kuanxian-demo", "小李"
+TURN_TIMEOUT = 30.0  # how long one bot turn may take on this 2-core machine
+QUIET_SECONDS = 2.5  # how long we watch for a reply that must not come (a bot turn takes well under 1 s)
+
+T = TypeVar("T")
+
+
+def _root_conftest() -> ModuleType:
+    name = "kuanxian_tests_root_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_root = _root_conftest()
+missing_service: Callable[[str], None] = _root.missing_service
+free_port: Callable[[], int] = _root.free_port
+
+
+def _import_support() -> tuple[ModuleType, ModuleType]:
+    saved = sys.modules.get("conftest")
+    sys.modules["conftest"] = _root
+    try:
+        import support.databases as databases_module
+        import support.stack as stack_module
+    finally:
+        if saved is None:
+            sys.modules.pop("conftest", None)
+        else:
+            sys.modules["conftest"] = saved
+    return databases_module, stack_module
+
+
+databases, stack_support = _import_support()
+Stack = stack_support.Stack
+
+# One stack for the whole run (hub, integration and browser tests) -----------------
+_stack: Optional[Any] = None
+_stack_failure: Optional[tuple[str, str]] = None
+
+
+def shared_stack(request: pytest.FixtureRequest) -> Any:
+    """Start action server + Rasa + hub once per run; later callers get the same one."""
+    global _stack, _stack_failure
+    if _stack_failure is not None:
+        kind, message = _stack_failure
+        if kind == "skip":
+            pytest.skip(message)
+        pytest.fail(f"the stack failed to start earlier in this run: {message}", pytrace=False)
+    if _stack is None:
+        log_dir = request.getfixturevalue("tmp_path_factory").mktemp("stack")
+        try:
+            _stack = stack_support.start_stack(log_dir)
+        except pytest.skip.Exception as exc:
+            _stack_failure = ("skip", str(exc))
+            raise
+        except BaseException as exc:
+            _stack_failure = ("fail", f"{type(exc).__name__}: {exc}")
+            raise
+        request.config.add_cleanup(_stack.stop_all)
+    hub = _stack.processes.get("hub")
+    if hub is None or hub.poll() is not None:  # a restart test left it down: bring it back
+        _stack.start_hub()
+    return _stack
+
+
+# Polling ------------------------------------------------------------------------
+async def eventually(check: Callable[[], Awaitable[Optional[T]]], *, timeout: float = TURN_TIMEOUT,
+                     interval: float = 0.15, what: str = "condition") -> T:
+    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while True:
+        last = await check()
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+def eventually_sync(check: Callable[[], Optional[T]], *, timeout: float = TURN_TIMEOUT,
+                    interval: float = 0.2, what: str = "condition") -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def account_body(display_name: str = "测试先生", **overrides: Any) -> dict[str, Any]:
+    """A lender's account upsert body (the issue's example, 12,000.00 CNY)."""
+    body: dict[str, Any] = {
+        "display_name": display_name, "timezone": "Asia/Shanghai", "currency": "CNY",
+        "principal": "11200.00", "interest_and_fees": "800.00", "days_overdue": 15, "due_day": 15,
+        "policy": {"min_installment": "300.00", "max_term_months": 24,
+                   "payment_holiday_days": 60, "interest_freeze_on_hardship": True},
+    }
+    body.update(overrides)
+    return body
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(f"[{m['seq']} {m['sender_type']}] {m['text']}" for m in messages)
+
+
+# Async API helpers ----------------------------------------------------------------
+@dataclass
+class Session:
+    """A borrower's widget session."""
+
+    api: "HubApi"
+    borrower_id: str
+    conversation_id: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def post(self, text: Any, client_id: Optional[str] = None) -> httpx.Response:
+        body: dict[str, Any] = {"text": text}
+        if client_id is not None:
+            body["client_id"] = client_id
+        return await self.api.http.post("/api/widget/messages", json=body, headers=self.auth)
+
+    async def say(self, text: str) -> int:
+        """Send a message; the hub accepts it (202) and gives its seq."""
+        response = await self.post(text, client_id=unique("c"))
+        assert response.status_code == 202, response.text
+        return int(response.json()["seq"])
+
+    async def messages(self, after: int = 0) -> list[dict[str, Any]]:
+        response = await self.api.http.get("/api/widget/messages", params={"after": after}, headers=self.auth)
+        assert response.status_code == 200, response.text
+        return response.json()["messages"]
+
+    async def wait_for(self, predicate: Callable[[dict[str, Any]], bool], *, after: int = 0,
+                       timeout: float = TURN_TIMEOUT, what: str = "a message") -> dict[str, Any]:
+        seen: list[dict[str, Any]] = []
+
+        async def check() -> Optional[dict[str, Any]]:
+            seen[:] = await self.messages(after)
+            return next((m for m in seen if predicate(m)), None)
+
+        try:
+            return await eventually(check, timeout=timeout, what=what)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; the borrower saw after seq {after}:\n{texts(seen)}") from None
+
+    async def wait_for_bot(self, after: int, *, containing: str = "", timeout: float = TURN_TIMEOUT) -> dict[str, Any]:
+        return await self.wait_for(
+            lambda m: m["sender_type"] == "bot" and containing in m["text"], after=after, timeout=timeout,
+            what=f"a bot message after seq {after}" + (f" containing {containing!r}" if containing else ""),
+        )
+
+    async def stays_quiet(self, after: int, *, senders: tuple[str, ...] = ("bot",), seconds: float = QUIET_SECONDS) -> None:
+        """Nothing from `senders` appears after `after` for `seconds` (a bounded watch, not a sleep)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            unexpected = [m for m in await self.messages(after) if m["sender_type"] in senders]
+            assert not unexpected, f"expected no {senders} message after seq {after}, got:\n{texts(unexpected)}"
+            await asyncio.sleep(0.2)
+
+
+class HubApi:
+    """Thin client for the hub's public API."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=30.0)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def new_borrower(self, prefix: str = "t", **body: Any) -> str:
+        borrower_id = unique(prefix)
+        response = await self.http.put(f"/api/admin/borrowers/{borrower_id}", json=account_body(**body),
+                                       headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        assert response.status_code == 201, response.text
+        return borrower_id
+
+    async def borrower_token(self, borrower_id: str) -> str:
+        response = await self.http.post("/api/demo/borrower-token", json={"borrower_id": borrower_id})
+        assert response.status_code == 200, response.text
+        return response.json()["token"]
+
+    async def open_session(self, borrower_id: str) -> Session:
+        token = await self.borrower_token(borrower_id)
+        response = await self.http.post("/api/widget/sessions", json={"borrower_token": token})
+        assert response.status_code in (200, 201), response.text
+        body = response.json()
+        return Session(self, borrower_id, body["conversation_id"], body["session_token"])
+
+    async def new_session(self, prefix: str = "t", **body: Any) -> Session:
+        return await self.open_session(await self.new_borrower(prefix, **body))
+
+    async def login(self, username: str = COLLECTOR_USER, password: str = COLLECTOR_PASSWORD) -> "Console":
+        response = await self.http.post("/api/console/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return Console(self, response.json()["token"])
+
+
+@dataclass
+class Console:
+    """A logged-in collector."""
+
+    api: HubApi
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def get(self, path: str) -> httpx.Response:
+        return await self.api.http.get(f"/api/console{path}", headers=self.auth)
+
+    async def post(self, path: str, body: Any = None) -> httpx.Response:
+        return await self.api.http.post(f"/api/console{path}", json=body, headers=self.auth)
+
+    async def queue(self) -> list[dict[str, Any]]:
+        response = await self.get("/queue")
+        assert response.status_code == 200, response.text
+        return response.json()["conversations"]
+
+    async def detail(self, conversation_id: str) -> dict[str, Any]:
+        response = await self.get(f"/conversations/{conversation_id}")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def wait_status(self, conversation_id: str, status: str, timeout: float = TURN_TIMEOUT) -> dict[str, Any]:
+        last: dict[str, Any] = {}
+
+        async def check() -> Optional[dict[str, Any]]:
+            last.update(await self.detail(conversation_id))
+            return last if last["conversation"]["status"] == status else None
+
+        try:
+            return await eventually(check, timeout=timeout, what=f"conversation status {status!r}")
+        except AssertionError as exc:
+            raise AssertionError(
+                f"{exc}; it is {last.get('conversation', {}).get('status')!r}; transcript:\n{texts(last.get('messages', []))}"
+            ) from None
+
+
+# Sync helpers (browser tests run Playwright's sync API) ----------------------------
+class SyncApi:
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=30.0)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def new_borrower(self, prefix: str = "b", **body: Any) -> str:
+        borrower_id = unique(prefix)
+        response = self.http.put(f"/api/admin/borrowers/{borrower_id}", json=account_body(**body),
+                                 headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        assert response.status_code == 201, response.text
+        return borrower_id
+
+    def console_token(self) -> str:
+        response = self.http.post("/api/console/login", json={"username": COLLECTOR_USER, "password": COLLECTOR_PASSWORD})
+        assert response.status_code == 200, response.text
+        return response.json()["token"]
+
+    def conversation_of(self, borrower_id: str, console_token: str) -> Optional[dict[str, Any]]:
+        """The borrower's conversation as the queue lists it, if it is in the queue."""
+        response = self.http.get("/api/console/queue", headers={"Authorization": f"Bearer {console_token}"})
+        assert response.status_code == 200, response.text
+        return next((c for c in response.json()["conversations"] if c["borrower_id"] == borrower_id), None)
+
+    def detail(self, conversation_id: str, console_token: str) -> dict[str, Any]:
+        response = self.http.get(f"/api/console/conversations/{conversation_id}", headers={"Authorization": f"Bearer {console_token}"})
+        assert response.status_code == 200, response.text
+        return response.json()

@@ -1,0 +1,188 @@
+"""Building blocks for the reminder tests: a fake clock, Borrowers, an in-process scheduler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from conftest import free_port
+from kuanxian.accounts import Borrower
+from kuanxian.dates import Frequency
+from kuanxian.hub.rasa_client import RasaClient
+from kuanxian.hub.realtime import Broker
+from kuanxian.hub.reminders import ReminderService
+from kuanxian.hub.service import Hub
+from kuanxian.hub.settings import Settings
+from kuanxian.hub.store import HubStore, Message
+from kuanxian.plans import Policy
+from kuanxian.safety.contact import ContactLimits
+from kuanxian.storage import SqlAccountRepository, create_schema, make_engine
+from kuanxian.storage.schema import reminder_decisions, reminders
+
+ADMIN_TOKEN = "demo-admin-token"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+REMINDER_WORDS = "温馨提醒"  # what the bot's payment reminder says, whatever the amount
+
+
+class FakeClock:
+    """An injected clock the tests move by hand: minutes, days, weeks."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start.astimezone(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, when: datetime) -> datetime:
+        assert when.tzinfo is not None
+        self.now = when.astimezone(timezone.utc)
+        return self.now
+
+
+def at(zone: str, *parts: int) -> datetime:
+    """A wall-clock time in a zone: at("Asia/Shanghai", 2027, 3, 1, 23, 0)."""
+    return datetime(*parts, tzinfo=ZoneInfo(zone))
+
+
+def make_borrower(borrower_id: str, timezone_name: str = "Asia/Shanghai", *, balance_fen: int = 1_200_000) -> Borrower:
+    principal = (Decimal(balance_fen - 80_000) / 100).quantize(Decimal("0.01"))
+    return Borrower(
+        borrower_id=borrower_id,
+        display_name="测试用户",
+        timezone=timezone_name,
+        currency="CNY",
+        principal=principal,
+        interest_and_fees=Decimal("800.00"),
+        days_overdue=15,
+        due_day=15,
+        policy=Policy(
+            min_installment=Decimal("300.00"),
+            max_term_months=24,
+            allowed_frequencies=frozenset({Frequency.MONTHLY}),
+            payment_holiday_days=60,
+            interest_freeze_on_hardship=True,
+        ),
+    )
+
+
+def borrower_body(borrower: Borrower) -> dict[str, Any]:
+    """The lender's PUT /api/admin/borrowers/{id} body for a Borrower."""
+    policy = borrower.policy
+    return {
+        "display_name": borrower.display_name,
+        "timezone": borrower.timezone,
+        "currency": borrower.currency,
+        "principal": str(borrower.principal),
+        "interest_and_fees": str(borrower.interest_and_fees),
+        "days_overdue": borrower.days_overdue,
+        "due_day": borrower.due_day,
+        "policy": {
+            "min_installment": str(policy.min_installment),
+            "max_term_months": policy.max_term_months,
+            "payment_holiday_days": policy.payment_holiday_days,
+            "interest_freeze_on_hardship": policy.interest_freeze_on_hardship,
+        },
+    }
+
+
+@dataclass
+class Scheduler:
+    """One in-process hub with its ReminderService on a real database."""
+
+    url: str
+    engine: AsyncEngine
+    accounts: SqlAccountRepository
+    store: HubStore
+    hub: Hub
+    service: ReminderService
+    clock: FakeClock
+
+    async def add(self, borrower: Borrower, **flags: Any) -> Borrower:
+        await self.accounts.upsert_borrower(borrower)
+        if flags:
+            await self.accounts.update_flags(borrower.borrower_id, **flags)
+        found = await self.accounts.get_borrower(borrower.borrower_id)
+        assert found is not None
+        return found
+
+    async def row(self, reminder_id: int) -> dict[str, Any]:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(reminders).where(reminders.c.id == reminder_id))).mappings().one()
+        return dict(row)
+
+    async def history(self, borrower_id: str, reminder_id: int) -> list[dict[str, Any]]:
+        listed = {r["id"]: r for r in await self.service.list_for(borrower_id)}
+        return listed[reminder_id]["history"]
+
+    async def forget_record(self, reminder_id: int) -> None:
+        """What a crash between delivery and record leaves: the row still pending, no lease."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(reminders).where(reminders.c.id == reminder_id)
+                .values(status="scheduled", lease_owner=None, lease_until=None, sent_at=None)
+            )
+
+    async def bot_messages(self, borrower_id: str) -> list[Message]:
+        conversation = await self.store.find_open_conversation(borrower_id)
+        if conversation is None:
+            return []
+        return [m for m in await self.store.messages_after(conversation.conversation_id, 0) if m.sender_type == "bot"]
+
+    async def decisions(self, reminder_id: int) -> list[str]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(reminder_decisions.c.outcome).where(reminder_decisions.c.reminder_id == reminder_id)
+                .order_by(reminder_decisions.c.id)
+            )
+            return list(rows.scalars())
+
+    async def close(self) -> None:
+        await self.hub.drain(timeout=30)
+        await self.hub.rasa.close()
+        await self.engine.dispose()
+
+
+async def open_scheduler(
+    url: str,
+    clock: FakeClock,
+    *,
+    rasa_url: Optional[str] = None,
+    actions_url: Optional[str] = None,
+    limits: Optional[ContactLimits] = None,
+) -> Scheduler:
+    """A real Hub and ReminderService; without a Rasa URL, delivery goes to a closed port."""
+    limits = limits or ContactLimits()
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    engine = make_engine(url)
+    await create_schema(engine)
+    store = HubStore(engine)
+    accounts = SqlAccountRepository(engine)
+    rasa = RasaClient(rasa_url or nowhere, actions_url or nowhere, timeout=30.0)
+    settings = Settings(database_url=url, contact_limits=limits, scheduler_enabled=False)
+    hub = Hub(settings, store, accounts, rasa, Broker(), now=clock)
+    service = ReminderService(engine, hub, limits, clock=clock)
+    hub.reminders = service
+    return Scheduler(url, engine, accounts, store, hub, service, clock)
+
+
+async def register_with_stack(hub_url: str, *borrowers: Borrower) -> None:
+    """The stack's action server reads accounts from its own database: give it the same Borrowers."""
+    async with httpx.AsyncClient(base_url=hub_url, headers=ADMIN, timeout=30) as client:
+        for borrower in borrowers:
+            response = await client.put(f"/api/admin/borrowers/{borrower.borrower_id}", json=borrower_body(borrower))
+            assert response.status_code in (200, 201), response.text
+
+
+def local_date(value: str) -> date:
+    return datetime.fromisoformat(value).date()
