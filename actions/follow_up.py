@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.runtime import KuanxianAction, clock, emit, say
+from actions.runtime import KuanxianAction, now, emit, say
 from kuanxian import replies
 from kuanxian.accounts import Borrower
 from kuanxian.dates import parse_date
@@ -22,8 +22,8 @@ FOLLOW_UP_TIME = time(10, 0)
 
 def today_for(borrower: Optional[Borrower]) -> date:
     if borrower is None:
-        return clock().date()
-    return borrower.local_now(clock()).date()
+        return now().date()
+    return borrower.local_now(now()).date()
 
 
 class ActionExtractFollowDate(KuanxianAction):

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import KuanxianAction, clock, emit, repository, say
+from actions.runtime import KuanxianAction, now, emit, repository, say
 from kuanxian import replies
 from kuanxian.accounts import HARDSHIP_CATEGORIES, Borrower, Hardship
 from kuanxian.handoff import HandoffRequest
@@ -33,7 +33,7 @@ class ActionAcknowledgeHardship(KuanxianAction):
         category = category_of(tracker)
         # Reminders pause while someone is in hardship; no category is stored without consent.
         await (await repository()).update_flags(
-            borrower.borrower_id, hardship_pause_until=clock() + HARDSHIP_PAUSE
+            borrower.borrower_id, hardship_pause_until=now() + HARDSHIP_PAUSE
         )
         say(dispatcher, replies.hardship_acknowledge(category), action=self.name())
         return [
@@ -52,7 +52,7 @@ class ActionRecordHardship(KuanxianAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
         assert borrower is not None
         await (await repository()).record_hardship(
-            Hardship(borrower.borrower_id, category_of(tracker), clock(), tracker.sender_id)
+            Hardship(borrower.borrower_id, category_of(tracker), now(), tracker.sender_id)
         )
         say(dispatcher, replies.hardship_options(borrower, recorded=True), action=self.name())
         return [SlotSet("pending_offer", None)]

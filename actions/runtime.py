@@ -24,6 +24,11 @@ clock: Callable[[], datetime] = lambda: datetime.now(tz=timezone.utc)
 _repository: Optional[AccountRepository] = None
 
 
+def now() -> datetime:
+    """The current time from the (replaceable) module clock."""
+    return clock()
+
+
 async def repository() -> AccountRepository:
     """The account store, created on first use inside the running event loop."""
     global _repository
@@ -82,7 +87,7 @@ async def authenticated_borrower(tracker: Tracker) -> Optional[Borrower]:
 
 
 def local_today(borrower: Borrower) -> date:
-    return borrower.local_now(clock()).date()
+    return borrower.local_now(now()).date()
 
 
 class KuanxianAction(Action):

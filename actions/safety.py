@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import KuanxianAction, borrower_id_of, clock, emit, repository, say
+from actions.runtime import KuanxianAction, borrower_id_of, now, emit, repository, say
 from kuanxian.accounts import Borrower
 from kuanxian.handoff import HandoffRequest
 from kuanxian.replies import Reply
@@ -23,7 +23,7 @@ def _said(tracker: Tracker) -> str:
 async def _pause(tracker: Tracker, flag: str, days: int) -> None:
     borrower_id = borrower_id_of(tracker)
     if borrower_id:
-        await (await repository()).update_flags(borrower_id, **{flag: clock() + timedelta(days=days)})
+        await (await repository()).update_flags(borrower_id, **{flag: now() + timedelta(days=days)})
 
 
 class ActionCrisisSupport(KuanxianAction):

@@ -27,7 +27,7 @@ from kuanxian.hub.store import HUMAN_STATUSES
 from kuanxian.hub.validation import aware_datetime, money
 from kuanxian.money import from_fen, to_fen
 from kuanxian.safety.contact import ContactDecision, ContactLimits, ContactState, decide
-from kuanxian.storage.schema import conversations, installments, payment_plans, reminder_decisions, reminders
+from kuanxian.storage.schema import borrowers, conversations, installments, payment_plans, reminder_decisions, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class ReminderService:
         self.limits = limits
         self.clock = clock
         self.instance_id = instance_id or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._tick_lock = asyncio.Lock()
 
     # Scheduling ------------------------------------------------------------
     async def schedule_from_body(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,8 +81,10 @@ class ReminderService:
         amount = body.get("amount")
         due = body.get("due_date")
         amount_fen = to_fen(money(body, "amount", positive=True)) if amount is not None else None
+        if due is not None and not isinstance(due, str):
+            raise invalid("due_date", "must be YYYY-MM-DD")
         try:
-            due_date = date.fromisoformat(due) if isinstance(due, str) else None
+            due_date = date.fromisoformat(due) if due else None
         except ValueError as exc:
             raise invalid("due_date", "must be YYYY-MM-DD") from exc
         return await self.schedule(borrower_id, kind, send_at, source="lender", amount_fen=amount_fen, due_date=due_date)
@@ -182,29 +185,68 @@ class ReminderService:
             await asyncio.sleep(interval)
 
     async def tick(self, batch: int = 20) -> int:
-        """Fire every due Reminder this instance can lease; returns how many were handled."""
-        handled = 0
-        for reminder_id in await self._lease_due(batch):
-            await self._fire(reminder_id)
-            handled += 1
-        return handled
+        """Fire every due Reminder this instance can lease; returns how many were handled.
+
+        One tick at a time per instance (the loop and the tick `schedule` starts for a
+        Reminder due now would otherwise race each other on one Borrower's caps).
+        """
+        async with self._tick_lock:
+            handled = 0
+            for reminder_id in await self._lease_due(batch):
+                try:
+                    await self._fire(reminder_id)
+                except Exception:
+                    # Keep the lease: the Reminder is retried when it expires; the others still fire.
+                    logger.exception("reminder %s could not be fired", reminder_id)
+                handled += 1
+            return handled
 
     async def _lease_due(self, batch: int) -> list[int]:
+        """Lease due Reminders, never one whose Borrower has a Reminder leased elsewhere.
+
+        Caps count sent Reminders, so two Reminders of one Borrower fired at once (by two
+        hubs) would both pass them. The Borrower row is locked while leasing (FOR NO KEY
+        UPDATE SKIP LOCKED on PostgreSQL), and a Borrower with a live lease is skipped
+        until that Reminder is recorded; within one batch they fire one after another.
+        """
         now = self.clock()
         async with self.engine.begin() as conn:
-            ids = (
+            candidates = (
                 await conn.execute(
-                    select(reminders.c.id)
+                    select(reminders.c.id, reminders.c.borrower_id)
                     .where(reminders.c.status.in_(PENDING))
                     .where(reminders.c.scheduled_for <= now)
                     .where(or_(reminders.c.lease_until.is_(None), reminders.c.lease_until < now))
-                    .order_by(reminders.c.scheduled_for)
+                    .order_by(reminders.c.scheduled_for, reminders.c.id)
                     .limit(batch)
                     .with_for_update(skip_locked=True)
                 )
-            ).scalars().all()
-            leased = []
-            for rid in ids:
+            ).all()
+            leased: list[int] = []
+            mine: set[str] = set()
+            busy: set[str] = set()
+            for rid, borrower_id in candidates:
+                if borrower_id in busy:
+                    continue
+                if borrower_id not in mine:
+                    locked = (
+                        await conn.execute(
+                            select(borrowers.c.id).where(borrowers.c.id == borrower_id)
+                            .with_for_update(skip_locked=True, key_share=True)
+                        )
+                    ).first()
+                    elsewhere = (
+                        await conn.execute(
+                            select(reminders.c.id).where(reminders.c.borrower_id == borrower_id)
+                            .where(reminders.c.status.in_(PENDING))
+                            .where(reminders.c.lease_until >= now)
+                            .limit(1)
+                        )
+                    ).first()
+                    if locked is None or elsewhere is not None:
+                        busy.add(borrower_id)
+                        continue
+                    mine.add(borrower_id)
                 result = await conn.execute(
                     update(reminders)
                     .where(reminders.c.id == rid)
@@ -258,6 +300,9 @@ class ReminderService:
             entities["due_date"] = row["due_date"].isoformat()
         async with hub._locks[cid]:
             outputs = await hub.rasa.trigger(cid, "EXTERNAL_payment_reminder", entities, borrower.borrower_id)
+            if not any(isinstance(o.get("text"), str) and o["text"].strip() for o in outputs if isinstance(o, dict)):
+                # e.g. the action server failed: Rasa still answers 200, with nothing to show.
+                raise RasaUnavailable("Rasa returned no reminder message")
             await hub.deliver(cid, borrower.borrower_id, outputs, client_prefix=prefix)
 
     async def _record(
@@ -311,6 +356,10 @@ class ReminderService:
             ).first() is not None
         if plan_current:
             return ContactDecision(outcome="suppress", reason="plan_current", next_allowed_at=None)
+        if flags.crisis_pause_until is not None and at < flags.crisis_pause_until:
+            # A crisis also brings in a person (with_collector), which the contact rules rank
+            # first; the lender and the console must see that this Borrower is in crisis.
+            return ContactDecision(outcome="suppress", reason="crisis_pause", next_allowed_at=flags.crisis_pause_until)
         state = ContactState(
             timezone=borrower.timezone,
             opted_out=flags.opted_out,

@@ -29,6 +29,7 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -80,14 +81,18 @@ class DistressDetector(GraphComponent):
         text: Optional[str] = message.get(TEXT)
         if not text:
             return
-        result = assess_distress(text)
-        if result.level == "none":
-            return
+        level = assess_distress(text).level
+        predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if level == "none":
+            if predicted != self._intent:
+                return
+            # DIET heard distress the lexicon missed: route it as distress, never drop it.
+            level = "distress"
         entities = list(message.get(ENTITIES) or [])
         entities.append(
             {
                 ENTITY_ATTRIBUTE_TYPE: self._entity,
-                ENTITY_ATTRIBUTE_VALUE: result.level,
+                ENTITY_ATTRIBUTE_VALUE: level,
                 ENTITY_ATTRIBUTE_START: 0,
                 ENTITY_ATTRIBUTE_END: len(text),
                 ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
@@ -96,8 +101,9 @@ class DistressDetector(GraphComponent):
         )
         message.set(ENTITIES, entities, add_to_output=True)
         message.set(ORIGINAL_INTENT_KEY, message.get(INTENT), add_to_output=True)
-        message.set(
-            INTENT,
-            {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0},
-            add_to_output=True,
-        )
+        top = {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, top, add_to_output=True)
+        # Put the override on top of the ranking too, or the FallbackClassifier's
+        # ambiguity check would turn a crisis into nlu_fallback.
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != self._intent]
+        message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)

@@ -161,6 +161,12 @@ def _local_wall(day: date, wall: time, zone: ZoneInfo) -> datetime:
     return naive_aware.astimezone(timezone.utc).astimezone(zone)
 
 
+def _utc(value: datetime) -> datetime:
+    """The same instant in UTC (Python compares and adds same-zone datetimes
+    on the wall clock, which is wrong across DST changes)."""
+    return value.astimezone(timezone.utc)
+
+
 def _is_quiet(local: datetime) -> bool:
     t = local.timetz().replace(tzinfo=None)
     return t >= QUIET_START or t < QUIET_END
@@ -181,7 +187,8 @@ def _count_same_day(contacts: tuple[datetime, ...], local: datetime, zone: ZoneI
 
 def _weekly_release(contacts: tuple[datetime, ...], at: datetime, limit: int) -> datetime | None:
     """None if under the weekly cap at `at`, else when enough contacts age out."""
-    window = sorted(c for c in contacts if at - WINDOW < c <= at)
+    now = _utc(at)
+    window = sorted(u for u in (_utc(c) for c in contacts) if now - WINDOW < u <= now)
     if len(window) < limit:
         return None
     # Drop the oldest until one fewer than the limit remain.
@@ -191,10 +198,11 @@ def _weekly_release(contacts: tuple[datetime, ...], at: datetime, limit: int) ->
 
 def _active_pause(state: ContactState, at: datetime) -> tuple[str, datetime] | None:
     """The first active pause (in precedence order) and its end."""
+    now = _utc(at)
     for field_name, reason in _PAUSES:
         until = getattr(state, field_name)
-        if until is not None and at < until:
-            return reason, until
+        if until is not None and now < _utc(until):
+            return reason, _utc(until)
     return None
 
 
@@ -225,12 +233,12 @@ def _first_blocker(state: ContactState, at: datetime, limits: ContactLimits) -> 
 
 def _search(state: ContactState, at: datetime, limits: ContactLimits) -> datetime:
     """Earliest instant >= at that passes every time-based rule."""
-    t = at
+    t = _utc(at)
     for _ in range(10_000):
         blocker = _first_blocker(state, t, limits)
         if blocker is None:
             return t.astimezone(state.zone)
-        nxt = blocker[1]
+        nxt = _utc(blocker[1])
         if nxt <= t:  # defensive: never loop in place
             nxt = t + timedelta(seconds=1)
         t = nxt

@@ -60,7 +60,7 @@ class DistressAssessment:
 class _Lexicon:
     masks: re.Pattern[str] | None
     negated_crisis: re.Pattern[str] | None
-    debt_relief: re.Pattern[str] | None
+    soften: re.Pattern[str] | None
     crisis: tuple[tuple[str, re.Pattern[str]], ...]
     distress: tuple[tuple[str, re.Pattern[str]], ...]
     neg_zh: re.Pattern[str]
@@ -108,7 +108,7 @@ def _load(path: Path = LEXICON_PATH) -> _Lexicon:
     return _Lexicon(
         masks=_alternation(list(data.get("everyday") or []) + list(data.get("benign") or []), "everyday/benign"),
         negated_crisis=_alternation(list(data.get("negated_crisis") or []), "negated_crisis"),
-        debt_relief=_alternation(list(data.get("debt_relief") or []), "debt_relief"),
+        soften=_alternation(list(data.get("soften_to_distress") or []), "soften_to_distress"),
         crisis=_groups(data.get("crisis"), "crisis"),
         distress=_groups(data.get("distress"), "distress"),
         neg_zh=re.compile(str(neg.get("cues_zh", "(?:没有|没|不)")) + "$"),
@@ -147,6 +147,9 @@ def _blank(text: str, rx: re.Pattern[str] | None) -> tuple[str, bool]:
 
 
 _EN_TAIL = re.compile(r"[a-z']+")
+# What may stand between a Chinese negation cue and the distress phrase
+# ("还没到绝望", "没那么焦虑", "不再失眠").
+_ZH_FILLER = re.compile(r"(?:有|到|在|是|太|那么|这么|再|会|感到|觉得|很|特别|那样|怎么)?")
 
 
 def _distress_negated(text: str, start: int, lex: _Lexicon) -> bool:
@@ -154,11 +157,21 @@ def _distress_negated(text: str, start: int, lex: _Lexicon) -> bool:
     before = text[max(0, start - 12):start]
     for stop in ",.!?;:。，":
         before = before.rsplit(stop, 1)[-1]
-    zh_window = before.replace(" ", "")
+    zh = before.replace(" ", "")
     for cut in range(0, lex.window_zh + 1):
-        head = zh_window[: len(zh_window) - cut] if cut else zh_window
-        if head and lex.neg_zh.search(head):
-            return True
+        filler = zh[len(zh) - cut:] if cut else ""
+        head = zh[: len(zh) - cut] if cut else zh
+        if not head or not _ZH_FILLER.fullmatch(filler):
+            continue
+        m = lex.neg_zh.search(head)
+        if m is None:
+            continue
+        # A-not-A questions are not negations: 是不是没救了, 有没有希望.
+        cue_start = m.start()
+        after = (filler + text[start:start + 1])[:1]
+        if len(m.group(0)) == 1 and cue_start > 0 and head[cue_start - 1] == after:
+            continue
+        return True
     words = _EN_TAIL.findall(before)
     tail = " ".join(words[-(lex.window_en + 1):])
     return bool(tail and lex.neg_en.search(tail))
@@ -173,14 +186,14 @@ def assess_distress(text: str) -> DistressAssessment:
     work, _ = _blank(norm, lex.masks)
     signals: list[str] = []
     work, denied = _blank(work, lex.negated_crisis)
-    work, relief = _blank(work, lex.debt_relief)
+    work, softened = _blank(work, lex.soften)
     crisis = [sid for sid, rx in lex.crisis if rx.search(work)]
     if crisis:
         return DistressAssessment("crisis", tuple(crisis))
     if denied:
         signals.append("distress.denied_crisis")
-    if relief:
-        signals.append("distress.despair")
+    if softened:
+        signals.append("distress.softened_crisis_word")
     for sid, rx in lex.distress:
         for m in rx.finditer(work):
             if not _distress_negated(work, m.start(), lex):

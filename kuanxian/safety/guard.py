@@ -130,8 +130,8 @@ _T2S_PAIRS = (
     "燙烫傷伤殘残繩绳屍尸辦办亂乱鬥斗悶闷煩烦厭厌懼惧驚惊淒凄獨独職职裡里裏里囉啰啟启動动執执檢检罰罚詐诈偽伪擔担盡尽壞坏罷罢"
     "饒饶寧宁靈灵爛烂滅灭滿满臨临終终極极線线熱热嚇吓餓饿睏困貴贵聽听頓顿輛辆紅红潑泼討讨團团隊队員员標标準准規规範范則则況况"
     "約约違违徵征計计劃划畫画錯错誤误卻却攔拦恥耻醜丑騷骚擾扰轟轰覽览揚扬顯显師师倆俩懶懒體体訂订萬万億亿塊块辭辞綁绑嗚呜實实"
-    "際际術术場场決决隨随東东誰谁麗丽邊边讀读寫写賬账帳账筆笔償偿還还歸归揹背兇凶惡恶險险慘惨痠酸鎖锁嗎吗啦啦麻麻煤煤炭炭瓦瓦"
-    "斯斯刀刀勸劝罵骂醉醉黃黄窮穷崗岗齡龄婦妇媳媳懷怀孕孕買买賺赚輸输贏赢區区縣县鄉乡鎮镇廳厅館馆營营銷销費费資资金金產产險险"
+    "際际術术場场決决隨随東东誰谁麗丽讀读寫写賬账帳账筆笔償偿歸归揹背兇凶惡恶慘惨痠酸鎖锁勸劝罵骂黃黄窮穷崗岗齡龄婦妇懷怀買买"
+    "賺赚輸输贏赢區区縣县鄉乡鎮镇廳厅館馆營营銷销費费資资並并説说衆众纔才麪面祇只髮发"
 )
 
 
@@ -154,6 +154,7 @@ def _table() -> dict[int, str]:
     """The translation table, built on first use."""
     return _build_table()
 
+
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
 _SEPARATORS = set(" \t\u3000*·•_-~^")
 
@@ -173,18 +174,21 @@ def normalize(text: str) -> tuple[str, list[int]]:
     back to the original text so spans can be reported on the original.
     """
     table = _table()
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        if ch.isascii():
-            out = ch.lower()
-        else:
-            out = unicodedata.normalize("NFKC", ch).lower().translate(table)
-        for c in out:
-            chars.append(c)
-            index.append(i)
+    chars: list[str]
+    index: list[int]
+    fast = unicodedata.normalize("NFKC", text).lower().translate(table)
+    if len(fast) == len(text) and not any(ch in _DROP for ch in text):
+        # Common case: every character maps to exactly one character.
+        chars, index = list(fast), list(range(len(text)))
+    else:
+        chars, index = [], []
+        for i, ch in enumerate(text):
+            if ch in _DROP:
+                continue
+            out = ch.lower() if ch.isascii() else unicodedata.normalize("NFKC", ch).lower().translate(table)
+            for c in out:
+                chars.append(c)
+                index.append(i)
     # Drop runs of separators sitting between two CJK characters.
     n = len(chars)
     if n and any(c in _SEPARATORS for c in chars):
@@ -222,6 +226,7 @@ class _Negation:
     voider_re: re.Pattern[str] | None
     after_re: re.Pattern[str] | None
     agency_re: re.Pattern[str] | None
+    hearsay_re: re.Pattern[str] | None
     window_zh: int
     window_short: int
     window_en: int
@@ -230,6 +235,7 @@ class _Negation:
 @dataclass(frozen=True)
 class _Rule:
     info: RuleInfo
+    any_re: re.Pattern[str]
     regexes: tuple[re.Pattern[str], ...]
     cue_re: re.Pattern[str]
     exempt_before: re.Pattern[str] | None
@@ -240,7 +246,6 @@ class _Rule:
 @dataclass(frozen=True)
 class _Compiled:
     rules: tuple[_Rule, ...]
-    prefilter: re.Pattern[str]
     negation: _Negation
     breaks: frozenset[str]
 
@@ -311,6 +316,7 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
         agency_re=_compile(
             _str_list(neg.get("borrower_agency"), "negation.borrower_agency"), "negation.borrower_agency", macros
         ),
+        hearsay_re=_compile(_str_list(neg.get("hearsay"), "negation.hearsay"), "negation.hearsay", macros),
         window_zh=int(neg.get("window_zh", 8)),
         window_short=int(neg.get("window_short", 2)),
         window_en=int(neg.get("window_en", 5)),
@@ -319,7 +325,6 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
     breaks = frozenset(_norm_pattern(raw_breaks)) | {"\n"}
     rules: list[_Rule] = []
     seen: set[str] = set()
-    all_patterns: list[str] = []
     for i, raw in enumerate(data["rules"]):
         where = f"rules[{i}]"
         if not isinstance(raw, dict):
@@ -357,11 +362,11 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
             rx = _compile([p], f"{where}.patterns[{j}]", macros)
             assert rx is not None
             regexes.append(rx)
-        all_patterns.extend(patterns)
         extra = _str_list(raw.get("extra_negation_cues"), f"{where}.extra_negation_cues")
         rules.append(
             _Rule(
                 info=info,
+                any_re=_compile(patterns, where, macros) or re.compile("(?!)"),
                 regexes=tuple(regexes),
                 cue_re=re.compile(_cue_alternation(base_cues + extra), _FLAGS),
                 exempt_before=_compile(_str_list(raw.get("exempt_before"), f"{where}.exempt_before"), where, macros),
@@ -369,9 +374,7 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
                 borrower_agency=bool(raw.get("borrower_agency", False)),
             )
         )
-    prefilter = _compile(all_patterns, "prefilter", macros)
-    assert prefilter is not None
-    return _Compiled(rules=tuple(rules), prefilter=prefilter, negation=negation, breaks=breaks)
+    return _Compiled(rules=tuple(rules), negation=negation, breaks=breaks)
 
 
 _lock = threading.Lock()
@@ -470,13 +473,13 @@ def review_message(text: str, *, context: Mapping[str, Any] | None = None) -> Re
         return Review(allowed=True, violations=[])
     compiled = _get()
     norm, index = normalize(text)
-    if not compiled.prefilter.search(norm):
-        return Review(allowed=True, violations=[])
     neg = compiled.negation
     breaks = [i for i, c in enumerate(norm) if c in compiled.breaks]
     stops = [i for i in breaks if norm[i] in _SENTENCE_END]
     violations: list[Violation] = []
     for rule in compiled.rules:
+        if not rule.any_re.search(norm):
+            continue
         seen_spans: set[tuple[int, int]] = set()
         for rx in rule.regexes:
             for m in rx.finditer(norm):
@@ -489,11 +492,12 @@ def review_message(text: str, *, context: Mapping[str, Any] | None = None) -> Re
                 clause_end = breaks[k2] if k2 < len(breaks) else len(norm)
                 prefix = norm[clause_start:start]
                 suffix = norm[end:clause_end]
-                if rule.exempt_before is not None:
-                    k3 = bisect.bisect_left(stops, start)
-                    sentence = norm[stops[k3 - 1] + 1 if k3 > 0 else 0:start]
-                    if rule.exempt_before.search(sentence):
-                        continue
+                k3 = bisect.bisect_left(stops, start)
+                sentence = norm[stops[k3 - 1] + 1 if k3 > 0 else 0:start]
+                if rule.exempt_before is not None and rule.exempt_before.search(sentence):
+                    continue
+                if neg.hearsay_re is not None and neg.hearsay_re.search(sentence):
+                    continue
                 if rule.exempt_after is not None and rule.exempt_after.search(suffix):
                     continue
                 if rule.borrower_agency and neg.agency_re is not None and neg.agency_re.search(prefix):

@@ -331,7 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lint", help="check every bot text in domain.yml, data/ and tests/")
     p.add_argument("--root", default=".", help="project directory (default: current directory)")
-    p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB (relative to root)")
+    p.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB (relative to root)"
+    )
     p.set_defaults(func=_cmd_lint)
 
     p = sub.add_parser("check", help="check one message and print the verdict")

@@ -19,7 +19,7 @@ def stack(request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture
 async def api(stack: Any) -> AsyncIterator[HubApi]:
-    client = HubApi(stack.hub_url)
+    client = HubApi(stack.hub_url, stack.database_url)
     try:
         yield client
     finally:

@@ -13,10 +13,11 @@ import importlib.util
 import sys
 import time
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Optional, TypeVar
 
 import httpx
 import pytest
@@ -92,6 +93,19 @@ def shared_stack(request: pytest.FixtureRequest) -> Any:
     if hub is None or hub.poll() is not None:  # a restart test left it down: bring it back
         _stack.start_hub()
     return _stack
+
+
+@asynccontextmanager
+async def hub_database(database_url: str) -> AsyncIterator[Any]:
+    """The hub's own store on the stack's database, for arranging what the API cannot."""
+    from kuanxian.hub.store import HubStore
+    from kuanxian.storage import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        yield HubStore(engine)
+    finally:
+        await engine.dispose()
 
 
 # Polling ------------------------------------------------------------------------
@@ -203,8 +217,9 @@ class Session:
 class HubApi:
     """Thin client for the hub's public API."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, database_url: str = "") -> None:
         self.base_url = base_url
+        self.database_url = database_url  # the hub's database, for arranging what the API cannot
         self.http = httpx.AsyncClient(base_url=base_url, timeout=30.0)
 
     async def aclose(self) -> None:
@@ -280,6 +295,13 @@ class Console:
             ) from None
 
 
+async def resolve(api: HubApi, conversation_id: str) -> None:
+    """Take a test conversation out of the queue again (any collector may resolve a waiting one)."""
+    console = await api.login()
+    response = await console.post(f"/conversations/{conversation_id}/resolve")
+    assert response.status_code == 200, response.text
+
+
 # Sync helpers (browser tests run Playwright's sync API) ----------------------------
 class SyncApi:
     def __init__(self, base_url: str) -> None:
@@ -310,3 +332,20 @@ class SyncApi:
         response = self.http.get(f"/api/console/conversations/{conversation_id}", headers={"Authorization": f"Bearer {console_token}"})
         assert response.status_code == 200, response.text
         return response.json()
+
+    def open_session(self, borrower_id: str) -> tuple[str, str]:
+        """(conversation_id, session_token) for the borrower's open conversation."""
+        response = self.http.post("/api/demo/borrower-token", json={"borrower_id": borrower_id})
+        assert response.status_code == 200, response.text
+        response = self.http.post("/api/widget/sessions", json={"borrower_token": response.json()["token"]})
+        assert response.status_code in (200, 201), response.text
+        return response.json()["conversation_id"], response.json()["session_token"]
+
+    def messages(self, session_token: str, after: int = 0) -> list[dict[str, Any]]:
+        response = self.http.get("/api/widget/messages", params={"after": after}, headers={"Authorization": f"Bearer {session_token}"})
+        assert response.status_code == 200, response.text
+        return response.json()["messages"]
+
+    def resolve(self, conversation_id: str, console_token: str) -> None:
+        response = self.http.post(f"/api/console/conversations/{conversation_id}/resolve", headers={"Authorization": f"Bearer {console_token}"})
+        assert response.status_code in (200, 409), response.text  # 409: already resolved

@@ -6,9 +6,7 @@ from typing import AsyncIterator
 
 import pytest
 
-from support.databases import database_url, postgres_database  # noqa: F401 - fixture re-exported
-from support.fixtures import stack  # noqa: F401 - the one session-wide stack, shared with other directories
-from support.stack import Stack
+from support.fixtures import Stack, database_url, postgres_database, stack  # noqa: F401 - fixtures re-exported
 
 from .reminder_kit import FakeClock, Scheduler, at, open_scheduler
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -12,7 +14,6 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from conftest import free_port
 from kuanxian.accounts import Borrower
 from kuanxian.dates import Frequency
 from kuanxian.hub.rasa_client import RasaClient
@@ -25,6 +26,7 @@ from kuanxian.plans import Policy
 from kuanxian.safety.contact import ContactLimits
 from kuanxian.storage import SqlAccountRepository, create_schema, make_engine
 from kuanxian.storage.schema import reminder_decisions, reminders
+from support.fixtures import free_port
 
 ADMIN_TOKEN = "demo-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -186,3 +188,76 @@ async def register_with_stack(hub_url: str, *borrowers: Borrower) -> None:
 
 def local_date(value: str) -> date:
     return datetime.fromisoformat(value).date()
+
+
+# Through the running stack's hub ----------------------------------------------------------
+TURN_TIMEOUT = 30.0  # one bot turn, or one scheduler round, on this 2-core machine
+
+
+async def eventually(check: Any, *, timeout: float = TURN_TIMEOUT, interval: float = 0.2, what: str = "condition") -> Any:
+    """Poll the coroutine function `check` until it returns something truthy, or fail at the deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if loop.time() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+def daytime_zone(now: Optional[datetime] = None) -> str:
+    """A fixed-offset IANA zone where it is about 13:00 now (well clear of quiet hours)."""
+    now = now or datetime.now(tz=timezone.utc)
+    offset = (13 - now.hour + 12) % 24 - 12  # -12..11 hours east of UTC: local 13:xx
+    # Etc/GMT signs are inverted: Etc/GMT-8 is UTC+8.
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+class HubClient:
+    """The lender's and the widget's view of the running hub."""
+
+    def __init__(self, hub_url: str) -> None:
+        self.hub_url = hub_url
+        self.http = httpx.AsyncClient(base_url=hub_url, timeout=TURN_TIMEOUT)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def new_borrower(self, prefix: str, zone: str = "Asia/Shanghai", **extra: Any) -> str:
+        borrower_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
+        body = {**borrower_body(make_borrower(borrower_id, zone)), **extra}
+        response = await self.http.put(f"/api/admin/borrowers/{borrower_id}", json=body, headers=ADMIN)
+        assert response.status_code == 201, response.text
+        return borrower_id
+
+    async def remind(self, body: dict[str, Any], *, headers: Optional[dict[str, str]] = None) -> httpx.Response:
+        return await self.http.post("/api/admin/reminders", json=body, headers=ADMIN if headers is None else headers)
+
+    async def listed(self, borrower_id: str) -> list[dict[str, Any]]:
+        response = await self.http.get("/api/admin/reminders", params={"borrower_id": borrower_id}, headers=ADMIN)
+        assert response.status_code == 200, response.text
+        return response.json()["reminders"]
+
+    async def session(self, borrower_id: str) -> dict[str, Any]:
+        """What the widget does on load: a lender-signed token (demo endpoint), then a session."""
+        token = await self.http.post("/api/demo/borrower-token", json={"borrower_id": borrower_id})
+        assert token.status_code == 200, token.text
+        session = await self.http.post("/api/widget/sessions", json={"borrower_token": token.json()["token"]})
+        assert session.status_code == 201, session.text
+        return session.json()
+
+    async def say(self, session: dict[str, Any], text: str) -> None:
+        response = await self.http.post(
+            "/api/widget/messages", json={"text": text, "client_id": uuid.uuid4().hex},
+            headers={"Authorization": f"Bearer {session['session_token']}"},
+        )
+        assert response.status_code == 202, response.text
+
+    async def messages(self, session: dict[str, Any]) -> list[dict[str, Any]]:
+        response = await self.http.get(
+            "/api/widget/messages", params={"after": 0}, headers={"Authorization": f"Bearer {session['session_token']}"}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["messages"]

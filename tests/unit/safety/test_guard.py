@@ -1,0 +1,248 @@
+"""Pressure-tactic guard: labelled sets, rule examples, negation, API shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kuanxian.safety import Review, Violation, review_message
+from kuanxian.safety.guard import CATEGORIES, RulesError, _load_compiled, load_rules, normalize
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _tsv(name: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, _, label = line.rpartition("\t")
+        rows.append((text, label))
+    return rows
+
+
+PRESSURE = _tsv("guard_pressure.tsv")
+FAIR = _tsv("guard_fair.tsv")
+
+
+# ------------------------------------------------------------ labelled sets --
+
+
+def test_labelled_sets_are_big_and_varied() -> None:
+    assert len(PRESSURE) >= 150
+    assert len(FAIR) >= 150
+    assert {label for _, label in PRESSURE} == set(CATEGORIES)
+    english = [t for t, _ in PRESSURE if t.isascii()]
+    assert len(english) >= 30
+    assert len([t for t, _ in FAIR if t.isascii()]) >= 30
+    for word in ("家人", "法院", "征信", "律师", "黑名单"):
+        assert any(word in t for t, _ in FAIR), word
+
+
+def test_pressure_block_rate_at_least_95_percent() -> None:
+    missed = [t for t, _ in PRESSURE if review_message(t).allowed]
+    rate = 1 - len(missed) / len(PRESSURE)
+    assert rate >= 0.95, f"blocked {rate:.1%}; missed: {missed}"
+
+
+def test_fair_block_rate_at_most_5_percent() -> None:
+    blocked = {t: review_message(t).rule_ids for t, _ in FAIR if not review_message(t).allowed}
+    rate = len(blocked) / len(FAIR)
+    assert rate <= 0.05, f"blocked {rate:.1%} of fair messages: {blocked}"
+
+
+def test_every_category_is_caught_in_the_labelled_set() -> None:
+    for category in CATEGORIES:
+        texts = [t for t, c in PRESSURE if c == category]
+        caught = [t for t in texts if not review_message(t).allowed]
+        assert len(caught) / len(texts) >= 0.9, category
+
+
+# --------------------------------------------------------------- rules.yml --
+
+
+RULES = load_rules()
+
+
+def test_rules_cover_every_category_and_have_sources() -> None:
+    assert {r.category for r in RULES} == set(CATEGORIES)
+    assert len({r.id for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert r.source.strip(), r.id
+        assert r.explanation_zh.strip() and r.suggestion_zh.strip(), r.id
+        assert r.id.split(".")[0], r.id
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_examples(rule) -> None:
+    assert rule.positive_examples, f"{rule.id} needs at least one positive example"
+    assert rule.negative_examples, f"{rule.id} needs at least one negative example"
+    for text in rule.positive_examples:
+        assert rule.id in review_message(text).rule_ids, f"{rule.id} should block: {text}"
+    for text in rule.negative_examples:
+        assert rule.id not in review_message(text).rule_ids, f"{rule.id} should allow: {text}"
+
+
+def test_rule_suggestions_are_themselves_fair() -> None:
+    for r in RULES:
+        review = review_message(r.suggestion_zh)
+        assert review.allowed, (r.id, review.rule_ids)
+
+
+def test_malformed_rules_are_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "rules.yml"
+    bad.write_text(
+        "rules:\n  - id: x.y\n    category: nonsense\n    source: s\n    explanation_zh: e\n"
+        "    suggestion_zh: s\n    patterns: ['a']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesError, match="unknown category"):
+        _load_compiled(bad)
+    bad.write_text(
+        "rules:\n  - id: x.y\n    category: threat\n    source: s\n    explanation_zh: e\n"
+        "    suggestion_zh: s\n    patterns: ['(unclosed']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesError, match="bad regular expression"):
+        _load_compiled(bad)
+
+
+# ----------------------------------------------------------------- negation --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们不会联系您的家人",
+        "我们绝不会上门",
+        "we will not contact your employer",
+        "您不用担心我们会告诉任何人",
+        "我们不会上门，也不会联系您的家人",
+        "我们永远不会冒充法院或公安",
+        "网上说的全国黑名单并不存在",
+        "We won't tell anyone about your account.",
+    ],
+)
+def test_promises_are_allowed(text: str) -> None:
+    review = review_message(text)
+    assert review.allowed, review.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("不还钱就联系你家人", "disclosure.family"),
+        ("如果你不还，我们就上门", "threat.visit"),
+        ("别以为我们不会上门", "threat.visit"),
+        ("我们不是不会去你单位", "threat.visit"),
+        ("我们不会上门，但会联系你的家人", "disclosure.family"),
+        ("你不还我们就打给你老板", "disclosure.employer"),
+        ("If you don't pay we will contact your family.", "disclosure.family"),
+        ("If you don't pay, we will call your boss.", "disclosure.employer"),
+        ("Don't think we won't come to your house.", "threat.visit"),
+    ],
+)
+def test_fake_negations_are_threats(text: str, rule_id: str) -> None:
+    assert rule_id in review_message(text).rule_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "按照合同约定，逾期记录可能会报送征信机构",
+        "逾期可能会影响您的信用记录",
+        "您的账户目前逾期15天，欠款12,000元",
+        "如果有争议可以通过法律途径解决",
+        "您可以随时联系我们",
+        "我们可以为您安排人工客服",
+        "可以考虑分期",
+        "照顾家人辛苦了",
+    ],
+)
+def test_calm_facts_and_support_are_allowed(text: str) -> None:
+    assert review_message(text).allowed
+
+
+# ---------------------------------------------------------------- API shape --
+
+
+def test_violation_fields_point_at_the_original_text() -> None:
+    text = "亲，再不还款我们就会去 你 单 位 找你"
+    review = review_message(text)
+    assert not review.allowed
+    for v in review.violations:
+        start, end = v.span
+        assert text[start:end] == v.matched
+        assert v.explanation and v.suggestion
+        assert v.category in CATEGORIES
+
+
+def test_review_and_violation_are_frozen_and_serialisable() -> None:
+    review = review_message("你就是个老赖，今天不还就后果自负")
+    assert isinstance(review, Review)
+    assert all(isinstance(v, Violation) for v in review.violations)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        review.allowed = True  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        review.violations[0].rule_id = "x"  # type: ignore[misc]
+    data = json.loads(json.dumps(review.to_dict(), ensure_ascii=False))
+    assert data["allowed"] is False
+    assert {"rule_id", "category", "span", "matched", "explanation", "suggestion"} <= set(data["violations"][0])
+    assert {"insult_shaming", "coercive_urgency"} <= set(review.categories)
+
+
+def test_empty_and_whitespace_are_allowed() -> None:
+    assert review_message("").allowed
+    assert review_message("   \n").allowed
+
+
+def test_context_is_accepted() -> None:
+    assert review_message("您好", context={"channel": "sms"}).allowed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我們會上門找你", "ＷＥ　ＷＩＬＬ　ＣＡＬＬ　ＹＯＵＲ　ＭＯＴＨＥＲ", "我 们 会 上 门", "你就是個老賴"],
+)
+def test_normalisation_traditional_fullwidth_spacing(text: str) -> None:
+    assert not review_message(text).allowed
+
+
+def test_normalize_keeps_an_index_map() -> None:
+    norm, index = normalize("不 想 ＡＢ")
+    assert norm == "不想 ab"
+    assert len(index) == len(norm)
+    assert index[1] == 2
+
+
+# -------------------------------------------------------------- performance --
+
+
+def test_under_one_millisecond_per_typical_message() -> None:
+    texts = [t for t, _ in PRESSURE + FAIR]
+    for t in texts:
+        review_message(t)
+    timings = []
+    for t in texts:
+        start = time.perf_counter()
+        review_message(t)
+        timings.append((time.perf_counter() - start) * 1e6)
+    median_us = statistics.median(timings)
+    assert median_us < 1000, f"median {median_us:.0f} µs per message"
+
+
+def test_import_does_not_compile_rules() -> None:
+    code = (
+        "import kuanxian.safety as s, kuanxian.safety.guard as g, kuanxian.safety.distress as d;"
+        "assert g._compiled is None and d._lexicon is None;"
+        "s.review_message('x'); assert g._compiled is not None"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
