@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import date, datetime, time
 from typing import Any, Dict, List, Optional, Text
 
@@ -57,11 +58,12 @@ class ActionAskFollowDate(KuanxianAction):
         return []
 
 
-class _ValidateFollowDate(FormValidationAction):
+class _ValidateFollowDate(FormValidationAction, ABC):
     """Turn the Borrower's words into a concrete day, asking when it's vague."""
 
-    def name(self) -> Text:  # pragma: no cover - subclasses name themselves
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form>."""
 
     async def validate_follow_date(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

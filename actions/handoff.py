@@ -54,4 +54,4 @@ class ActionHandback(KuanxianAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
         note = next(tracker.get_latest_entity_values("agreed_note"), "") or ""
         say(dispatcher, replies.handback(str(note)), action=self.name())
-        return [SlotSet("pending_offer", None), SlotSet("distress_level", None)]
+        return [SlotSet("pending_offer", None)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -90,13 +91,17 @@ def local_today(borrower: Borrower) -> date:
     return borrower.local_now(now()).date()
 
 
-class KuanxianAction(Action):
-    """Base class: resolves the Borrower once and hands it to `act`."""
+class KuanxianAction(Action, ABC):
+    """Base class: resolves the Borrower once and hands it to `act`.
+
+    Abstract, so the action server registers only the concrete subclasses.
+    """
 
     needs_borrower = True
 
-    def name(self) -> Text:  # pragma: no cover - each subclass names itself
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in domain.yml."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -110,7 +115,8 @@ class KuanxianAction(Action):
             return []
         return await self.act(dispatcher, tracker, borrower)
 
+    @abstractmethod
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]
     ) -> List[Dict[Text, Any]]:
-        raise NotImplementedError
+        """Do the work for an authenticated (or, if allowed, anonymous) Borrower."""

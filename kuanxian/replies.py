@@ -171,6 +171,14 @@ def plan_confirmed(schedule: Schedule, today: date) -> Reply:
     )
 
 
+def acknowledged() -> Reply:
+    return Reply("好的。还有什么我可以帮您的吗？", (Button("查询欠款", "/ask_balance"), PLAN, PERSON))
+
+
+def no_reminder() -> Reply:
+    return Reply("好的，不设提醒。有需要随时告诉我。")
+
+
 def plan_declined() -> Reply:
     return Reply(
         "没关系。您觉得每期多少比较合适？说一个您能负担的数字就好，我们再算一算。",

@@ -5,7 +5,8 @@ stored with its reason. Firing is at-least-once with idempotent delivery: each
 bot message of a Reminder carries the client id `reminder-<id>:<n>`, so a fire
 repeated after a crash never shows the Borrower two messages. Due rows are
 leased with `FOR UPDATE SKIP LOCKED`, so two hubs on PostgreSQL never fire the
-same Reminder.
+same Reminder, and never two Reminders of one Borrower at once (the caps count
+what was sent).
 """
 
 from __future__ import annotations
@@ -354,12 +355,12 @@ class ReminderService:
                     .where(payment_plans.c.status == "active").limit(1)
                 )
             ).first() is not None
-        if plan_current:
-            return ContactDecision(outcome="suppress", reason="plan_current", next_allowed_at=None)
         if flags.crisis_pause_until is not None and at < flags.crisis_pause_until:
             # A crisis also brings in a person (with_collector), which the contact rules rank
             # first; the lender and the console must see that this Borrower is in crisis.
             return ContactDecision(outcome="suppress", reason="crisis_pause", next_allowed_at=flags.crisis_pause_until)
+        if plan_current:
+            return ContactDecision(outcome="suppress", reason="plan_current", next_allowed_at=None)
         state = ContactState(
             timezone=borrower.timezone,
             opted_out=flags.opted_out,

@@ -1,9 +1,11 @@
 """DistressDetector: a Rasa 3.6 NLU graph component.
 
 Runs `kuanxian.safety.assess_distress` on every user message. On "distress"
-or "crisis" it adds a `distress_level` entity, keeps the classifier's intent
-under the message key "nlu_intent", and overrides the intent with
-`express_distress` (confidence 1.0) so the dialogue turns to care at once.
+or "crisis" it adds a `crisis_signal` or `distress_signal` entity, keeps the
+classifier's intent under the message key "nlu_intent", and overrides the
+intent with `express_distress` (confidence 1.0, also on top of the ranking) so
+the dialogue turns to care at once. A message DIET itself calls
+express_distress always gets at least a `distress_signal`.
 
 Place it in config.yml after DIETClassifier and EntitySynonymMapper and
 before FallbackClassifier:
@@ -39,7 +41,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from kuanxian.safety.distress import assess_distress
 
 DISTRESS_INTENT = "express_distress"
-DISTRESS_ENTITY = "distress_level"
+# The entity is named after the level ("crisis_signal", "distress_signal") so rules
+# can route on its presence alone; its value repeats the level.
+ENTITY_SUFFIX = "_signal"
 ORIGINAL_INTENT_KEY = "nlu_intent"
 
 
@@ -50,11 +54,10 @@ class DistressDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Defaults: the intent and entity names used for the override."""
-        return {"intent": DISTRESS_INTENT, "entity": DISTRESS_ENTITY}
+        return {"intent": DISTRESS_INTENT}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._intent = str(config.get("intent", DISTRESS_INTENT))
-        self._entity = str(config.get("entity", DISTRESS_ENTITY))
 
     @classmethod
     def create(
@@ -91,7 +94,7 @@ class DistressDetector(GraphComponent):
         entities = list(message.get(ENTITIES) or [])
         entities.append(
             {
-                ENTITY_ATTRIBUTE_TYPE: self._entity,
+                ENTITY_ATTRIBUTE_TYPE: level + ENTITY_SUFFIX,
                 ENTITY_ATTRIBUTE_VALUE: level,
                 ENTITY_ATTRIBUTE_START: 0,
                 ENTITY_ATTRIBUTE_END: len(text),

@@ -48,7 +48,7 @@ class Shots:
     """Numbered screenshots per test in artifacts/screenshots/."""
 
     def __init__(self, test_name: str) -> None:
-        self.prefix = re.sub(r"[^A-Za-z0-9_-]+", "_", test_name).removeprefix("test_")[:60]
+        self.prefix = re.sub(r"[^A-Za-z0-9_-]+", "_", test_name).removeprefix("test_")[:90]
         self.count = 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for old in SCREENSHOTS.glob(f"{self.prefix}-*.png"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import sys
 import time
 import uuid
@@ -21,6 +22,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Optional, TypeVar
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
@@ -300,6 +302,30 @@ async def resolve(api: HubApi, conversation_id: str) -> None:
     console = await api.login()
     response = await console.post(f"/conversations/{conversation_id}/resolve")
     assert response.status_code == 200, response.text
+
+
+class Frames:
+    """Reads JSON frames from a widget stream, remembering everything seen."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.seen: list[dict[str, Any]] = []
+
+    async def until(self, predicate: Callable[[dict[str, Any]], bool], *, timeout: float = TURN_TIMEOUT,
+                    what: str = "a frame") -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                frame = json.loads(await asyncio.wait_for(self.ws.recv(), max(remaining, 0.01)))
+            except (asyncio.TimeoutError, ConnectionClosed) as exc:
+                raise AssertionError(f"no {what} ({type(exc).__name__}); frames seen: {self.seen}") from None
+            self.seen.append(frame)
+            if predicate(frame):
+                return frame
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [f["message"] for f in self.seen if f["type"] == "message"]
 
 
 # Sync helpers (browser tests run Playwright's sync API) ----------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -9,11 +11,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from kuanxian.hub.auth import issue_console_token
 from kuanxian.hub.settings import DEMO_SECRET
 
-from .kit import COLLECTOR_NAME, ROOT, HubApi, free_port, hub_database, resolve, unique
+from .kit import COLLECTOR_NAME, ROOT, Frames, HubApi, free_port, hub_database, resolve, unique
 
 @pytest.mark.rasa
 async def test_login_needs_the_right_password_and_every_console_call_needs_the_login(api: HubApi) -> None:
@@ -70,6 +74,35 @@ async def test_queue_is_urgent_then_high_then_normal_with_the_longest_wait_first
     finally:
         for name in ("a", "b", "d"):
             await resolve(api, ids[name])
+
+
+@pytest.mark.rasa
+async def test_the_console_stream_brings_a_crisis_to_the_queue_the_moment_it_arrives(api: HubApi) -> None:
+    console = await api.login()
+    base = api.base_url.replace("http", "ws", 1) + "/api/console/stream?token="
+    async with connect(base + "nonsense") as ws:
+        assert json.loads(await asyncio.wait_for(ws.recv(), 10))["error"] == "unauthorized"
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+    session = await api.new_session("live")
+    async with connect(base + console.token) as ws:
+        frames = Frames(ws)
+        first = await frames.until(lambda f: True, what="the first frame")
+        assert first["type"] == "queue" and isinstance(first["conversations"], list)
+        seq = await session.say("我不想活了")
+        said = await frames.until(lambda f: f["type"] == "message" and f.get("conversation_id") == session.conversation_id,
+                                  what="the borrower's words on the console stream")
+        assert (said["message"]["seq"], said["message"]["text"]) == (seq, "我不想活了")
+        queued = await frames.until(
+            lambda f: f["type"] == "queue" and any(c["conversation_id"] == session.conversation_id for c in f["conversations"]),
+            what="a live queue update with the crisis",
+        )
+        [mine] = [c for c in queued["conversations"] if c["conversation_id"] == session.conversation_id]
+        assert (mine["priority"], mine["reason"], mine["status"]) == ("urgent", "crisis", "waiting_for_collector")
+        assert queued["conversations"][0]["priority"] == "urgent"
+    await resolve(api, session.conversation_id)
 
 
 @pytest.mark.rasa

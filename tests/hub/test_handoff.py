@@ -78,12 +78,18 @@ async def test_request_for_a_person_claim_reply_guard_handback_and_resolve(api: 
     fair = await session.wait_for(lambda m: m["text"] == FAIR, after=quiet_seq, what="the collector's reply")
     assert (fair["sender_type"], fair["sender_name"]) == ("collector", COLLECTOR_NAME)
 
+    # The agreed note is shown to the borrower, so the guard checks it too.
+    pressured = await console.post(f"/conversations/{cid}/handback", {"note": "不还钱就通知你单位"})
+    assert pressured.status_code == 422 and pressured.json()["error"] == "blocked_by_policy", pressured.text
+    assert (await console.detail(cid))["conversation"]["status"] == "with_collector"
+
     handed = await console.post(f"/conversations/{cid}/handback", {"note": AGREED})
     assert handed.status_code == 200, handed.text
     assert handed.json()["conversation"]["status"] == "bot"
     resumed = await session.wait_for_bot(fair["seq"], containing=AGREED)
+    # Until the handback the bot said nothing: the borrower's message while a person held it went unanswered.
     between = [m for m in await session.messages(quiet_seq) if m["seq"] < resumed["seq"]]
-    assert not [m for m in between if m["sender_type"] == "bot" and m["seq"] < resumed["seq"]], texts(between)
+    assert [m["sender_type"] for m in between if m["sender_type"] == "bot"] == [], texts(between)
     assert cid not in [c["conversation_id"] for c in await console.queue()]
 
     thanks = await session.say("好的，谢谢")
@@ -94,6 +100,11 @@ async def test_request_for_a_person_claim_reply_guard_handback_and_resolve(api: 
     await session.wait_for(lambda m: m["sender_type"] == "system" and "结束" in m["text"], after=thanks, what="the resolved notice")
     final = await console.detail(cid)
     assert [m["sender_type"] for m in final["messages"]].count("collector") == 1  # only the fair reply went out
+    assert all("单位" not in m["text"] for m in final["messages"] if m["sender_type"] != "borrower")
+
+    # "随时可以再发消息": writing again after the end gets the bot, not silence.
+    later = await session.say("你好")
+    await session.wait_for_bot(later)
 
 
 async def test_crisis_is_urgent_shows_the_hotlines_at_once_and_pauses_reminders(api: HubApi) -> None:
@@ -117,7 +128,6 @@ async def test_crisis_is_urgent_shows_the_hotlines_at_once_and_pauses_reminders(
     pause = detail["borrower"]["flags"]["crisis_pause_until"]
     assert pause is not None
     assert datetime.fromisoformat(pause) > datetime.now(tz=timezone.utc) + timedelta(days=7)
-    await session.stays_quiet(seq, senders=("collector",), seconds=0.5)
     await resolve(api, cid)
 
     # A reminder the lender schedules later is held back by the crisis pause.

@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from kuanxian.hub.auth import issue_borrower_token
 from kuanxian.hub.settings import DEMO_BORROWER_SECRET
 
-from .kit import TURN_TIMEOUT, HubApi, Session, hub_database, resolve, texts, unique
+from .kit import Frames, HubApi, Session, hub_database, resolve, texts, unique
 
 pytestmark = pytest.mark.rasa
 
@@ -33,7 +33,7 @@ async def test_sessions_need_a_valid_unexpired_token_for_a_known_borrower(api: H
     async def session_with(token: Any) -> Any:
         return await api.http.post("/api/widget/sessions", json={"borrower_token": token})
 
-    for token in ("not-a-token", None, issue_borrower_token("demo-002", "a-secret-the-hub-does-not-know")):
+    for token in ("not-a-token", None, issue_borrower_token("demo-002", "a-secret-the-hub-does-not-know-at-all-0123456789")):
         response = await session_with(token)
         assert response.status_code == 401, token
         assert error_of(response)["error"] == "unauthorized"
@@ -81,6 +81,10 @@ async def test_bad_input_gets_a_clear_json_error_and_nothing_is_written(api: Hub
             response = await session.post(text, client_id=unique("bad"))
             assert response.status_code == status, (repr(text)[:20], response.text)
             assert error_of(response)["field"] == "text"
+
+        for client_id in (123, "", "x" * 129):
+            response = await session.post("你好", client_id=client_id)  # type: ignore[arg-type]
+            assert response.status_code == 422 and error_of(response)["field"] == "client_id", response.text
 
         for raw in (b'{"text": "\xe4\xbd\xa0', b"{'text': 'hi'}", b"[1, 2]", b""):
             response = await api.http.post("/api/widget/messages", content=raw, headers={**session.auth, "Content-Type": "application/json"})
@@ -164,30 +168,6 @@ async def test_greeting_turn_names_the_borrower(api: HubApi) -> None:
 
 
 # WebSocket ----------------------------------------------------------------------------
-class Frames:
-    """Reads JSON frames from a widget stream, remembering everything seen."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.seen: list[dict[str, Any]] = []
-
-    async def until(self, predicate: Callable[[dict[str, Any]], bool], *, timeout: float = TURN_TIMEOUT,
-                    what: str = "a frame") -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                frame = json.loads(await asyncio.wait_for(self.ws.recv(), max(remaining, 0.01)))
-            except (asyncio.TimeoutError, ConnectionClosed) as exc:
-                raise AssertionError(f"no {what} ({type(exc).__name__}); frames seen: {self.seen}") from None
-            self.seen.append(frame)
-            if predicate(frame):
-                return frame
-
-    def messages(self) -> list[dict[str, Any]]:
-        return [f["message"] for f in self.seen if f["type"] == "message"]
-
-
 def stream_url(api: HubApi, session: Session, after: int) -> str:
     return f"{api.base_url.replace('http', 'ws', 1)}/api/widget/stream?token={session.token}&after={after}"
 

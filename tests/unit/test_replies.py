@@ -37,7 +37,7 @@ def every_reply() -> list[replies.Reply]:
         replies.follow_up_scheduled(TODAY, TODAY), replies.deferral_offer(60), replies.deferral_needs_hardship(60),
         replies.needs_a_person("延期还款"), replies.fee_relief_offer(), replies.fee_relief_needs_hardship(),
         replies.dispute_opened(), replies.wrong_person(), replies.stop_contact(), replies.resume_contact(),
-        replies.request_human(), replies.complaint(), replies.handback("每月还600元，从12月开始"), replies.handback(""),
+        replies.request_human(), replies.complaint(), replies.acknowledged(), replies.no_reminder(), replies.handback("每月还600元，从12月开始"), replies.handback(""),
     ]
     return out
 

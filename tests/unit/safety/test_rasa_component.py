@@ -44,10 +44,11 @@ def test_override_on_distress_and_crisis(detector: DistressDetector, text: str, 
     (out,) = detector.process([msg])
     assert out.get("intent") == {"name": "express_distress", "confidence": 1.0}
     assert out.get("nlu_intent") == {"name": "inform", "confidence": 0.61}
-    assert out.get("intent_ranking") == ranking_before
+    # The override tops the ranking, so the FallbackClassifier can't call it ambiguous.
+    assert out.get("intent_ranking") == [{"name": "express_distress", "confidence": 1.0}] + ranking_before
     entity = out.get("entities")[-1]
     assert entity == {
-        "entity": "distress_level",
+        "entity": f"{level}_signal",
         "value": level,
         "start": 0,
         "end": len(text),
@@ -67,3 +68,10 @@ def test_no_change_on_ordinary_message(detector: DistressDetector) -> None:
 def test_training_data_unchanged(detector: DistressDetector) -> None:
     data = TrainingData([Message(data={"text": "我想分期", "intent": "ask_installment"})])
     assert detector.process_training_data(data) is data
+
+
+def test_diet_distress_without_lexicon_signal_is_still_routed(detector: DistressDetector) -> None:
+    msg = _message("心里堵得慌")
+    msg.set("intent", {"name": "express_distress", "confidence": 0.7})
+    (out,) = detector.process([msg])
+    assert out.get("entities")[-1]["entity"] == "distress_signal"
