@@ -13,8 +13,8 @@ from actions.runtime import KuanxianAction, now, emit, repository, say
 from kuanxian import replies
 from kuanxian.accounts import HARDSHIP_CATEGORIES, Borrower, Hardship
 from kuanxian.handoff import HandoffRequest
+from kuanxian.safety.crisis import hardship_pause_days
 
-HARDSHIP_PAUSE = timedelta(days=7)
 
 
 def category_of(tracker: Tracker) -> str:
@@ -33,7 +33,7 @@ class ActionAcknowledgeHardship(KuanxianAction):
         category = category_of(tracker)
         # Reminders pause while someone is in hardship; no category is stored without consent.
         await (await repository()).update_flags(
-            borrower.borrower_id, hardship_pause_until=now() + HARDSHIP_PAUSE
+            borrower.borrower_id, hardship_pause_until=now() + timedelta(days=hardship_pause_days())
         )
         say(dispatcher, replies.hardship_acknowledge(category), action=self.name())
         return [

@@ -54,5 +54,5 @@ class ActionDistressSupport(KuanxianAction):
         for text in crisis.distress_messages():
             say(dispatcher, Reply(text), action=self.name())
         emit(dispatcher, HandoffRequest("distress", "high", f"情绪困扰：{_said(tracker)}"))
-        await _pause(tracker, "hardship_pause_until", crisis.DISTRESS_PAUSE_DAYS)
+        await _pause(tracker, "hardship_pause_until", crisis.hardship_pause_days())
         return [SlotSet("pending_offer", None), ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -15,6 +15,7 @@ from typing import Optional
 from kuanxian.accounts import Borrower
 from kuanxian.money import format_amount
 from kuanxian.plans import Decision, PlanError, Schedule
+from kuanxian.safety.crisis import hardship_pause_days
 
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 HARDSHIP_NAMES_ZH = {
@@ -244,7 +245,7 @@ def hardship_options(borrower: Borrower, recorded: bool) -> Reply:
     options.append(PERSON)
     extra_text = "，也可以" + "，或".join(extras) if extras else ""
     return Reply(
-        f"{first}接下来7天我们不会主动给您发还款提醒。\n"
+        f"{first}接下来{hardship_pause_days()}天我们不会主动给您发还款提醒。\n"
         f"这件事对您现在的还款影响大吗？您每个月大概能拿出多少来还款？哪怕金额不多也没关系。"
         f"我们可以按您能负担的金额分期{extra_text}，或者请工作人员和您一起商量。\n{DEBT_ADVICE_ZH}",
         tuple(options),

@@ -17,7 +17,7 @@ from kuanxian.hub.realtime import Broker
 from kuanxian.hub.settings import Settings
 from kuanxian.hub.store import HUMAN_STATUSES, Conversation, HubStore, Message, NewMessage
 from kuanxian.safety import assess_distress, review_message
-from kuanxian.safety.crisis import CRISIS_PAUSE_DAYS, DISTRESS_PAUSE_DAYS, crisis_messages
+from kuanxian.safety.crisis import CRISIS_PAUSE_DAYS, crisis_messages, hardship_pause_days
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ class Hub:
             return
         if request.reason == "distress":
             await self.accounts.update_flags(
-                conversation.borrower_id, hardship_pause_until=self.now() + timedelta(days=DISTRESS_PAUSE_DAYS)
+                conversation.borrower_id, hardship_pause_until=self.now() + timedelta(days=hardship_pause_days())
             )
         self._publish_status(conversation)
         await self.publish_queue()

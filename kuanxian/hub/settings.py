@@ -8,6 +8,7 @@ from typing import Mapping, Optional
 
 from kuanxian.demo import DEMO_ADMIN_TOKEN
 from kuanxian.safety.contact import ContactLimits
+from kuanxian.safety.crisis import hardship_pause_days
 from kuanxian.storage.db import database_url
 
 DEMO_SECRET = "kuanxian-demo-secret-not-for-production-use"
@@ -56,6 +57,10 @@ class Settings:
             )
         except ValueError as exc:
             raise SettingsError(f"contact caps: {exc}") from exc
+        try:
+            hardship_pause_days()
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
         settings = cls(
             env=mode,
             demo=_bool(env.get("KUANXIAN_DEMO", demo_default)),

@@ -9,6 +9,8 @@ an extra, never the only number.
 
 from __future__ import annotations
 
+import os
+
 __all__ = [
     "CRISIS_PAUSE_DAYS",
     "DISTRESS_PAUSE_DAYS",
@@ -16,11 +18,23 @@ __all__ = [
     "EMERGENCY_NUMBERS",
     "crisis_messages",
     "distress_messages",
+    "hardship_pause_days",
     "human_handoff_message",
 ]
 
 CRISIS_PAUSE_DAYS = 30
 DISTRESS_PAUSE_DAYS = 7
+HARDSHIP_PAUSE_ENV = "KUANXIAN_HARDSHIP_PAUSE_DAYS"
+
+
+def hardship_pause_days() -> int:
+    """Days reminders pause after hardship or distress: 7 unless the lender configures 1-90."""
+    raw = os.environ.get(HARDSHIP_PAUSE_ENV, "").strip()
+    if not raw:
+        return DISTRESS_PAUSE_DAYS
+    if not raw.isdigit() or not 1 <= int(raw) <= 90:
+        raise ValueError(f"{HARDSHIP_PAUSE_ENV} must be a whole number of days from 1 to 90, got {raw!r}")
+    return int(raw)
 
 # (name, number, note) — the first two are the primary lines.
 CRISIS_LINES: tuple[tuple[str, str, str], ...] = (
@@ -51,7 +65,7 @@ def distress_messages() -> list[str]:
     """Empathetic messages for someone in distress (not in immediate danger)."""
     return [
         "听起来你最近真的很不容易，谢谢你愿意说出来。",
-        f"接下来{DISTRESS_PAUSE_DAYS}天，我们会暂停所有提醒，你不用着急回复，也不用马上做任何决定。",
+        f"接下来{hardship_pause_days()}天，我们会暂停所有提醒，你不用着急回复，也不用马上做任何决定。",
         "如果你愿意，我可以请一位工作人员来和你聊聊，看看有什么能帮上你的。",
         "心里太难受的时候，也可以打全国心理援助热线 12356，有人愿意听你说。",
     ]
