@@ -1,15 +1,9 @@
 """Plumbing shared by tests/hub and tests/browser: one stack per run, API helpers, polling.
-
-`tests/support/*` does `from conftest import ...` and means the root tests/conftest.py.
-pytest drops and re-imports the name `conftest` for every conftest outside a package
-(tests/actions has one), so the support modules are imported here against a copy of
-the root conftest, whatever `conftest` happens to mean at that moment.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import sys
 import time
@@ -17,7 +11,6 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any, AsyncIterator, Awaitable, Callable, Optional, TypeVar
 
 import httpx
@@ -34,67 +27,10 @@ QUIET_SECONDS = 2.5  # how long we watch for a reply that must not come (a bot t
 T = TypeVar("T")
 
 
-def _root_conftest() -> ModuleType:
-    name = "kuanxian_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_root = _root_conftest()
-missing_service: Callable[[str], None] = _root.missing_service
-free_port: Callable[[], int] = _root.free_port
-
-
-def _import_support() -> tuple[ModuleType, ModuleType]:
-    saved = sys.modules.get("conftest")
-    sys.modules["conftest"] = _root
-    try:
-        import support.databases as databases_module
-        import support.stack as stack_module
-    finally:
-        if saved is None:
-            sys.modules.pop("conftest", None)
-        else:
-            sys.modules["conftest"] = saved
-    return databases_module, stack_module
-
-
-databases, stack_support = _import_support()
-Stack = stack_support.Stack
-
-# One stack for the whole run (hub, integration and browser tests) -----------------
-_stack: Optional[Any] = None
-_stack_failure: Optional[tuple[str, str]] = None
-
-
-def shared_stack(request: pytest.FixtureRequest) -> Any:
-    """Start action server + Rasa + hub once per run; later callers get the same one."""
-    global _stack, _stack_failure
-    if _stack_failure is not None:
-        kind, message = _stack_failure
-        if kind == "skip":
-            pytest.skip(message)
-        pytest.fail(f"the stack failed to start earlier in this run: {message}", pytrace=False)
-    if _stack is None:
-        log_dir = request.getfixturevalue("tmp_path_factory").mktemp("stack")
-        try:
-            _stack = stack_support.start_stack(log_dir)
-        except pytest.skip.Exception as exc:
-            _stack_failure = ("skip", str(exc))
-            raise
-        except BaseException as exc:
-            _stack_failure = ("fail", f"{type(exc).__name__}: {exc}")
-            raise
-        request.config.add_cleanup(_stack.stop_all)
-    hub = _stack.processes.get("hub")
-    if hub is None or hub.poll() is not None:  # a restart test left it down: bring it back
-        _stack.start_hub()
-    return _stack
+from support import databases  # noqa: E402,F401 - re-exported for the hub tests
+from support import stack as stack_support  # noqa: E402,F401
+from support.fixtures import Stack, shared_stack  # noqa: E402,F401 - one stack per run, shared with tests/reminders
+from support.services import free_port, missing_service  # noqa: E402,F401
 
 
 @asynccontextmanager

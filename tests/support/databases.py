@@ -9,7 +9,7 @@ from typing import AsyncIterator
 
 import pytest
 
-from conftest import missing_service, port_open
+from support.services import missing_service, port_open
 
 POSTGRES_ADMIN_URL = os.environ.get("KUANXIAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from conftest import ROOT, free_port, missing_service
+from support.services import ROOT, free_port, missing_service
 
 
 @dataclass
