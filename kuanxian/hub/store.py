@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -253,7 +253,7 @@ class HubStore:
                 update(conversations)
                 .where(conversations.c.id == conversation_id)
                 .where(conversations.c.last_read_seq < seq)
-                .values(last_read_seq=func.min(seq, conversations.c.last_seq) if conn.dialect.name == "sqlite" else func.least(seq, conversations.c.last_seq))
+                .values(last_read_seq=case((conversations.c.last_seq < seq, conversations.c.last_seq), else_=seq))
             )
 
     async def unread_count(self, conversation_id: str, after_seq: int) -> int:
