@@ -302,9 +302,16 @@ class HubStore:
                     if existing:
                         return existing, False
                 continue  # a writer that bypassed the counter took this seq: try the next one
-            found = await self.by_seq(conversation_id, seq)
-            assert found is not None
-            return found, True
+            sender_name = None
+            if new.collector_id is not None:
+                collector = await self.collector(new.collector_id)
+                sender_name = collector["display_name"] if collector else None
+            message = Message(
+                seq=seq, sender_type=new.sender_type, text=new.text, created_at=now,
+                buttons=tuple(dict(b) for b in new.buttons), client_id=new.client_id,
+                internal=new.internal, sender_name=sender_name,
+            )
+            return message, True
         raise RuntimeError("could not allocate a message sequence number")
 
     async def by_client_id(self, conversation_id: str, client_id: str) -> Optional[Message]:
@@ -388,14 +395,9 @@ async def _take_seq(conn: AsyncConnection, conversation_id: str, now: datetime) 
     )
     if bumped.rowcount != 1:
         raise LookupError(f"no conversation {conversation_id}")
-    counter = (await conn.execute(select(conversations.c.last_seq).where(conversations.c.id == conversation_id))).scalar_one()
-    highest = (
-        await conn.execute(select(func.max(messages.c.seq)).where(messages.c.conversation_id == conversation_id))
-    ).scalar()
-    seq = max(int(counter), int(highest or 0) + 1)
-    if seq != counter:  # the counter lagged behind the messages (older data): catch it up
-        await conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(last_seq=seq))
-    return seq
+    return int(
+        (await conn.execute(select(conversations.c.last_seq).where(conversations.c.id == conversation_id))).scalar_one()
+    )
 
 
 def _conversation_query() -> Any:
