@@ -21,7 +21,6 @@ TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 ADMIN_TOKEN = "demo-admin-token"
 COLLECTOR_USER, COLLECTOR_PASSWORD, COLLECTOR_NAME = "demo", "kuanxian-demo", "小李"
-TURN_TIMEOUT = 30.0  # how long one bot turn may take on this 2-core machine
 QUIET_SECONDS = 2.5  # how long we watch for a reply that must not come (a bot turn takes well under 1 s)
 
 T = TypeVar("T")
@@ -31,6 +30,7 @@ from support import databases  # noqa: E402,F401 - re-exported for the hub tests
 from support import stack as stack_support  # noqa: E402,F401
 from support.fixtures import Stack, shared_stack  # noqa: E402,F401 - one stack per run, shared with tests/reminders
 from support.services import free_port, missing_service  # noqa: E402,F401
+from support.polling import TURN_TIMEOUT, eventually, eventually_sync  # noqa: E402,F401
 
 
 @asynccontextmanager
@@ -46,33 +46,7 @@ async def hub_database(database_url: str) -> AsyncIterator[Any]:
         await engine.dispose()
 
 
-# Polling ------------------------------------------------------------------------
-async def eventually(check: Callable[[], Awaitable[Optional[T]]], *, timeout: float = TURN_TIMEOUT,
-                     interval: float = 0.15, what: str = "condition") -> T:
-    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while True:
-        last = await check()
-        if last:
-            return last
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await asyncio.sleep(interval)
-
-
-def eventually_sync(check: Callable[[], Optional[T]], *, timeout: float = TURN_TIMEOUT,
-                    interval: float = 0.2, what: str = "condition") -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)
-
-
+# Polling: see support.polling
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 

@@ -239,6 +239,8 @@ async def test_messages_sent_over_the_socket_are_answered_and_a_reconnect_loses_
         await frames.until(bot_after(last), what="the answer that arrived around the reconnect")
         more = await session.say("谢谢")  # and live traffic after the reconnect
         await frames.until(bot_after(more), what="a live answer after the reconnect")
+        # A turn may have several replies; typing goes off only after the last one.
+        await frames.until(lambda f: f["type"] == "typing" and f["on"] is False, what="the end of that turn")
         tally(frames)
 
     everything = await session.messages()

@@ -191,20 +191,7 @@ def local_date(value: str) -> date:
 
 
 # Through the running stack's hub ----------------------------------------------------------
-TURN_TIMEOUT = 30.0  # one bot turn, or one scheduler round, on this 2-core machine
-
-
-async def eventually(check: Any, *, timeout: float = TURN_TIMEOUT, interval: float = 0.2, what: str = "condition") -> Any:
-    """Poll the coroutine function `check` until it returns something truthy, or fail at the deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if loop.time() >= deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await asyncio.sleep(interval)
+from support.polling import TURN_TIMEOUT, eventually  # noqa: E402,F401 - shared with the hub tests
 
 
 def daytime_zone(now: Optional[datetime] = None) -> str:
