@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import urllib.request
+from urllib.parse import urlparse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -66,8 +67,6 @@ def write_endpoints(root: Path) -> Path:
     redis_url = os.environ.get("KUANXIAN_REDIS_URL", "")
     extra = []
     if db.startswith(("postgresql://", "postgres://")):
-        from urllib.parse import urlparse
-
         u = urlparse(db)
         extra.append(
             "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
@@ -75,8 +74,6 @@ def write_endpoints(root: Path) -> Path:
             f"  username: {u.username or ''}\n  password: {u.password or ''}\n"
         )
     if redis_url:
-        from urllib.parse import urlparse
-
         u = urlparse(redis_url)
         extra.append(f"lock_store:\n  type: redis\n  url: {u.hostname}\n  port: {u.port or 6379}\n  db: {(u.path or '/0').lstrip('/') or 0}\n")
     if not extra and ACTIONS_PORT == 5055:

@@ -126,7 +126,7 @@ class ReminderService:
                 )
             )
         if status == "scheduled" and scheduled_for <= now:
-            self.hub._spawn(self.tick())
+            self.hub.spawn(self.tick())
         return {
             "id": reminder_id,
             "status": status,
@@ -299,7 +299,7 @@ class ReminderService:
         entities = {"amount": str(amount)}
         if row["due_date"] is not None:
             entities["due_date"] = row["due_date"].isoformat()
-        async with hub._locks[cid]:
+        async with hub.turn_lock(cid):
             outputs = await hub.rasa.trigger(cid, "EXTERNAL_payment_reminder", entities, borrower.borrower_id)
             if not any(isinstance(o.get("text"), str) and o["text"].strip() for o in outputs if isinstance(o, dict)):
                 # e.g. the action server failed: Rasa still answers 200, with nothing to show.

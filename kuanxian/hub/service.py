@@ -108,7 +108,7 @@ class Hub:
         )
         if created:
             self._publish_message(conversation_id, message)
-            self._spawn(self._turn(conversation_id, borrower_id, to_rasa, shown))
+            self.spawn(self._turn(conversation_id, borrower_id, to_rasa, shown))
         return Turn(message, created)
 
     async def _button_or_text(self, conversation_id: str, text: str) -> tuple[str, str]:
@@ -121,7 +121,7 @@ class Hub:
         return text, text
 
     async def _turn(self, conversation_id: str, borrower_id: str, to_rasa: str, shown: str) -> None:
-        async with self._locks[conversation_id]:
+        async with self.turn_lock(conversation_id):
             try:
                 await self._handle_turn(conversation_id, borrower_id, to_rasa, shown)
             except Exception:  # never lose the Borrower silently
@@ -133,7 +133,7 @@ class Hub:
             return
         assessment = assess_distress(shown)
         if conversation.status == "resolved":
-            await self._set_status(conversation_id, "bot")
+            await self.store.reopen(conversation_id)
             conversation = await self.store.get_conversation(conversation_id)
             assert conversation is not None
         if conversation.status in HUMAN_STATUSES:
@@ -296,11 +296,11 @@ class Hub:
         assert updated is not None
         self._publish_status(updated)
         await self.publish_queue()
-        self._spawn(self._resume_bot(conversation_id, updated.borrower_id, agreed_text))
+        self.spawn(self._resume_bot(conversation_id, updated.borrower_id, agreed_text))
         return updated
 
     async def _resume_bot(self, conversation_id: str, borrower_id: str, agreed: str) -> None:
-        async with self._locks[conversation_id]:
+        async with self.turn_lock(conversation_id):
             try:
                 outputs = await self.rasa.trigger(conversation_id, "EXTERNAL_handback", {"agreed_note": agreed}, borrower_id)
                 await self.deliver(conversation_id, borrower_id, outputs)
@@ -336,14 +336,6 @@ class Hub:
             raise conflict("claim this conversation before replying")
         return conversation
 
-    async def _set_status(self, conversation_id: str, status: str) -> None:
-        from sqlalchemy import update
-
-        from kuanxian.storage.schema import conversations
-
-        async with self.store.engine.begin() as conn:
-            await conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(status=status, updated_at=self.now()))
-
     # Live frames -----------------------------------------------------------
     def _publish_message(self, conversation_id: str, message: Message) -> None:
         if not message.internal:
@@ -361,10 +353,15 @@ class Hub:
         queue = await self.store.queue()
         self.broker.publish_console({"type": "queue", "conversations": [c.to_json() for c in queue]})
 
-    def _spawn(self, coro: Any) -> None:
+    def spawn(self, coro: Any) -> None:
+        """Run `coro` in the background; `drain` waits for it."""
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def turn_lock(self, conversation_id: str) -> asyncio.Lock:
+        """One turn at a time per Conversation (borrower turns, hand-backs, reminders)."""
+        return self._locks[conversation_id]
 
     async def drain(self, timeout: float = 60.0) -> None:
         """Wait for running turns (tests and shutdown)."""

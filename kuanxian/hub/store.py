@@ -247,6 +247,16 @@ class HubStore:
             )
         return result.rowcount == 1
 
+    async def reopen(self, conversation_id: str) -> None:
+        """resolved → bot: the Borrower wrote again after the Conversation ended."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id)
+                .where(conversations.c.status == "resolved")
+                .values(status="bot", updated_at=utcnow())
+            )
+
     async def mark_read(self, conversation_id: str, seq: int) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(

@@ -6,7 +6,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from kuanxian.hub.api.common import body_of, hub_of, require_admin
-from kuanxian.hub.errors import not_found
+from kuanxian.hub.errors import invalid, not_found
 from kuanxian.hub.validation import borrower_from_body, optional_datetime
 
 bp = Blueprint("admin", url_prefix="/api/admin")
@@ -40,8 +40,6 @@ async def list_reminders(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     borrower_id = request.args.get("borrower_id")
     if not borrower_id:
-        from kuanxian.hub.errors import invalid
-
         raise invalid("borrower_id", "query parameter is required")
     if await hub.accounts.get_borrower(borrower_id) is None:
         raise not_found("borrower")
