@@ -10,30 +10,78 @@ import pytest
 
 from kuanxian.money import ceil_to_fen, cn_to_int, format_amount, from_fen, parse_amount, parse_count, to_fen
 
-DATA = Path(__file__).parent / "data" / "money_phrases.tsv"
+DATA_DIR = Path(__file__).parent / "data"
+# The curated set: every line must parse exactly.
+CURATED = "money_phrases.tsv"
+# Blind sets, labelled before the parser was tuned on them: the union must stay >= 97% exact.
+BLIND = ("money_blind.tsv", "money_blind2.tsv")
+MIN_UNION_ACCURACY = 0.97
 
 
-def _load_phrases() -> list[tuple[int, str, Decimal | None]]:
-    rows: list[tuple[int, str, Decimal | None]] = []
-    for lineno, line in enumerate(DATA.read_text(encoding="utf-8").splitlines(), start=1):
+def _load_phrases(name: str) -> list[tuple[str, int, str, Decimal | None]]:
+    rows: list[tuple[str, int, str, Decimal | None]] = []
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    for lineno, line in enumerate(text.splitlines(), start=1):
         if not line or line.startswith("#"):
             continue
         sentence, expected = line.split("\t")[:2]
-        rows.append((lineno, sentence, None if expected == "NONE" else Decimal(expected)))
+        rows.append((name, lineno, sentence, None if expected == "NONE" else Decimal(expected)))
     return rows
 
 
-PHRASES = _load_phrases()
+PHRASES = [row for name in (CURATED, *BLIND) for row in _load_phrases(name)]
+
+
+def _row_id(row: tuple[str, int, str, Decimal | None]) -> str:
+    return f"{row[0].removesuffix('.tsv').removeprefix('money_')}:L{row[1]}"
 
 
 def test_phrase_set_is_big_enough() -> None:
-    assert len(PHRASES) >= 250
-    assert sum(1 for _, _, want in PHRASES if want is None) >= 50
+    curated = [r for r in PHRASES if r[0] == CURATED]
+    assert len(curated) >= 250
+    assert sum(1 for r in curated if r[3] is None) >= 50
+    for name in BLIND:
+        assert sum(1 for r in PHRASES if r[0] == name) >= 80
+    assert sum(1 for r in PHRASES if r[0] in BLIND) >= 330
 
 
-@pytest.mark.parametrize(("lineno", "sentence", "expected"), PHRASES, ids=[f"L{r[0]}" for r in PHRASES])
-def test_labelled_phrases(lineno: int, sentence: str, expected: Decimal | None) -> None:
-    assert parse_amount(sentence) == expected, f"line {lineno}: {sentence!r}"
+@pytest.mark.parametrize(("source", "lineno", "sentence", "expected"), PHRASES, ids=[_row_id(r) for r in PHRASES])
+def test_labelled_phrases(source: str, lineno: int, sentence: str, expected: Decimal | None) -> None:
+    got = parse_amount(sentence)
+    if source == CURATED:
+        assert got == expected, f"{source} line {lineno}: {sentence!r}"
+    elif got != expected:
+        # A blind-set miss is tolerated one by one; test_union_accuracy bounds how many there may be.
+        pytest.xfail(f"{source} line {lineno}: {sentence!r} gave {got}, labelled {expected}")
+
+
+def test_union_accuracy() -> None:
+    results = [(source, lineno, sentence, want, parse_amount(sentence)) for source, lineno, sentence, want in PHRASES]
+    misses = [r for r in results if r[4] != r[3]]
+    accuracy = 1 - len(misses) / len(PHRASES)
+    assert accuracy >= MIN_UNION_ACCURACY, f"{accuracy:.1%} exact on {len(PHRASES)} phrases; misses: {misses}"
+
+
+# The forms every version of the parser must read exactly (the product brief's list).
+REQUIRED_FORMS = [
+    ("两千", "2000"), ("1500", "1500"), ("三千五", "3500"), ("一万二", "12000"), ("1.5万", "15000"),
+    ("1万5", "15000"), ("4k", "4000"), ("¥2,000", "2000"), ("两千块", "2000"), ("一千五百块钱", "1500"),
+    ("零点五万", "5000"), ("两三千", "2000"), ("七八百", "700"),
+    ("我每个月能还两千", "2000"), ("每月1500", "1500"), ("一个月三千五", "3500"), ("先还1万5", "15000"),
+    ("每月4k", "4000"), ("每个月还两三千", "2000"), ("七八百一个月", "700"),
+    ("分12期每期500", "500"), ("分12期，每期两千", "2000"), ("15号还2000", "2000"), ("3个月后还三千", "3000"),
+    ("30天内还一千", "1000"), ("第一期还八百", "800"), ("手机13812345678，每月还1000", "1000"),
+    ("利息百分之二十太高，每月还五百", "500"), ("2024年借的五千", "5000"), ("12点前还两千", "2000"),
+    ("欠了一万二，每月还500", "500"), ("总共欠3万，每个月还两千", "2000"),
+    ("分12期", None), ("15号", None), ("3个月", None), ("30天", None), ("第一期", None),
+    ("我的手机号是13812345678", None), ("利息太高了百分之二十", None), ("年化24%", None), ("2024年", None),
+    ("12点前还", None), ("下午3点", None), ("没钱", None), ("我下个月一定还", None), ("一块钱都没有", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REQUIRED_FORMS)
+def test_required_forms(text: str, expected: str | None) -> None:
+    assert parse_amount(text) == (None if expected is None else Decimal(expected))
 
 
 @pytest.mark.parametrize(
@@ -103,6 +151,7 @@ def test_result_is_quantized_to_fen() -> None:
 _FUZZ_ALPHABET = (
     "0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点kKwW"
     "元块钱¥￥,.，。、-~到至或期个月年号日天周星期礼拜第分%％：:/ 每还多少 abcxyzRMB\n\t\u3000\U0001f600\x00"
+    "仨俩白上半把儿来余毛角都没有也从改成不是你们要求了过身高栋几．，"
 )
 
 
@@ -121,7 +170,13 @@ def test_fuzz_never_raises(seed: int) -> None:
         assert count is None or (isinstance(count, int) and count >= 1)
 
 
-@pytest.mark.parametrize("text", ["9" * 5000, "一" * 5000, "万" * 1000, "1" + "万" * 300, "零点" * 500, "1,000" * 400])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9" * 5000, "一" * 5000, "万" * 1000, "1" + "万" * 300, "零点" * 500, "1,000" * 400, "1 000" * 2000,
+        "１，０００" * 2000, "上万" * 2000, "百八十" * 2000, "块5" * 3000, "1多" * 3000, "139 1234 " * 1000,
+    ],
+)
 def test_pathological_inputs(text: str) -> None:
     parse_amount(text)
     parse_count(text)
