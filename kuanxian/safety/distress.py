@@ -57,19 +57,51 @@ class DistressAssessment:
 
 
 @dataclass(frozen=True)
+class _Rx:
+    """One lexicon list compiled twice: all patterns, and without the
+    ASCII-only (English) ones, used when the message has no Latin letter."""
+
+    full: re.Pattern[str] | None
+    cjk: re.Pattern[str] | None
+
+    def pick(self, latin: bool) -> re.Pattern[str] | None:
+        return self.full if latin else self.cjk
+
+
+@dataclass(frozen=True)
 class _Lexicon:
-    masks: re.Pattern[str] | None
-    negated_crisis: re.Pattern[str] | None
-    soften: re.Pattern[str] | None
-    crisis: tuple[tuple[str, re.Pattern[str]], ...]
-    distress: tuple[tuple[str, re.Pattern[str]], ...]
+    everyday: _Rx
+    benign: _Rx
+    escalate: _Rx
+    reassured_denial: _Rx
+    negated_crisis: _Rx
+    soften: _Rx
+    ambiguous: _Rx
+    ambiguous_context: _Rx
+    crisis: tuple[tuple[str, _Rx], ...]
+    distress: tuple[tuple[str, _Rx], ...]
     neg_zh: re.Pattern[str]
     neg_en: re.Pattern[str]
     window_zh: int
     window_en: int
 
 
-def _alternation(patterns: list[str], where: str) -> re.Pattern[str] | None:
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+
+
+def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
+    """Replace {name} with the named macro from distress.yml (quantifiers like {0,4} are left alone)."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise ValueError(f"distress.yml {where}: unknown macro {{{name}}}")
+        return f"(?:{macros[name]})"
+
+    return _MACRO.sub(sub, pattern)
+
+
+def _alternation(patterns: list[str], where: str, macros: dict[str, str] | None = None) -> re.Pattern[str] | None:
     """Compile a list of regexes as one case-insensitive alternation."""
     if not patterns:
         return None
@@ -77,7 +109,7 @@ def _alternation(patterns: list[str], where: str) -> re.Pattern[str] | None:
     for p in patterns:
         if not isinstance(p, str) or not p:
             raise ValueError(f"distress.yml {where}: patterns must be non-empty strings")
-        p = unicodedata.normalize("NFKC", p)
+        p = unicodedata.normalize("NFKC", _expand(p, macros or {}, where))
         try:
             re.compile(p, re.IGNORECASE)
         except re.error as exc:
@@ -86,13 +118,23 @@ def _alternation(patterns: list[str], where: str) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def _groups(raw: Any, where: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+_LATIN = re.compile(r"[a-z]")
+
+
+def _pair(patterns: list[str], where: str, macros: dict[str, str]) -> _Rx:
+    """Compile patterns as _Rx; a pattern written only in ASCII needs a Latin letter to match."""
+    full = _alternation(patterns, where, macros)
+    cjk = [p for p in patterns if not (isinstance(p, str) and _expand(p, macros, where).isascii())]
+    return _Rx(full, _alternation(cjk, where, macros))
+
+
+def _groups(raw: Any, where: str, macros: dict[str, str]) -> tuple[tuple[str, _Rx], ...]:
     out = []
     for i, item in enumerate(raw or []):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             raise ValueError(f"distress.yml {where}[{i}]: expected a mapping with an id")
-        rx = _alternation(list(item.get("patterns") or []), f"{where}.{item['id']}")
-        if rx is None:
+        rx = _pair(list(item.get("patterns") or []), f"{where}.{item['id']}", macros)
+        if rx.full is None:
             raise ValueError(f"distress.yml {where}.{item['id']}: needs patterns")
         out.append((item["id"], rx))
     return tuple(out)
@@ -105,12 +147,30 @@ def _load(path: Path = LEXICON_PATH) -> _Lexicon:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping")
     neg = data.get("distress_negation") or {}
+    macros = data.get("macros") or {}
+    if not isinstance(macros, dict) or not all(isinstance(v, str) and v for v in macros.values()):
+        raise ValueError(f"{path}: macros must map names to non-empty regex strings")
+    # Macros may use earlier macros.
+    macros = {k: _expand(v, macros, f"macros.{k}") for k, v in macros.items()}
+
+    amb = data.get("ambiguous") or {}
+    if not isinstance(amb, dict):
+        raise ValueError(f"{path}: ambiguous must be a mapping with patterns and context")
+
+    def alt(key: str) -> _Rx:
+        return _pair(list(data.get(key) or []), key, macros)
+
     return _Lexicon(
-        masks=_alternation(list(data.get("everyday") or []) + list(data.get("benign") or []), "everyday/benign"),
-        negated_crisis=_alternation(list(data.get("negated_crisis") or []), "negated_crisis"),
-        soften=_alternation(list(data.get("soften_to_distress") or []), "soften_to_distress"),
-        crisis=_groups(data.get("crisis"), "crisis"),
-        distress=_groups(data.get("distress"), "distress"),
+        everyday=alt("everyday"),
+        benign=alt("benign"),
+        escalate=alt("escalate"),
+        reassured_denial=alt("reassured_denial"),
+        negated_crisis=alt("negated_crisis"),
+        soften=alt("soften_to_distress"),
+        ambiguous=_pair(list(amb.get("patterns") or []), "ambiguous.patterns", macros),
+        ambiguous_context=_pair(list(amb.get("context") or []), "ambiguous.context", macros),
+        crisis=_groups(data.get("crisis"), "crisis", macros),
+        distress=_groups(data.get("distress"), "distress", macros),
         neg_zh=re.compile(str(neg.get("cues_zh", "(?:没有|没|不)")) + "$"),
         neg_en=re.compile(str(neg.get("cues_en", r"\bnot\b")), re.IGNORECASE),
         window_zh=int(neg.get("window_zh", 2)),
@@ -145,6 +205,15 @@ def _blank(text: str, rx: re.Pattern[str] | None) -> tuple[str, bool]:
 
     return rx.sub(sub, text), hit
 
+
+# Traditional -> simplified for characters the distress lexicon needs and the
+# shared normaliser (guard.normalize) does not map yet. Pairs: traditional, simplified.
+_EXTRA_T2S_PAIRS = (
+    "備备瘋疯義义來来夢梦點点帶带剛刚顧顾託托囑嘱樂乐歡欢緊紧張张繼继墜坠層层閉闭鐵铁軌轨劃划掛挂"
+    "憊惫擺摆喪丧訣诀餘余妳你護护癥症復复謊谎徹彻暈晕嚴严診诊確确調调節节穩稳睜睁盤盘窩窝慚惭縫缝"
+    "鋒锋養养幫帮憐怜寶宝貝贝衝冲濤涛煙烟紮扎賭赌靜静嘔呕痺痹鬧闹虛虚禮礼週周賠赔紙纸陰阴聲声響响"
+    "鈴铃遠远遙遥戀恋捨舍諒谅撥拨鏡镜傢家樑梁裝装換换")
+_EXTRA_T2S = {ord(_EXTRA_T2S_PAIRS[k]): _EXTRA_T2S_PAIRS[k + 1] for k in range(0, len(_EXTRA_T2S_PAIRS), 2)}
 
 _EN_TAIL = re.compile(r"[a-z']+")
 # What may stand between a Chinese negation cue and the distress phrase
@@ -182,23 +251,48 @@ def assess_distress(text: str) -> DistressAssessment:
     if not text or not text.strip():
         return DistressAssessment("none", ())
     lex = _get()
-    norm, _ = normalize(text)
-    work, _ = _blank(norm, lex.masks)
+    norm = normalize(text)[0].translate(_EXTRA_T2S)
+    latin = _LATIN.search(norm) is not None
+    # A plan or means cue ("攒", "一整瓶", "准备好了") anywhere in the message
+    # switches off the harmless-context masks and the softening rules, so
+    # "医生开的安眠药我都攒起来了" stays a crisis.
+    escalate = lex.escalate.pick(latin)
+    escalated = escalate is not None and escalate.search(norm) is not None
+    work, _ = _blank(norm, lex.everyday.pick(latin))
+    if not escalated:
+        work, _ = _blank(work, lex.benign.pick(latin))
     signals: list[str] = []
-    work, denied = _blank(work, lex.negated_crisis)
-    work, softened = _blank(work, lex.soften)
-    crisis = [sid for sid, rx in lex.crisis if rx.search(work)]
+    # "我不会想不开的，放心" / "我没想死，只是想问问延期": a denial paired with a
+    # reassurance is blanked without a signal; a bare denial counts as distress.
+    work, _ = _blank(work, lex.reassured_denial.pick(latin))
+    work, denied = _blank(work, lex.negated_crisis.pick(latin))
+    softened = False
+    if not escalated:
+        work, softened = _blank(work, lex.soften.pick(latin))
+    crisis = [sid for sid, rx in lex.crisis if (r := rx.pick(latin)) is not None and r.search(work)]
     if crisis:
         return DistressAssessment("crisis", tuple(crisis))
+    # Euphemisms that are only a farewell when the person is already in pain
+    # ("我先走了", "想早点结束", "等我走了"): blanked before the distress
+    # patterns run, so they cannot supply their own context; crisis if any
+    # distress signal or an `ambiguous.context` cue remains.
+    work, ambiguous = _blank(work, lex.ambiguous.pick(latin))
     if denied:
         signals.append("distress.denied_crisis")
     if softened:
         signals.append("distress.softened_crisis_word")
     for sid, rx in lex.distress:
-        for m in rx.finditer(work):
+        r = rx.pick(latin)
+        if r is None:
+            continue
+        for m in r.finditer(work):
             if not _distress_negated(work, m.start(), lex):
                 signals.append(sid)
                 break
+    if ambiguous:
+        context = lex.ambiguous_context.pick(latin)
+        if signals or (context is not None and context.search(work)):
+            return DistressAssessment("crisis", ("crisis.euphemism_in_distress", *dict.fromkeys(signals)))
     if signals:
         return DistressAssessment("distress", tuple(dict.fromkeys(signals)))
     return DistressAssessment("none", ())
