@@ -227,6 +227,8 @@ class _Negation:
     after_re: re.Pattern[str] | None
     agency_re: re.Pattern[str] | None
     hearsay_re: re.Pattern[str] | None
+    answer_re: re.Pattern[str] | None
+    answer_max_clause: int
     window_zh: int
     window_short: int
     window_en: int
@@ -241,6 +243,8 @@ class _Rule:
     exempt_before: re.Pattern[str] | None
     exempt_after: re.Pattern[str] | None
     borrower_agency: bool
+    requires: tuple[re.Pattern[str], ...] = ()
+    forbids: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -317,6 +321,8 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
             _str_list(neg.get("borrower_agency"), "negation.borrower_agency"), "negation.borrower_agency", macros
         ),
         hearsay_re=_compile(_str_list(neg.get("hearsay"), "negation.hearsay"), "negation.hearsay", macros),
+        answer_re=_compile(_str_list(neg.get("answers"), "negation.answers"), "negation.answers", macros),
+        answer_max_clause=int(neg.get("answer_max_clause", 16)),
         window_zh=int(neg.get("window_zh", 8)),
         window_short=int(neg.get("window_short", 2)),
         window_en=int(neg.get("window_en", 5)),
@@ -363,6 +369,11 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
             assert rx is not None
             regexes.append(rx)
         extra = _str_list(raw.get("extra_negation_cues"), f"{where}.extra_negation_cues")
+        requires = []
+        for j, p in enumerate(_str_list(raw.get("message_requires"), f"{where}.message_requires")):
+            rx = _compile([p], f"{where}.message_requires[{j}]", macros)
+            assert rx is not None
+            requires.append(rx)
         rules.append(
             _Rule(
                 info=info,
@@ -372,6 +383,8 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
                 exempt_before=_compile(_str_list(raw.get("exempt_before"), f"{where}.exempt_before"), where, macros),
                 exempt_after=_compile(_str_list(raw.get("exempt_after"), f"{where}.exempt_after"), where, macros),
                 borrower_agency=bool(raw.get("borrower_agency", False)),
+                requires=tuple(requires),
+                forbids=_compile(_str_list(raw.get("message_forbids"), f"{where}.message_forbids"), where, macros),
             )
         )
     return _Compiled(rules=tuple(rules), negation=negation, breaks=breaks)
@@ -461,6 +474,19 @@ def _is_negated(prefix: str, suffix: str, rule: _Rule, neg: _Negation) -> bool:
     return False
 
 
+def _answered_no(norm: str, clause_start: int, clause_end: int, neg: _Negation) -> bool:
+    """True when the trigger's clause is a short question answered by a denial.
+
+    "外访？不会的，我们没有上门的安排" / "Jail? No — this is a civil matter":
+    the bot echoes the borrower's worry and rejects it at once.
+    """
+    if neg.answer_re is None or clause_end >= len(norm) or norm[clause_end] != "?":
+        return False
+    if clause_end - clause_start > neg.answer_max_clause:
+        return False
+    return neg.answer_re.match(norm[clause_end + 1:].lstrip()) is not None
+
+
 def review_message(text: str, *, context: Mapping[str, Any] | None = None) -> Review:
     """Check one outgoing message for pressure tactics.
 
@@ -478,7 +504,14 @@ def review_message(text: str, *, context: Mapping[str, Any] | None = None) -> Re
     stops = [i for i in breaks if norm[i] in _SENTENCE_END]
     violations: list[Violation] = []
     for rule in compiled.rules:
+        # Message-level conditions: every `message_requires` pattern must occur
+        # somewhere in the message and no `message_forbids` pattern may occur.
+        # (requires is usually one cheap literal, so it is checked first.)
+        if rule.requires and not all(rx.search(norm) for rx in rule.requires):
+            continue
         if not rule.any_re.search(norm):
+            continue
+        if rule.forbids is not None and rule.forbids.search(norm):
             continue
         seen_spans: set[tuple[int, int]] = set()
         for rx in rule.regexes:
@@ -503,6 +536,8 @@ def review_message(text: str, *, context: Mapping[str, Any] | None = None) -> Re
                 if rule.borrower_agency and neg.agency_re is not None and neg.agency_re.search(prefix):
                     continue
                 if rule.info.negatable and _is_negated(prefix, suffix, rule, neg):
+                    continue
+                if rule.info.negatable and _answered_no(norm, clause_start, clause_end, neg):
                     continue
                 seen_spans.add((start, end))
                 o_start = index[start]

@@ -246,3 +246,83 @@ def test_import_does_not_compile_rules() -> None:
         "s.review_message('x'); assert g._compiled is not None"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
+
+
+# ------------------------------------------------------ blind and hard sets --
+#
+# guard_blind*.tsv were each written before the rules were tuned on them (the
+# first-run rates are recorded in docs/safety.md); guard_probes.tsv are the
+# development probes; guard_fair_hard.tsv are fair messages that use trigger
+# words or the informal 你. Once tuned they are regression sets.
+
+EXTRA_SETS = sorted(p.name for p in DATA.glob("guard_blind*.tsv")) + ["guard_probes.tsv", "guard_fair_hard.tsv"]
+
+
+@pytest.mark.parametrize("name", EXTRA_SETS)
+def test_blind_and_hard_sets(name: str) -> None:
+    rows = _tsv(name)
+    pressure = [t for t, label in rows if label.startswith("pressure:")]
+    fair = [t for t, label in rows if label == "fair"]
+    assert len(pressure) + len(fair) == len(rows), f"{name}: labels must be pressure:<category> or fair"
+    for _, label in rows:
+        if label.startswith("pressure:"):
+            assert label.split(":", 1)[1] in CATEGORIES, label
+    if pressure:
+        missed = [t for t in pressure if review_message(t).allowed]
+        assert 1 - len(missed) / len(pressure) >= 0.97, f"{name}: missed {missed}"
+    if fair:
+        blocked = {t: review_message(t).rule_ids for t in fair if not review_message(t).allowed}
+        assert len(blocked) / len(fair) <= 0.03, f"{name}: blocked {blocked}"
+
+
+# ------------------------------------------------------ engine capabilities --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "外访？不会的，我们没有上门的安排。",  # echoed worry answered with a denial
+        "黑名单？没有这回事，征信只记录真实的还款情况。",
+        "律师函？我们没有发过，也不会发。",
+        "Jail? No, this is a civil matter.",
+        "We won't call your boss or visit your home.",  # "or" + verb stays under the negation
+        "You don't have to sell your car or borrow from friends.",
+        "我们已经停止给您的同事打电话，之前的打扰向您道歉。",  # 停止 is a promise
+        "如果有人自称我们的员工去您家或单位，请立即报警。",  # reported, not our threat
+        "你放心，我们只和你本人联系，不会找你家里人。",  # informal but supportive
+        "你好，提醒你明天是还款日，金额是1,020元。",
+    ],
+)
+def test_answered_questions_coordination_and_supportive_informal_are_allowed(text: str) -> None:
+    review = review_message(text)
+    assert review.allowed, review.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("外访？明天就到你家。", "threat.visit"),  # a question not answered by a denial
+        ("Pay today or we will call your boss.", "disclosure.employer"),  # "or" + subject is a threat
+        ("跟你说最后一次，明天我们的人就到你老家去了", "threat.visit"),  # 跟你说 is not hearsay
+        ("要不我让你闺女劝劝你", "disclosure.leverage"),  # 要不 is not a negation
+        ("实在不行去打几天零工", "borrow.borrow_to_pay"),  # nor is 实在不行
+        ("你孩子每天几点放学我们也清楚", "tone.menace"),  # gated weak cue: informal, no support
+        ("哟，还活着呢？终于舍得回消息了", "tone.sarcasm"),
+    ],
+)
+def test_engine_edge_cases_are_still_blocked(text: str, rule_id: str) -> None:
+    assert rule_id in review_message(text).rule_ids
+
+
+def test_message_level_conditions(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        "rules:\n  - id: tone.x\n    category: coercive_urgency\n    source: s\n    explanation_zh: e\n"
+        "    suggestion_zh: s\n    message_requires: ['你']\n    message_forbids: ['您', '没关系']\n"
+        "    patterns: ['赶紧']\n",
+        encoding="utf-8",
+    )
+    compiled = _load_compiled(rules)
+    (rule,) = compiled.rules
+    assert [rx.pattern for rx in rule.requires] == ["(?:你)"]
+    assert rule.forbids is not None and rule.forbids.search("没关系") and rule.forbids.search("您")
