@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import lru_cache
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -20,6 +21,9 @@ from kuanxian.safety import assess_distress, review_message
 from kuanxian.safety.crisis import CRISIS_PAUSE_DAYS, crisis_messages, hardship_pause_days
 
 logger = logging.getLogger(__name__)
+
+# The guard is a pure function and bot texts and button titles repeat a lot: remember verdicts.
+cached_review = lru_cache(maxsize=8192)(review_message)
 
 BOT_FALLBACK = "抱歉，这条回复需要工作人员来处理，我已请同事查看，请稍等。"
 RASA_DOWN = "抱歉，助手暂时无法回复。您的消息已经保存，我已为您请工作人员来查看，请稍等。"
@@ -208,7 +212,7 @@ class Hub:
     ) -> Message:
         """The final choke point: every outgoing text passes the pressure guard here."""
         parts = [text] + [b["title"] for b in buttons]
-        violations = [v for part in parts for v in review_message(part).violations]
+        violations = [v for part in parts for v in cached_review(part).violations]
         if violations:
             rules = ",".join(sorted({v.rule_id for v in violations}))
             if sender_type == "collector":
