@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Optional
@@ -15,14 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kuanxian.accounts import Borrower
-from kuanxian.dates import Frequency
+from kuanxian.demo import DEMO_BORROWERS
 from kuanxian.hub.rasa_client import RasaClient
 from kuanxian.hub.realtime import Broker
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.service import Hub
 from kuanxian.hub.settings import Settings
 from kuanxian.hub.store import HubStore, Message
-from kuanxian.plans import Policy
 from kuanxian.safety.contact import ContactLimits
 from kuanxian.storage import SqlAccountRepository, create_schema, make_engine
 from kuanxian.storage.schema import reminder_decisions, reminders
@@ -58,24 +57,9 @@ def at(zone: str, *parts: int) -> datetime:
 
 
 def make_borrower(borrower_id: str, timezone_name: str = "Asia/Shanghai", *, balance_fen: int = 1_200_000) -> Borrower:
+    """The demo account (王女士's terms) under another id, zone and balance."""
     principal = (Decimal(balance_fen - 80_000) / 100).quantize(Decimal("0.01"))
-    return Borrower(
-        borrower_id=borrower_id,
-        display_name="测试用户",
-        timezone=timezone_name,
-        currency="CNY",
-        principal=principal,
-        interest_and_fees=Decimal("800.00"),
-        days_overdue=15,
-        due_day=15,
-        policy=Policy(
-            min_installment=Decimal("300.00"),
-            max_term_months=24,
-            allowed_frequencies=frozenset({Frequency.MONTHLY}),
-            payment_holiday_days=60,
-            interest_freeze_on_hardship=True,
-        ),
-    )
+    return replace(DEMO_BORROWERS[0], borrower_id=borrower_id, display_name="测试用户", timezone=timezone_name, principal=principal)
 
 
 def borrower_body(borrower: Borrower) -> dict[str, Any]:
