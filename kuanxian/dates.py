@@ -319,7 +319,7 @@ _MATCHERS: tuple[tuple[re.Pattern[str], _Handler, bool], ...] = (
     (re.compile(rf"(?P<n>{_N})\s*个?\s*{_WEEK}\s*(?:后|以后|之后)"), _weeks_later, False),
     (re.compile(rf"(?:(?P<half>半)|(?P<n>{_N}))\s*个\s*月\s*(?:后|以后|之后)"), _months_later, False),
     (re.compile(rf"(?P<which>下下个?|下个?|这个?|本)?\s*{_WEEK}\s*(?P<wd>{_WD})(?!次)"), _weekday, False),
-    (re.compile(rf"(?P<which>下下个?|下个?|这个?|本)?\s*周末"), _weekend, False),
+    (re.compile(r"(?P<which>下下个?|下个?|这个?|本)?\s*周末"), _weekend, False),
     (re.compile(rf"下下?个?\s*{_WEEK}"), _next_week, True),
     (re.compile(r"下下?个?\s*月"), _next_month, True),
     (re.compile(rf"(?<![月0-9零〇一二两三四五六七八九十])(?P<d>{_N})\s*[号日](?!子|期|元)"), _bare_day, False),

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional, TypeVar
+from typing import Any, AsyncIterator, Callable, Optional, TypeVar
 
 import httpx
-import pytest
 from websockets.exceptions import ConnectionClosed
 
 TESTS = Path(__file__).resolve().parents[1]

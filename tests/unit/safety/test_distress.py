@@ -100,7 +100,6 @@ def test_everyday_phrases_are_none(text: str) -> None:
 def test_negation_never_hides_crisis() -> None:
     assert assess_distress("我不想活了").level == "crisis"
     assert assess_distress("我不会自杀的，但我真的不想活了").level == "crisis"
-    assert assess_distress("我不会想不开的，放心").level in ("none", "distress")
     assert assess_distress("我没有崩溃，只是想问问分期").level == "none"
 
 
