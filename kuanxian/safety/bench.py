@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .distress import assess_distress
-from .guard import load_rules, review_message
+from .guard import review_message
+from .rules import load_rules
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "unit" / "safety" / "data"
 

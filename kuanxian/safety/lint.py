@@ -25,7 +25,8 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .guard import Violation, load_rules, review_message
+from .guard import review_message
+from .rules import Violation, load_rules
 
 __all__ = [
     "LintFinding",

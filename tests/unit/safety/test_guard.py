@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kuanxian.safety import Review, Violation, review_message
-from kuanxian.safety.guard import CATEGORIES, RulesError, _load_compiled, load_rules, normalize
+from kuanxian.safety.rules import CATEGORIES, RulesError, _load_compiled, load_rules, normalize
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[3]

@@ -166,7 +166,7 @@ def test_distress_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_docs_command_prints_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
-    from kuanxian.safety.guard import load_rules
+    from kuanxian.safety.rules import load_rules
 
     assert main(["docs"]) == 0
     out = capsys.readouterr().out

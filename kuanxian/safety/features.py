@@ -1,0 +1,80 @@
+"""Features for the learned safety models: character and pinyin n-grams.
+
+A message becomes a set of string features:
+
+- ``c:<n-gram>``: character 1- to 4-grams of the normalised text (1-grams only
+  for Chinese characters and symbols such as emoji, not Latin letters or digits);
+- ``p:<syl>_<syl>``: pinyin syllable 1- to 3-grams, so a homophone or pinyin
+  typed in Latin letters shares features with the word it stands for;
+- ``x:<evidence>``: what the hand-written half found (rules.yml for the guard,
+  distress.yml for distress, identity.yml for identity), so the model learns
+  from the independent corpus when that evidence can be trusted: a rule match
+  inside a quoted warning, a crisis word in someone else's story.
+
+The same function runs at training time (hub venv) and at inference time
+(either venv); it uses only the standard library and the plain-data tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .text import is_cjk, normalized, syllables
+
+__all__ = ["FeatureConfig", "featurize", "DEFAULT_CONFIG"]
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Which n-grams to extract; stored with the model so training and inference agree."""
+
+    char_min: int = 1
+    char_max: int = 4
+    pinyin_max: int = 3
+    # "", "rules", "lexicon" or "identity": which hand-written evidence to add.
+    evidence: str = ""
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {"char_min": self.char_min, "char_max": self.char_max, "pinyin_max": self.pinyin_max, "evidence": self.evidence}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, int | str]) -> "FeatureConfig":
+        evidence = str(data.get("evidence", ""))
+        if evidence not in EVIDENCE_KINDS:
+            raise ValueError(f"unknown evidence {evidence!r}")
+        return cls(int(data["char_min"]), int(data["char_max"]), int(data["pinyin_max"]), evidence)
+
+
+EVIDENCE_KINDS = ("", "rules", "lexicon", "identity")
+DEFAULT_CONFIG = FeatureConfig()
+
+
+def _unigram_ok(ch: str) -> bool:
+    return is_cjk(ch) or not (ch.isascii() or ch.isspace())
+
+
+def featurize(text: str, config: FeatureConfig = DEFAULT_CONFIG) -> set[str]:
+    """The message's feature set."""
+    norm = " ".join(normalized(text).split())
+    feats: set[str] = set()
+    n_chars = len(norm)
+    for n in range(max(1, config.char_min), config.char_max + 1):
+        for i in range(n_chars - n + 1):
+            gram = norm[i:i + n]
+            if n == 1:
+                if _unigram_ok(gram):
+                    feats.add("c:" + gram)
+            elif not gram.isspace():
+                feats.add("c:" + gram)
+    tokens = syllables(norm)
+    for n in range(1, config.pinyin_max + 1):
+        for i in range(len(tokens) - n + 1):
+            window = tokens[i:i + n]
+            if "|" in window:
+                continue
+            feats.add("p:" + "_".join(window))
+    if config.evidence:
+        from .evidence import evidence_features
+
+        feats |= evidence_features(config.evidence, text)
+    return feats
