@@ -1,65 +1,134 @@
-"""Account questions and the proactive payment reminder."""
+"""Answers: balance, due date, how to pay, what happens if late, fears, the plan, a missed payment; and not understanding."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Dict, List, Optional, Text
+from typing import Callable, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import KuanxianAction, local_today, say
-from kuanxian import replies
-from kuanxian.accounts import Borrower
-from kuanxian.money import parse_amount
+from actions.runtime import Context, Events, KuanxianAction, say
+from actions.session import account_of
+from kuanxian.dialogue.negotiation import State, resume
+from kuanxian.replies import Reply
+from kuanxian.replies import account as texts
+from kuanxian.replies import plans as plan_texts
+from kuanxian.replies.common import PLAN
 
 
-class ActionAnswerBalance(KuanxianAction):
+def _with_resume(dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+    """After answering a question mid-negotiation, offer to pick it up again."""
+    events: Events = [SlotSet("misunderstood", 0.0)]
+    if context is None:
+        return events
+    pending = resume(State.from_slot(tracker.get_slot("negotiation")), account_of(context, bool(tracker.get_slot("hardship_disclosed"))))
+    if pending is not None:
+        say(dispatcher, pending.reply)
+        events.append(SlotSet("pending_offer", pending.pending))
+    return events
+
+
+class _Answer(KuanxianAction):
+    """An answer composed from the context, then the negotiation resumed if one is open."""
+
+    compose: Callable[[Context], Reply]
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        assert context is not None  # needs_borrower
+        say(dispatcher, type(self).compose(context))
+        return _with_resume(dispatcher, tracker, context)
+
+
+class ActionAnswerBalance(_Answer):
+    compose = staticmethod(lambda c: texts.balance(c.borrower, c.today, c.plan))  # type: ignore[assignment]
+
     def name(self) -> Text:
         return "action_answer_balance"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        say(dispatcher, replies.balance(borrower, local_today(borrower)), action=self.name())
-        return []
 
+class ActionAnswerDueDate(_Answer):
+    compose = staticmethod(lambda c: texts.due_date(c.borrower, c.today, c.plan))  # type: ignore[assignment]
 
-class ActionAnswerDueDate(KuanxianAction):
     def name(self) -> Text:
         return "action_answer_due_date"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        say(dispatcher, replies.due_date(borrower, local_today(borrower)), action=self.name())
-        return []
 
+class ActionAnswerPaymentMethod(_Answer):
+    compose = staticmethod(lambda c: texts.payment_method(c.borrower))  # type: ignore[assignment]
 
-class ActionAnswerPaymentMethod(KuanxianAction):
     def name(self) -> Text:
         return "action_answer_payment_method"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        say(dispatcher, replies.payment_method(borrower), action=self.name())
-        return []
 
-
-class ActionPaymentReminder(KuanxianAction):
-    """The calm proactive reminder, triggered by the hub with amount and due date."""
+class ActionAnswerPlanDetails(_Answer):
+    compose = staticmethod(lambda c: plan_texts.plan_details(c.plan, c.today) if c.plan is not None else  # type: ignore[assignment]
+                           Reply("您现在还没有确定的还款计划。需要的话，我们可以现在就商量一个。", (PLAN,)))
 
     def name(self) -> Text:
-        return "action_payment_reminder"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        amount = parse_amount(str(next(tracker.get_latest_entity_values("amount"), "") or "")) or borrower.balance
-        due = _parse_iso_date(next(tracker.get_latest_entity_values("due_date"), None))
-        say(dispatcher, replies.payment_reminder(borrower, amount, due, local_today(borrower)), action=self.name())
-        return []
+        return "action_answer_plan_details"
 
 
-def _parse_iso_date(value: Any) -> Optional[date]:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+class _Plain(KuanxianAction):
+    """A fixed answer that needs no account (truthful facts, fears, a missed payment)."""
+
+    needs_borrower = False
+    reply: Callable[[], Reply]
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        say(dispatcher, type(self).reply())
+        return _with_resume(dispatcher, tracker, context)
+
+
+class ActionAnswerConsequences(_Plain):
+    reply = staticmethod(texts.consequences)  # type: ignore[assignment]
+
+    def name(self) -> Text:
+        return "action_answer_consequences"
+
+
+class ActionAnswerFears(_Plain):
+    reply = staticmethod(texts.fears)  # type: ignore[assignment]
+
+    def name(self) -> Text:
+        return "action_answer_fears"
+
+
+class ActionAnswerMissedPayment(_Plain):
+    reply = staticmethod(plan_texts.if_cannot_pay)  # type: ignore[assignment]
+
+    def name(self) -> Text:
+        return "action_answer_missed_payment"
+
+
+class ActionOutOfScope(_Plain):
+    reply = staticmethod(texts.out_of_scope)  # type: ignore[assignment]
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+
+class ActionListenKindly(_Plain):
+    """Sad words the safety check did not call distress: listen, without alarms or a hotline."""
+
+    reply = staticmethod(texts.kind_listen)  # type: ignore[assignment]
+
+    def name(self) -> Text:
+        return "action_listen_kindly"
+
+
+class ActionFallback(KuanxianAction):
+    """Not understood: ask once, then offer buttons and a person (never the same apology a third time)."""
+
+    needs_borrower = False
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        times = int(tracker.get_slot("misunderstood") or 0) + 1
+        say(dispatcher, texts.not_understood(times))
+        events: Events = [SlotSet("misunderstood", float(times))]
+        if times >= 2:
+            events.append(SlotSet("pending_offer", "transfer_offer"))
+        return events

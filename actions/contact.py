@@ -1,32 +1,112 @@
-"""Disputes, wrong person, opting out of and back into proactive contact."""
+"""Promises to pay and "remind me later"; reminders off and on; disputes; the wrong person."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from datetime import datetime, time
+from typing import Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import KuanxianAction, borrower_id_of, emit, repository, say
-from kuanxian import replies
-from kuanxian.accounts import Borrower
-from kuanxian.handoff import HandoffRequest
+from actions.runtime import Context, Events, KuanxianAction, borrower_id_of, command, say, text_of
+from kuanxian.commands import MarkWrongContact, OpenDispute, OptIn, OptOut, RecordPromise, RequestHandoff, ScheduleReminder
+from kuanxian.dates import parse_date
+from kuanxian.dialogue.outlook import reminder_outlook
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.money import parse_amount
+from kuanxian.replies import contact as texts
+
+FOLLOW_UP_TIME = time(10, 0)
+
+
+async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, promise: bool) -> Events:
+    """A day in the message becomes a Promise (or a reminder); no day, ask once (a payday, ask which day)."""
+    text = text_of(tracker)
+    found = parse_date(text, today=context.today) if text else None
+    awaiting = "promise_date" if promise else "reminder_date"
+    if found is None or found.date is None:
+        asked_before = tracker.get_slot("awaiting") == awaiting
+        if found is not None and found.needs_clarification == "payday":
+            say(dispatcher, texts.ask_payday())
+        elif asked_before:
+            say(dispatcher, texts.no_date_yet())
+            return [SlotSet("awaiting", None), SlotSet("misunderstood", 0.0)]
+        else:
+            say(dispatcher, texts.ask_follow_date())
+        return [SlotSet("awaiting", awaiting), SlotSet("misunderstood", 0.0)]
+    day = found.date
+    send_at = datetime.combine(day, FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
+    outlook = reminder_outlook(context.borrower, send_at)
+    if promise:
+        command(dispatcher, RecordPromise(day, parse_amount(text), remind=False))
+        say(dispatcher, texts.promise_noted(day, context.today, outlook))
+        pending = "reminder_offer" if outlook.allowed else None
+        return [SlotSet("awaiting", None), SlotSet("follow_date", day.isoformat()), SlotSet("pending_offer", pending),
+                SlotSet("misunderstood", 0.0)]
+    if outlook.allowed:
+        command(dispatcher, ScheduleReminder(send_at, "follow_up", "borrower_request"))
+        say(dispatcher, texts.follow_up_scheduled(day, context.today))
+    else:
+        say(dispatcher, texts.reminder_not_possible(outlook, context.today))
+    return [SlotSet("awaiting", None), SlotSet("misunderstood", 0.0)]
+
+
+class ActionPromise(KuanxianAction):
+    def name(self) -> Text:
+        return "action_promise"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        assert context is not None
+        return await follow_up(dispatcher, tracker, context, promise=True)
+
+
+class ActionRemindLater(KuanxianAction):
+    def name(self) -> Text:
+        return "action_remind_later"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        assert context is not None
+        return await follow_up(dispatcher, tracker, context, promise=False)
+
+
+class ActionStopContact(KuanxianAction):
+    def name(self) -> Text:
+        return "action_stop_contact"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        command(dispatcher, OptOut())
+        say(dispatcher, texts.stop_contact())
+        return [SlotSet("misunderstood", 0.0)]
+
+
+class ActionResumeContact(KuanxianAction):
+    """Reminders back on for real: the opt-out and the Borrower's own hardship pause end (a crisis pause does not)."""
+
+    def name(self) -> Text:
+        return "action_resume_contact"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        assert context is not None
+        command(dispatcher, OptIn())
+        after = context.borrower.with_flags(opted_out=False, hardship_pause_until=None)
+        at = datetime.combine(context.today, FOLLOW_UP_TIME, tzinfo=after.zone)
+        from datetime import timedelta
+
+        say(dispatcher, texts.resume_contact(reminder_outlook(after, at + timedelta(days=1)), context.today))
+        return [SlotSet("misunderstood", 0.0)]
 
 
 class ActionOpenDispute(KuanxianAction):
-    """Record the dispute, stop collection messages, hand off for verification."""
-
     def name(self) -> Text:
         return "action_open_dispute"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        await (await repository()).update_flags(borrower.borrower_id, dispute_open=True)
-        say(dispatcher, replies.dispute_opened(), action=self.name())
-        text = (tracker.latest_message or {}).get("text") or ""
-        emit(dispatcher, HandoffRequest("dispute", "high", f"借款人对欠款有异议：{text[:200]}"))
-        return []
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        said = text_of(tracker)[:200]
+        command(dispatcher, OpenDispute(said))
+        command(dispatcher, RequestHandoff(HandoffReason.DISPUTE, Priority.HIGH, f"借款人对欠款有异议：{said}"))
+        say(dispatcher, texts.dispute_opened())
+        return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 
 
 class ActionWrongPerson(KuanxianAction):
@@ -37,35 +117,8 @@ class ActionWrongPerson(KuanxianAction):
     def name(self) -> Text:
         return "action_wrong_person"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        borrower_id = borrower_id_of(tracker)
-        if borrower_id:
-            await (await repository()).update_flags(borrower_id, wrong_contact=True)
-        say(dispatcher, replies.wrong_person(), action=self.name())
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        if borrower_id_of(tracker):
+            command(dispatcher, MarkWrongContact())
+        say(dispatcher, texts.wrong_person())
         return [SlotSet("wrong_person", True), SlotSet("pending_offer", None)]
-
-
-class ActionStopContact(KuanxianAction):
-    """Opt out of proactive reminders and say how to opt back in."""
-
-    def name(self) -> Text:
-        return "action_stop_contact"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        await (await repository()).update_flags(borrower.borrower_id, opted_out=True)
-        say(dispatcher, replies.stop_contact(), action=self.name())
-        return []
-
-
-class ActionResumeContact(KuanxianAction):
-    """Opt back in."""
-
-    def name(self) -> Text:
-        return "action_resume_contact"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        await (await repository()).update_flags(borrower.borrower_id, opted_out=False)
-        say(dispatcher, replies.resume_contact(), action=self.name())
-        return []

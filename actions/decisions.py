@@ -1,44 +1,53 @@
-"""'Yes' and 'no' answer whatever was last offered: a plan, recording a hardship, a reminder."""
+"""'Yes' and 'no' answer whatever was last offered: a plan, recording a hardship, a reminder, a person, the money questions."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from datetime import date, datetime, time, timedelta
+from typing import Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.follow_up import ActionScheduleFollowUp
-from actions.hardship import ActionRecordHardship, ActionSkipHardshipRecord
-from actions.plans import ActionConfirmPlan, ActionDeclinePlan
-from actions.runtime import KuanxianAction, authenticated_borrower, say
-from kuanxian import replies
-from kuanxian.accounts import Borrower
+from actions.hardship import record_consent
+from actions.runtime import Context, Events, KuanxianAction, command, say
+from actions.session import account_of
+from kuanxian.commands import RequestHandoff, ScheduleReminder
+from kuanxian.dialogue.negotiation import State, agree_command, start_income_check, summary_details
+from kuanxian.dialogue.outlook import reminder_outlook
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.plans import PlanError, Proposal, evaluate
+from kuanxian.replies import account as account_texts
+from kuanxian.replies import contact as contact_texts
+from kuanxian.replies import plans as plan_texts
 
-YES_HANDLERS = {
-    "plan_confirm": ActionConfirmPlan,
-    "hardship_consent": ActionRecordHardship,
-    "reminder_offer": ActionScheduleFollowUp,
-}
-NO_HANDLERS = {
-    "plan_confirm": ActionDeclinePlan,
-    "hardship_consent": ActionSkipHardshipRecord,
-}
+FOLLOW_UP_TIME = time(10, 0)
 
 
-async def _dispatch(
-    handlers: Dict[str, Any], fallback: replies.Reply, name: str,
-    dispatcher: CollectingDispatcher, tracker: Tracker,
-) -> List[Dict[Text, Any]]:
-    handler = handlers.get(tracker.get_slot("pending_offer") or "")
-    if handler is None:
-        say(dispatcher, fallback, action=name)
-        return [SlotSet("pending_offer", None)]
-    action = handler()
-    borrower = await authenticated_borrower(tracker)
-    if borrower is None and action.needs_borrower:
-        return await action.run(dispatcher, tracker, {})
-    return await action.act(dispatcher, tracker, borrower)
+def _clear() -> Events:
+    return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
+
+
+async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    if not state.draft:
+        say(dispatcher, plan_texts.declined())
+        return _clear()
+    agreed = agree_command(state.draft)
+    try:
+        decision = evaluate(context.borrower.balance, context.borrower.policy,
+                            Proposal(amount=agreed.amount, count=agreed.count, frequency=agreed.frequency,
+                                     start=agreed.first_date, hardship=agreed.hardship), today=context.today)
+    except PlanError as error:
+        say(dispatcher, plan_texts.plan_error(error, context.borrower.balance))
+        return _clear() + [SlotSet("negotiation", None)]
+    first_notice = datetime.combine(decision.plan.first_date - timedelta(days=3), FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
+    from dataclasses import replace
+
+    plan = replace(decision.plan, holiday_days=agreed.holiday_days)
+    say(dispatcher, plan_texts.confirmed(plan, context.today, reminder_outlook(context.borrower, first_notice)))
+    command(dispatcher, agreed)
+    return _clear() + [SlotSet("negotiation", None)]
 
 
 class ActionHandleAffirm(KuanxianAction):
@@ -47,8 +56,38 @@ class ActionHandleAffirm(KuanxianAction):
     def name(self) -> Text:
         return "action_handle_affirm"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        return await _dispatch(YES_HANDLERS, replies.acknowledged(), self.name(), dispatcher, tracker)
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        pending = tracker.get_slot("pending_offer")
+        if pending == "transfer_offer":
+            state = State.from_slot(tracker.get_slot("negotiation"))
+            say(dispatcher, contact_texts.request_human())
+            command(dispatcher, RequestHandoff(HandoffReason.REQUEST_HUMAN, Priority.NORMAL, "借款人同意转人工", summary_details(state)))
+            return _clear()
+        if context is None:
+            say(dispatcher, account_texts.acknowledged())
+            return _clear()
+        if pending == "plan_confirm":
+            return await confirm_plan(dispatcher, tracker, context)
+        if pending == "hardship_consent":
+            return await record_consent(dispatcher, tracker, context, consent=True)
+        if pending == "ie_consent":
+            result = start_income_check(State.from_slot(tracker.get_slot("negotiation")))
+            say(dispatcher, result.reply)
+            return [SlotSet("negotiation", result.state.to_slot()), SlotSet("pending_offer", None)]
+        if pending == "reminder_offer":
+            value = tracker.get_slot("follow_date")
+            if value:
+                day = date.fromisoformat(str(value))
+                send_at = datetime.combine(day, FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
+                outlook = reminder_outlook(context.borrower, send_at)
+                if outlook.allowed:
+                    command(dispatcher, ScheduleReminder(send_at, "follow_up", "borrower_request"))
+                    say(dispatcher, contact_texts.follow_up_scheduled(day, context.today))
+                else:
+                    say(dispatcher, contact_texts.reminder_not_possible(outlook, context.today))
+                return _clear() + [SlotSet("follow_date", None)]
+        say(dispatcher, account_texts.noted())
+        return _clear()
 
 
 class ActionHandleDeny(KuanxianAction):
@@ -57,8 +96,23 @@ class ActionHandleDeny(KuanxianAction):
     def name(self) -> Text:
         return "action_handle_deny"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        if tracker.get_slot("pending_offer") == "reminder_offer":
-            say(dispatcher, replies.no_reminder(), action=self.name())
-            return [SlotSet("pending_offer", None), SlotSet("follow_date", None)]
-        return await _dispatch(NO_HANDLERS, replies.acknowledged(), self.name(), dispatcher, tracker)
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        pending = tracker.get_slot("pending_offer")
+        if pending == "reminder_offer":
+            say(dispatcher, contact_texts.no_reminder())
+            return _clear() + [SlotSet("follow_date", None)]
+        if pending == "hardship_consent" and context is not None:
+            return await record_consent(dispatcher, tracker, context, consent=False)
+        if pending == "plan_confirm":
+            state = State.from_slot(tracker.get_slot("negotiation"))
+            from dataclasses import replace
+
+            say(dispatcher, plan_texts.declined())
+            return _clear() + [SlotSet("negotiation", replace(state, asked="terms", asked_times=1, draft=None).to_slot())]
+        if pending == "ie_consent" and context is not None:
+            policy = context.borrower.policy
+            say(dispatcher, plan_texts.unaffordable_options(policy.payment_holiday_days > 0, policy.payment_holiday_days,
+                                                            policy.interest_freeze_on_hardship))
+            return _clear()
+        say(dispatcher, account_texts.acknowledged())
+        return _clear()

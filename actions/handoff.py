@@ -1,22 +1,25 @@
-"""Reaching a person: requests, complaints, and the hand-back from a Collector."""
+"""Reaching a person: a request, a complaint."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import KuanxianAction, emit, say
-from kuanxian import replies
-from kuanxian.accounts import Borrower
-from kuanxian.handoff import HandoffRequest
+from actions.runtime import Context, Events, KuanxianAction, command, say, text_of
+from kuanxian.commands import RequestHandoff
+from kuanxian.dialogue.negotiation import State, summary_details
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.replies import contact as texts
 
 
-def _said(tracker: Tracker) -> str:
-    text = (tracker.latest_message or {}).get("text") or ""
-    return "" if text.startswith("/") else text[:200]
+def _details(tracker: Tracker) -> dict[str, object]:
+    details = summary_details(State.from_slot(tracker.get_slot("negotiation")))
+    details["hardship_disclosed"] = bool(tracker.get_slot("hardship_disclosed"))
+    details["hardship_type"] = tracker.get_slot("hardship_type")
+    return details
 
 
 class ActionRequestHuman(KuanxianAction):
@@ -25,10 +28,11 @@ class ActionRequestHuman(KuanxianAction):
     def name(self) -> Text:
         return "action_request_human"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        say(dispatcher, replies.request_human(), action=self.name())
-        emit(dispatcher, HandoffRequest("request_human", "normal", _said(tracker) or "借款人要求人工服务"))
-        return [SlotSet("pending_offer", None)]
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        say(dispatcher, texts.request_human())
+        command(dispatcher, RequestHandoff(HandoffReason.REQUEST_HUMAN, Priority.NORMAL, text_of(tracker)[:200] or "借款人要求人工服务",
+                                           _details(tracker)))
+        return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 
 
 class ActionHandleComplaint(KuanxianAction):
@@ -37,21 +41,7 @@ class ActionHandleComplaint(KuanxianAction):
     def name(self) -> Text:
         return "action_handle_complaint"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        say(dispatcher, replies.complaint(), action=self.name())
-        emit(dispatcher, HandoffRequest("complaint", "high", _said(tracker) or "借款人投诉"))
-        return [SlotSet("pending_offer", None)]
-
-
-class ActionHandback(KuanxianAction):
-    """The hub returns the Conversation to the bot with what the Collector agreed."""
-
-    needs_borrower = False
-
-    def name(self) -> Text:
-        return "action_handback"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        note = next(tracker.get_latest_entity_values("agreed_note"), "") or ""
-        say(dispatcher, replies.handback(str(note)), action=self.name())
-        return [SlotSet("pending_offer", None)]
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        say(dispatcher, texts.complaint())
+        command(dispatcher, RequestHandoff(HandoffReason.COMPLAINT, Priority.HIGH, text_of(tracker)[:200] or "借款人投诉", _details(tracker)))
+        return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]

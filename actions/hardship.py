@@ -1,93 +1,56 @@
-"""Hardship disclosure (TEXAS), deferral and fee relief, decided by policy."""
+"""Hardship disclosure (TEXAS) and fee relief, decided by policy."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import KuanxianAction, now, emit, repository, say
-from kuanxian import replies
-from kuanxian.accounts import HARDSHIP_CATEGORIES, Borrower, Hardship
-from kuanxian.handoff import HandoffRequest
-from kuanxian.safety.crisis import hardship_pause_days
+from actions.runtime import Context, Events, KuanxianAction, command, say
+from kuanxian.commands import PauseReminders, RecordHardship, RequestHandoff
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.domain.hardship import HardshipCategory
+from kuanxian.replies import Reply
+from kuanxian.replies import hardship as texts
+
+HARDSHIP_PAUSE_DAYS_DEFAULT = 7
 
 
-
-def category_of(tracker: Tracker) -> str:
-    value = tracker.get_slot("hardship_type") or next(tracker.get_latest_entity_values("hardship_type"), None)
-    return value if value in HARDSHIP_CATEGORIES else "other"
+def category_of(tracker: Tracker) -> HardshipCategory:
+    value = next(tracker.get_latest_entity_values("hardship_type"), None) or tracker.get_slot("hardship_type")
+    return HardshipCategory.parse(value)
 
 
 class ActionAcknowledgeHardship(KuanxianAction):
-    """Thank, Explain, ask eXplicit consent before recording anything."""
+    """Thank, Explain, ask eXplicit consent before recording anything; reminders pause meanwhile."""
 
     def name(self) -> Text:
         return "action_acknowledge_hardship"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         category = category_of(tracker)
-        # Reminders pause while someone is in hardship; no category is stored without consent.
-        await (await repository()).update_flags(
-            borrower.borrower_id, hardship_pause_until=now() + timedelta(days=hardship_pause_days())
-        )
-        say(dispatcher, replies.hardship_acknowledge(category), action=self.name())
-        return [
-            SlotSet("hardship_type", category),
-            SlotSet("hardship_disclosed", True),
-            SlotSet("pending_offer", "hardship_consent"),
-        ]
+        say(dispatcher, texts.acknowledge(category))
+        command(dispatcher, PauseReminders("hardship"))
+        return [SlotSet("hardship_type", category.value), SlotSet("hardship_disclosed", True),
+                SlotSet("pending_offer", "hardship_consent"), SlotSet("misunderstood", 0.0)]
 
 
-class ActionRecordHardship(KuanxianAction):
-    """With consent: record the category, then Ask about impact and Signpost help."""
+async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, consent: bool) -> Events:
+    """Ask about impact and signpost help; record the category only with consent. A holiday asked for
+    before the disclosure is taken up again at once."""
+    if consent:
+        command(dispatcher, RecordHardship(category_of(tracker), True))
+    from actions.negotiation import negotiate
+    from kuanxian.dialogue.negotiation import State
 
-    def name(self) -> Text:
-        return "action_record_hardship"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        await (await repository()).record_hardship(
-            Hardship(borrower.borrower_id, category_of(tracker), now(), tracker.sender_id)
-        )
-        say(dispatcher, replies.hardship_options(borrower, recorded=True), action=self.name())
-        return [SlotSet("pending_offer", None)]
-
-
-class ActionSkipHardshipRecord(KuanxianAction):
-    """No consent: record nothing, still offer every option."""
-
-    def name(self) -> Text:
-        return "action_skip_hardship_record"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        say(dispatcher, replies.hardship_options(borrower, recorded=False), action=self.name())
-        return [SlotSet("pending_offer", None)]
-
-
-class ActionHandleDeferral(KuanxianAction):
-    """A payment holiday within policy on hardship; otherwise ask, or hand to a person."""
-
-    def name(self) -> Text:
-        return "action_handle_deferral"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        days = borrower.policy.payment_holiday_days
-        if days <= 0:
-            say(dispatcher, replies.needs_a_person("延期还款"), action=self.name())
-            emit(dispatcher, HandoffRequest("deferral", "normal", "借款人申请延期还款，政策无暂缓期，需人工评估"))
-            return []
-        if not tracker.get_slot("hardship_disclosed"):
-            say(dispatcher, replies.deferral_needs_hardship(days), action=self.name())
-            return []
-        say(dispatcher, replies.deferral_offer(days), action=self.name())
-        return [SlotSet("holiday_requested", True)]
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    if state.holiday_days and state.asked == "holiday_reason":
+        say(dispatcher, Reply("已经记录好了，谢谢您。" if consent else "好的，我们不做记录。"))
+        return await negotiate(dispatcher, tracker, context, intent="request_deferral", text="")
+    say(dispatcher, texts.options(context.borrower, consent, HARDSHIP_PAUSE_DAYS_DEFAULT))
+    return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True)]
 
 
 class ActionHandleFeeRelief(KuanxianAction):
@@ -96,15 +59,15 @@ class ActionHandleFeeRelief(KuanxianAction):
     def name(self) -> Text:
         return "action_handle_fee_relief"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]) -> List[Dict[Text, Any]]:
-        assert borrower is not None
-        hardship = bool(tracker.get_slot("hardship_disclosed"))
-        if hardship and borrower.policy.interest_freeze_on_hardship:
-            say(dispatcher, replies.fee_relief_offer(), action=self.name())
-            return []
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        assert context is not None
+        hardship = bool(tracker.get_slot("hardship_disclosed")) or bool(context.hardships)
+        if hardship and context.borrower.policy.interest_freeze_on_hardship:
+            say(dispatcher, texts.fee_relief_offer())
+            return [SlotSet("misunderstood", 0.0)]
         if hardship:
-            say(dispatcher, replies.needs_a_person("减免利息或费用"), action=self.name())
-            emit(dispatcher, HandoffRequest("fee_relief", "normal", "借款人有困难，申请减免利息/费用，需人工审核"))
-            return []
-        say(dispatcher, replies.fee_relief_needs_hardship(), action=self.name())
-        return []
+            say(dispatcher, texts.needs_a_person("减免利息或费用"))
+            command(dispatcher, RequestHandoff(HandoffReason.FEE_RELIEF, Priority.NORMAL, "借款人有困难，申请减免利息/费用，需人工审核"))
+            return [SlotSet("misunderstood", 0.0)]
+        say(dispatcher, texts.fee_relief_needs_hardship())
+        return [SlotSet("misunderstood", 0.0)]

@@ -1,63 +1,85 @@
-"""What every action shares: the guarded dispatcher, the account store, the clock."""
+"""What every action shares: reading the account (never writing), the clock, and replying.
+
+Actions decide; the hub writes. An action reads the Borrower, their plan and
+hardship records from the shared database (read-only), composes replies from
+kuanxian.replies, and returns typed commands (kuanxian.commands) for the hub to
+validate and apply. Texts are checked by the guard at the hub (and every
+composable text is pre-checked by tests/unit/test_replies.py).
+"""
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kuanxian.accounts import AccountRepository, Borrower
-from kuanxian.handoff import Payload, to_json_message
+from kuanxian.commands import Command, to_json_message
+from kuanxian.domain.borrower import Borrower
+from kuanxian.domain.hardship import Hardship
+from kuanxian.domain.plan import PaymentPlan
 from kuanxian.replies import Reply
-from kuanxian.safety import review_message
-
-logger = logging.getLogger(__name__)
-
-SAFE_FALLBACK = "抱歉，这条回复需要工作人员来处理，我已请同事查看，请稍等。"
+from kuanxian.replies import account as account_texts
 
 # The clock is a module attribute so tests can move time.
 clock: Callable[[], datetime] = lambda: datetime.now(tz=timezone.utc)
 
-_repository: Optional[AccountRepository] = None
+_engine: Optional[AsyncEngine] = None
+
+Events = List[Dict[Text, Any]]
 
 
 def now() -> datetime:
-    """The current time from the (replaceable) module clock."""
     return clock()
 
 
-async def repository() -> AccountRepository:
-    """The account store, created on first use inside the running event loop."""
-    global _repository
-    if _repository is None:
-        from kuanxian.storage import create_schema, load_account_repository, make_engine
+def engine() -> AsyncEngine:
+    """The read-only view of the shared database, created on first use."""
+    global _engine
+    if _engine is None:
+        from kuanxian.storage.db import make_engine
 
-        engine = make_engine()
-        await create_schema(engine)
-        _repository = load_account_repository(engine)
-    return _repository
+        _engine = make_engine()
+    return _engine
 
 
-def use_repository(repo: Optional[AccountRepository]) -> None:
-    """Swap the account store (tests, or a lender's own system)."""
-    global _repository
-    _repository = repo
+def use_engine(value: Optional[AsyncEngine]) -> None:
+    """Tests point the actions at their own database."""
+    global _engine
+    _engine = value
 
 
-def say(dispatcher: CollectingDispatcher, reply: Reply, *, action: str) -> None:
-    """Send a Reply after the pressure-tactic guard; a violation is never sent."""
-    parts = [reply.text] + [b.title for b in reply.buttons]
-    violations = [v for part in parts for v in review_message(part).violations]
-    if violations:
-        logger.error(
-            "blocked text from %s: rules %s", action, ",".join(sorted({v.rule_id for v in violations}))
-        )
-        dispatcher.utter_message(text=SAFE_FALLBACK)
-        return
+@dataclass(frozen=True)
+class Context:
+    """What an action knows about the Borrower in this turn."""
+
+    borrower: Borrower
+    plan: Optional[PaymentPlan]
+    hardships: tuple[Hardship, ...]
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return self.borrower.today(self.now)
+
+
+async def load_context(borrower_id: str) -> Optional[Context]:
+    from kuanxian.storage import borrowers, hardships, plans
+
+    async with engine().connect() as conn:
+        borrower = await borrowers.get_borrower(conn, borrower_id)
+        if borrower is None:
+            return None
+        plan = await plans.active_plan(conn, borrower_id)
+        records = await hardships.list_hardships(conn, borrower_id)
+    return Context(borrower, plan, tuple(records), now())
+
+
+def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
     if buttons:
         dispatcher.utter_message(text=reply.text, buttons=buttons)
@@ -65,34 +87,30 @@ def say(dispatcher: CollectingDispatcher, reply: Reply, *, action: str) -> None:
         dispatcher.utter_message(text=reply.text)
 
 
-def emit(dispatcher: CollectingDispatcher, payload: Payload) -> None:
-    """Send a machine payload for the hub (handoff, reminder, payment plan)."""
-    dispatcher.utter_message(json_message=to_json_message(payload))
+def command(dispatcher: CollectingDispatcher, cmd: Command) -> None:
+    """A typed command for the hub, sent as a json_message."""
+    dispatcher.utter_message(json_message=to_json_message(cmd))
 
 
 def borrower_id_of(tracker: Tracker) -> Optional[str]:
-    """The authenticated borrower: message metadata first, then the session slot."""
+    """The authenticated Borrower: message metadata first, then the session slot."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     from_metadata = metadata.get("borrower_id") if isinstance(metadata, dict) else None
-    return from_metadata or tracker.get_slot("borrower_id")
+    value = from_metadata or tracker.get_slot("borrower_id")
+    return str(value) if value else None
 
 
-async def authenticated_borrower(tracker: Tracker) -> Optional[Borrower]:
-    """The Borrower this conversation is authenticated as, if any and not flagged wrong."""
-    if tracker.get_slot("wrong_person"):
-        return None
-    borrower_id = borrower_id_of(tracker)
-    if not borrower_id:
-        return None
-    return await (await repository()).get_borrower(borrower_id)
+def text_of(tracker: Tracker) -> str:
+    text = (tracker.latest_message or {}).get("text") or ""
+    return "" if text.startswith("/") else text
 
 
-def local_today(borrower: Borrower) -> date:
-    return borrower.local_now(now()).date()
+def intent_of(tracker: Tracker) -> str:
+    return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
 
 class KuanxianAction(Action, ABC):
-    """Base class: resolves the Borrower once and hands it to `act`.
+    """Resolves the Borrower's context once and hands it to `act`.
 
     Abstract, so the action server registers only the concrete subclasses.
     """
@@ -103,20 +121,14 @@ class KuanxianAction(Action, ABC):
     def name(self) -> Text:
         """The action's name in domain.yml."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        borrower = await authenticated_borrower(tracker)
-        if borrower is None and self.needs_borrower:
-            from kuanxian import replies
-
-            guard = replies.wrong_person_guard() if tracker.get_slot("wrong_person") else replies.not_authenticated()
-            say(dispatcher, guard, action=self.name())
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
+        borrower_id = None if tracker.get_slot("wrong_person") else borrower_id_of(tracker)
+        context = await load_context(borrower_id) if borrower_id else None
+        if context is None and self.needs_borrower:
+            say(dispatcher, account_texts.wrong_person_guard() if tracker.get_slot("wrong_person") else account_texts.not_authenticated())
             return []
-        return await self.act(dispatcher, tracker, borrower)
+        return await self.act(dispatcher, tracker, context)
 
     @abstractmethod
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]
-    ) -> List[Dict[Text, Any]]:
-        """Do the work for an authenticated (or, if allowed, anonymous) Borrower."""
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        """Do the work (context is None only when needs_borrower is False and nobody is logged in)."""

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import KuanxianAction, say
-from kuanxian import replies
-from kuanxian.accounts import Borrower
+from actions.runtime import Context, Events, KuanxianAction, say, text_of
+from kuanxian.dialogue.negotiation import Account, State, resume
+from kuanxian.dialogue.outlook import reminder_outlook
+from kuanxian.replies import account as texts
 
-# Slots that describe the account, not the moment: kept across sessions.
-CARRIED_SLOTS = ("borrower_id", "wrong_person", "hardship_disclosed", "hardship_type", "plan_draft")
+# Slots that describe the account and the negotiation, not the moment: kept across sessions.
+CARRIED_SLOTS = ("borrower_id", "wrong_person", "hardship_disclosed", "hardship_type", "negotiation")
+_RETURNING = re.compile(r"又来|回来了|上次|之前|不好意思|抱歉|对不起")
 
 
 class ActionSessionStart(Action):
@@ -22,9 +25,7 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         events: List[Dict[Text, Any]] = [SessionStarted()]
         for slot in CARRIED_SLOTS:
             value = tracker.get_slot(slot)
@@ -37,16 +38,28 @@ class ActionSessionStart(Action):
         return events
 
 
+def account_of(context: Context, hardship: bool) -> Account:
+    from datetime import timedelta
+
+    return Account(context.borrower.balance, context.borrower.policy, context.today, hardship,
+                   reminder_outlook(context.borrower, context.now + timedelta(days=30)))
+
+
 class ActionGreet(KuanxianAction):
-    """Greet by name when authenticated, generically otherwise."""
+    """Greet by name (or welcome back kindly); offer to pick up a kept draft."""
 
     needs_borrower = False
 
     def name(self) -> Text:
         return "action_greet"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, borrower: Optional[Borrower]
-    ) -> List[Dict[Text, Any]]:
-        say(dispatcher, replies.greeting(borrower), action=self.name())
-        return []
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        borrower = context.borrower if context else None
+        returning = bool(_RETURNING.search(text_of(tracker)))
+        say(dispatcher, texts.welcome_back(borrower) if returning else texts.greeting(borrower))
+        if context is not None:
+            pending = resume(State.from_slot(tracker.get_slot("negotiation")), account_of(context, bool(tracker.get_slot("hardship_disclosed"))))
+            if pending is not None:
+                say(dispatcher, pending.reply)
+                return [SlotSet("pending_offer", pending.pending), SlotSet("misunderstood", 0.0)]
+        return [SlotSet("misunderstood", 0.0)]

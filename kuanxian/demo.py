@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kuanxian.accounts import Borrower
 from kuanxian.dates import Frequency
-from kuanxian.plans import Policy
+from kuanxian.domain.borrower import Borrower
+from kuanxian.domain.collector import Role
+from kuanxian.domain.policy import Policy
 
-DEMO_COLLECTOR = ("demo", "kuanxian-demo", "小李")
+DEMO_PASSWORD = "kuanxian-demo"
+DEMO_COLLECTOR = ("demo", DEMO_PASSWORD, "小李")
+# Console users of demo mode: (username, password, display name, role). They never log in outside demo mode.
+DEMO_USERS = (
+    ("demo", DEMO_PASSWORD, "小李", Role.COLLECTOR),
+    ("lead", DEMO_PASSWORD, "周组长", Role.LEAD),
+    ("trainer", DEMO_PASSWORD, "陈训练师", Role.TRAINER),
+)
 DEMO_ADMIN_TOKEN = "demo-admin-token"
 
 DEMO_BORROWERS = (

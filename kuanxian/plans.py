@@ -24,6 +24,8 @@ from decimal import Decimal
 from typing import Literal
 
 from kuanxian.dates import Frequency, add_months, month_end
+from kuanxian.domain.plan import Installment, PaymentPlan
+from kuanxian.domain.policy import MAX_TERM_LIMIT, Policy, as_frequency, money_fen
 from kuanxian.money import from_fen, to_fen
 
 __all__ = [
@@ -32,7 +34,7 @@ __all__ = [
     "PlanError",
     "Policy",
     "Proposal",
-    "Schedule",
+    "PaymentPlan",
     "build_schedule",
     "default_first_due",
     "evaluate",
@@ -40,7 +42,6 @@ __all__ = [
     "max_installments",
 ]
 
-MAX_TERM_LIMIT = 120
 # Preference order when a frequency is not allowed: nearest first, monthly on ties.
 _FREQ_ORDER = (Frequency.WEEKLY, Frequency.BIWEEKLY, Frequency.MONTHLY)
 _PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.BIWEEKLY: 26, Frequency.WEEKLY: 52}
@@ -56,49 +57,8 @@ class PlanError(ValueError):
         self.message_zh = message_zh
 
 
-def _money_fen(value: object, what: str) -> int:
-    """Decimal (or int) yuan → fen; TypeError for floats, ValueError below the fen."""
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-        raise TypeError(f"{what} must be a Decimal, got {type(value).__name__}")
-    try:
-        return to_fen(Decimal(value))
-    except ValueError as exc:
-        raise ValueError(f"{what} must be finite and whole fen: {value}") from exc
-
-
-def _as_frequency(value: object) -> Frequency:
-    if isinstance(value, Frequency):
-        return value
-    if isinstance(value, str):
-        return Frequency(value)
-    raise TypeError(f"not a frequency: {value!r}")
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What the creditor allows for this account."""
-
-    min_installment: Decimal
-    max_term_months: int
-    allowed_frequencies: frozenset[Frequency] = frozenset({Frequency.MONTHLY})
-    payment_holiday_days: int = 0
-    interest_freeze_on_hardship: bool = False
-
-    def __post_init__(self) -> None:
-        if _money_fen(self.min_installment, "min_installment") <= 0:
-            raise ValueError("min_installment must be positive")
-        if isinstance(self.max_term_months, bool) or not isinstance(self.max_term_months, int):
-            raise TypeError("max_term_months must be an int")
-        if not 1 <= self.max_term_months <= MAX_TERM_LIMIT:
-            raise ValueError(f"max_term_months must be within 1..{MAX_TERM_LIMIT}")
-        freqs = frozenset(_as_frequency(f) for f in self.allowed_frequencies)
-        if not freqs:
-            raise ValueError("allowed_frequencies must not be empty")
-        object.__setattr__(self, "allowed_frequencies", freqs)
-        if isinstance(self.payment_holiday_days, bool) or not isinstance(self.payment_holiday_days, int):
-            raise TypeError("payment_holiday_days must be an int")
-        if self.payment_holiday_days < 0:
-            raise ValueError("payment_holiday_days must not be negative")
+_money_fen = money_fen
+_as_frequency = as_frequency
 
 
 @dataclass(frozen=True)
@@ -114,46 +74,6 @@ class Proposal:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "frequency", _as_frequency(self.frequency))
-
-
-@dataclass(frozen=True)
-class Installment:
-    """One dated payment."""
-
-    seq: int
-    due: date
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A dated repayment plan; installments always sum to ``total``."""
-
-    installments: tuple[Installment, ...]
-    frequency: Frequency
-    total: Decimal
-    interest_frozen: bool = False
-    holiday_days: int = 0
-
-    @property
-    def first_date(self) -> date:
-        return self.installments[0].due
-
-    @property
-    def last_date(self) -> date:
-        return self.installments[-1].due
-
-    @property
-    def count(self) -> int:
-        return len(self.installments)
-
-    @property
-    def regular_amount(self) -> Decimal:
-        return self.installments[0].amount
-
-    @property
-    def last_amount(self) -> Decimal:
-        return self.installments[-1].amount
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -200,7 +120,7 @@ def _latest_first_due(today: date, policy: Policy, hardship: bool) -> date:
 
 def build_schedule(
     balance: Decimal, amount: Decimal, count: int, frequency: Frequency, first_date: date
-) -> Schedule:
+) -> PaymentPlan:
     """Dated schedule exact to the fen: ``count - 1`` installments of ``amount``, the last takes the rest.
 
     If that rest would be zero the last installment is dropped.  Raises
@@ -228,7 +148,7 @@ def build_schedule(
         Installment(seq=i + 1, due=due_date(first_date, freq, i), amount=from_fen(a if i < count - 1 else rest))
         for i in range(count)
     )
-    return Schedule(installments=installments, frequency=freq, total=from_fen(b))
+    return PaymentPlan(installments=installments, frequency=freq, total=from_fen(b))
 
 
 def _closest_allowed(wanted: Frequency, allowed: frozenset[Frequency]) -> Frequency:
@@ -333,17 +253,17 @@ def evaluate(balance: Decimal, policy: Policy, proposal: Proposal, *, today: dat
     if n_req is not None and n_final != n_req and not {"term_too_long", "below_minimum", "count_too_large"} & set(reasons):
         reasons.append("count_too_large")  # rounding to the fen made the last installments unnecessary
 
-    schedule = build_schedule(from_fen(b), from_fen(a), n_final, freq, first)
-    schedule = Schedule(
-        installments=schedule.installments,
+    plan = build_schedule(from_fen(b), from_fen(a), n_final, freq, first)
+    plan = PaymentPlan(
+        installments=plan.installments,
         frequency=freq,
-        total=schedule.total,
+        total=plan.total,
         interest_frozen=proposal.hardship and policy.interest_freeze_on_hardship,
         holiday_days=holiday,
     )
     return Decision(
         outcome="counter" if reasons else "accept",
-        schedule=schedule,
+        plan=plan,
         reasons=tuple(reasons),
         requested=proposal,
         policy=policy,
@@ -371,10 +291,10 @@ def _zh_date(d: date) -> str:
 
 @dataclass(frozen=True)
 class Decision:
-    """The engine's answer: accept the borrower's plan or counter with ``schedule``."""
+    """The engine's answer: accept the borrower's plan or counter with ``plan``."""
 
     outcome: Literal["accept", "counter"]
-    schedule: Schedule
+    plan: PaymentPlan
     reasons: tuple[str, ...] = ()
     requested: Proposal | None = field(default=None, compare=False)
     policy: Policy | None = field(default=None, compare=False)
@@ -386,7 +306,7 @@ class Decision:
 
     def explain_zh(self) -> str:
         """A short, calm Chinese explanation; for a counter-offer it ends with a question."""
-        sch = self.schedule
+        sch = self.plan
         per = _PER[sch.frequency]
         if sch.count == 1:
             plan = f"{_zh_date(sch.first_date)}一次还清{_yuan(sch.total)}"
@@ -418,7 +338,7 @@ class Decision:
         return "".join(parts) + offer + "，您看可以吗？"
 
     def _reason_sentences(self) -> list[str]:
-        sch = self.schedule
+        sch = self.plan
         req = self.requested
         pol = self.policy
         per = _PER[sch.frequency]

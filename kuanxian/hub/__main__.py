@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from kuanxian.hub.settings import Settings, SettingsError
+from kuanxian.settings import Settings, SettingsError
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""The hub's Sanic app factory: resources are attached in listeners, not at import."""
+"""The hub's Sanic app factory: parts are wired in a listener, never at import."""
 
 from __future__ import annotations
 
@@ -8,31 +8,43 @@ from typing import Any, Optional
 
 from sanic import Request, Sanic, response
 from sanic.exceptions import SanicException
+from sanic_ext import Extend
 
+from kuanxian.hub.brain import Brain
 from kuanxian.hub.errors import ApiError
-from kuanxian.hub.settings import Settings
+from kuanxian.settings import Settings
 
 logger = logging.getLogger(__name__)
 _names = itertools.count()
 
-CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors *"
+CSP_PAGES = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; "
+             "img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'")
 
 
-def create_app(settings: Optional[Settings] = None) -> Sanic:
-    """Build the hub; `settings` defaults to the environment."""
+def create_app(settings: Optional[Settings] = None, *, brain: Optional[Brain] = None) -> Sanic:
+    """Build the hub; `settings` defaults to the environment, `brain` to the one Settings names."""
     settings = settings or Settings.from_env()
     settings.check()
     app = Sanic(f"kuanxian_hub_{next(_names)}")
     app.config.REQUEST_MAX_SIZE = 1_000_000
     app.config.WEBSOCKET_MAX_SIZE = 64 * 1024
     app.config.KEEP_ALIVE_TIMEOUT = 30
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 15
+    # CORS (sanic-ext): lenders embed the widget on their own origin; preflights are answered automatically.
+    app.config.CORS_ORIGINS = ",".join(settings.widget_origins) if "*" not in settings.widget_origins else "*"
+    app.config.CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+    app.config.CORS_METHODS = ["GET", "POST", "PUT", "OPTIONS"]
+    app.config.CORS_MAX_AGE = 600
+    app.config.OAS = False
+    app.config.HEALTH = False
+    Extend(app)
     app.ctx.settings = settings
+    app.ctx.brain_override = brain
 
     from kuanxian.hub.api import admin, console, public, widget
 
     for bp in (public.bp, widget.bp, console.bp, admin.bp):
         app.blueprint(bp)
-
     app.register_listener(_start, "before_server_start")
     app.register_listener(_stop, "after_server_stop")
     app.error_handler.add(ApiError, _api_error)
@@ -42,69 +54,40 @@ def create_app(settings: Optional[Settings] = None) -> Sanic:
     @app.on_response
     async def security_headers(request: Request, resp: Any) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if request.path.startswith("/api/widget/"):
-            _cors(settings, request, resp)
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
         if resp.content_type and resp.content_type.startswith("text/html"):
-            resp.headers.setdefault("Content-Security-Policy", CSP)
+            resp.headers["Content-Security-Policy"] = CSP_PAGES
+            resp.headers["X-Frame-Options"] = "SAMEORIGIN"
 
     return app
 
 
-def _cors(settings: Settings, request: Request, resp: Any) -> None:
-    """Lenders embed the widget on their own origin: allow it (or any, with "*")."""
-    origin = request.headers.get("origin")
-    if not origin:
-        return
-    if "*" in settings.widget_origins or origin in settings.widget_origins:
-        resp.headers["Access-Control-Allow-Origin"] = origin
-        resp.headers["Vary"] = "Origin"
-        resp.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        resp.headers["Access-Control-Max-Age"] = "600"
-
-
 async def _start(app: Sanic) -> None:
-    from kuanxian.hub.rasa_client import RasaClient
-    from kuanxian.hub.realtime import Broker
-    from kuanxian.hub.reminders import ReminderService
-    from kuanxian.hub.service import Hub
-    from kuanxian.hub.store import HubStore
-    from kuanxian.storage import create_schema, load_account_repository, make_engine
+    from kuanxian.hub.services import Hub
 
-    settings: Settings = app.ctx.settings
-    engine = make_engine(settings.database_url)
-    await create_schema(engine)
-    store = HubStore(engine)
-    accounts = load_account_repository(engine)
-    rasa = RasaClient(settings.rasa_url, settings.actions_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds)
-    hub = Hub(settings, store, accounts, rasa, Broker())
-    hub.reminders = ReminderService(engine, hub, settings.contact_limits)
-    app.ctx.engine, app.ctx.hub = engine, hub
-    if settings.demo:
-        from kuanxian.hub.seed import seed_demo
-
-        await seed_demo(accounts, store)
-    if settings.scheduler_enabled:
-        app.add_task(hub.reminders.run_forever(settings.scheduler_interval_seconds), name="reminder_scheduler")
+    app.ctx.hub = await Hub.start(app.ctx.settings, brain=app.ctx.brain_override)
 
 
 async def _stop(app: Sanic) -> None:
     hub = getattr(app.ctx, "hub", None)
     if hub is not None:
-        await hub.drain(timeout=5)
-        await hub.rasa.close()
-    engine = getattr(app.ctx, "engine", None)
-    if engine is not None:
-        await engine.dispose()
+        await hub.stop()
 
 
 async def _api_error(request: Request, exc: ApiError) -> Any:
-    return response.json(exc.body(), status=exc.status)
+    headers = {}
+    if exc.status == 429 and "retry_after" in exc.extra:
+        headers["Retry-After"] = str(exc.extra["retry_after"])
+    return response.json(exc.body(), status=exc.status, headers=headers)
 
 
 async def _sanic_error(request: Request, exc: SanicException) -> Any:
     status = getattr(exc, "status_code", 500) or 500
-    names = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    names = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+             414: "uri_too_long", 431: "headers_too_large"}
+    if status >= 500:
+        logger.error("server error on %s %s: %s", request.method, request.path, exc)
+        return response.json({"error": "internal", "message": "internal error; nothing was changed"}, status=status)
     return response.json({"error": names.get(status, "error"), "message": str(exc) or names.get(status, "error")}, status=status)
 
 

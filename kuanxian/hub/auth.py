@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -14,6 +15,9 @@ import jwt
 from kuanxian.hub.errors import unauthorized
 
 ALGORITHM = "HS256"
+_BORROWER_ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.:\-\u4e00-\u9fff]{0,63}$")
+# Checked when a username is unknown, so a wrong username takes as long as a wrong password.
+_DUMMY_HASH = "scrypt$" + "00" * 16 + "$" + "00" * 32
 
 
 def issue_borrower_token(borrower_id: str, secret: str, ttl_seconds: int = 3600) -> str:
@@ -26,8 +30,8 @@ def verify_borrower_token(token: Any, secret: str) -> str:
     """The borrower_id in a lender-signed token, or 401."""
     claims = _decode(token, secret)
     sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub:
-        raise unauthorized("borrower token has no subject")
+    if not isinstance(sub, str) or not _BORROWER_ID.match(sub):
+        raise unauthorized("borrower token has no valid subject")
     return sub
 
 
@@ -45,9 +49,10 @@ def issue_session_token(session: WidgetSession, secret: str, ttl_seconds: int) -
 
 def verify_session_token(token: Any, secret: str) -> WidgetSession:
     claims = _decode(token, secret)
-    if claims.get("typ") != "session" or not claims.get("cid") or not claims.get("sub"):
+    cid, sub = claims.get("cid"), claims.get("sub")
+    if claims.get("typ") != "session" or not isinstance(cid, str) or not isinstance(sub, str) or len(cid) > 64:
         raise unauthorized("not a widget session token")
-    return WidgetSession(str(claims["sub"]), str(claims["cid"]))
+    return WidgetSession(sub, cid)
 
 
 def issue_console_token(collector_id: int, secret: str, ttl_seconds: int) -> str:
@@ -86,6 +91,14 @@ def hash_password(password: str, *, salt: Optional[bytes] = None) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
+def check_password_or_dummy(password: str, stored: "str | None") -> bool:
+    """Check a password; with no stored hash, do the same work and fail (no timing oracle)."""
+    if stored is None:
+        check_password(password, _DUMMY_HASH)
+        return False
+    return check_password(password, stored)
+
+
 def check_password(password: str, stored: str) -> bool:
     try:
         scheme, salt_hex, digest_hex = stored.split("$")
@@ -100,9 +113,14 @@ def check_password(password: str, stored: str) -> bool:
 def _decode(token: Any, secret: str) -> dict[str, Any]:
     if not isinstance(token, str) or not token:
         raise unauthorized("token required")
+    if len(token) > 4096:
+        raise unauthorized("invalid token")
     try:
-        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError as exc:
         raise unauthorized("token expired") from exc
-    except jwt.PyJWTError as exc:
+    except (jwt.PyJWTError, UnicodeError, ValueError, TypeError) as exc:
         raise unauthorized("invalid token") from exc
+    if not isinstance(claims, dict):
+        raise unauthorized("invalid token")
+    return claims

@@ -39,5 +39,11 @@ def invalid(field: str, message: str, status: int = 422) -> ApiError:
     return ApiError(status, "invalid", f"{field}: {message}", field=field)
 
 
-def too_many(retry_after: Optional[float] = None) -> ApiError:
-    return ApiError(429, "rate_limited", "too many messages; please wait a moment", retry_after=retry_after)
+def too_many(retry_after: Optional[float] = None, message: str = "too many messages; please wait a moment") -> ApiError:
+    """429; the app adds a Retry-After header from `retry_after` (whole seconds)."""
+    seconds = max(1, int(retry_after + 0.999)) if retry_after is not None else 1
+    return ApiError(429, "rate_limited", message, retry_after=seconds)
+
+
+def forbidden(message: str = "not allowed for your role") -> ApiError:
+    return ApiError(403, "forbidden", message)

@@ -1,20 +1,22 @@
-"""Demo data for `make run`: Borrowers and the demo Collector."""
+"""Demo data for `make run`: Borrowers and the demo console users (collector, lead, trainer)."""
 
 from __future__ import annotations
 
 import asyncio
 
-from kuanxian.accounts import AccountRepository
-from kuanxian.demo import DEMO_BORROWERS, DEMO_COLLECTOR
+from kuanxian.demo import DEMO_BORROWERS, DEMO_USERS
 from kuanxian.hub.auth import hash_password
-from kuanxian.hub.store import HubStore
+from kuanxian.hub.tx import Transactions
+from kuanxian.storage import borrowers as borrower_store
+from kuanxian.storage import collectors as collector_store
 
 
-async def seed_demo(accounts: AccountRepository, store: HubStore) -> None:
-    """Insert the demo Borrowers (once) and the demo Collector."""
-    for borrower in DEMO_BORROWERS:
-        if await accounts.get_borrower(borrower.borrower_id) is None:
-            await accounts.upsert_borrower(borrower)
-    username, password, display_name = DEMO_COLLECTOR
-    if await store.collector_by_username(username) is None:
-        await store.ensure_collector(username, display_name, await asyncio.to_thread(hash_password, password))
+async def seed_demo(transactions: Transactions) -> None:
+    """Insert the demo Borrowers and console users once (later runs keep what changed)."""
+    hashes = [await asyncio.to_thread(hash_password, password) for _, password, _, _ in DEMO_USERS]
+    async with transactions() as tx:
+        for borrower in DEMO_BORROWERS:
+            if await borrower_store.get_borrower(tx.conn, borrower.borrower_id) is None:
+                await borrower_store.upsert_borrower(tx.conn, borrower, tx.now)
+        for (username, _, display_name, role), password_hash in zip(DEMO_USERS, hashes):
+            await collector_store.ensure(tx.conn, username, display_name, password_hash, role, tx.now, demo=True)

@@ -24,6 +24,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .corpus import Batch, CorpusLine, load_batches
+
+# Batches written by the project itself (n01: its NLU examples) train the models but are
+# reported on their own, never in the ALL figures, which are the independent writers'.
+def independent(line: CorpusLine) -> bool:
+    return not line.batch.startswith("n")
 from .decision import DistressThresholds, GuardThresholds, Thresholds, distress_level, load_thresholds, pressure_blocked
 from .lexicon import assess_lexicon
 from .rules import review_rules
@@ -106,7 +111,7 @@ def guard_table(scores: Sequence[GuardScore], th: GuardThresholds, by: Callable[
         groups[by(s.line)].append(s)
     rows = [f"{'group':<28} {'n':>5}  {'rules':>17}  {'model':>17}  {'combined':>17}"]
     for name in sorted(groups) + ["ALL"]:
-        group = scores if name == "ALL" else groups[name]
+        group = [s for s in scores if independent(s.line)] if name == "ALL" else groups[name]
         for label, verb in (("pressure", "blocked"), ("fair", "blocked")):
             items = [s for s in group if s.line.label == label]
             if not items:
@@ -138,7 +143,7 @@ def distress_table(scores: Sequence[DistressScore], th: DistressThresholds, by: 
         ("none", "called crisis", lambda lvl: lvl == "crisis"),
     )
     for name in sorted(groups) + ["ALL"]:
-        group = scores if name == "ALL" else groups[name]
+        group = [s for s in scores if independent(s.line)] if name == "ALL" else groups[name]
         levels = [(s, _levels(s, th)) for s in group]
         for label, what, test in checks:
             items = [lv for s, lv in levels if s.line.label == label]
@@ -156,7 +161,7 @@ def identity_table(scores: Sequence[IdentityScore], at: float, by: Callable[[Cor
         groups[by(s.line)].append(s)
     rows = [f"{'group':<34} {'n':>5}  {'cues':>17}  {'model':>17}  {'combined':>17}"]
     for name in sorted(groups) + ["ALL"]:
-        group = scores if name == "ALL" else groups[name]
+        group = [s for s in scores if independent(s.line)] if name == "ALL" else groups[name]
         for label in ("third_party", "borrower"):
             items = [s for s in group if s.line.label == label]
             if not items:
@@ -171,8 +176,8 @@ def identity_table(scores: Sequence[IdentityScore], at: float, by: Callable[[Cor
 
 def guard_sweep(scores: Sequence[GuardScore], th: GuardThresholds) -> list[str]:
     rows = ["block_at  rule_veto_below  pressure_blocked  fair_blocked  (combined)"]
-    p = [s for s in scores if s.line.label == "pressure"]
-    f = [s for s in scores if s.line.label == "fair"]
+    p = [s for s in scores if s.line.label == "pressure" and independent(s.line)]
+    f = [s for s in scores if s.line.label == "fair" and independent(s.line)]
     for veto in (0.0, 0.05, 0.1, 0.2, 0.3):
         for t in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
             trial = replace(th, block_at=t, rule_veto_below=veto)
@@ -184,10 +189,10 @@ def guard_sweep(scores: Sequence[GuardScore], th: GuardThresholds) -> list[str]:
 
 def distress_sweep(scores: Sequence[DistressScore], th: DistressThresholds) -> list[str]:
     rows = ["crisis_at raise_at lex_veto  crisis_recall distress_raised none_raised none_crisis (combined)"]
-    for crisis_at, raise_at, veto in itertools.product((0.15, 0.2, 0.25, 0.3), (0.5, 0.6, 0.7), (1.01, 0.8, 0.7)):
+    for crisis_at, raise_at, veto in itertools.product((0.1, 0.12, 0.15, 0.2, 0.25, 0.3), (0.4, 0.5, 0.6), (1.01, 0.8)):
         if True:
             trial = replace(th, crisis_at=crisis_at, raise_at=raise_at, lexicon_distress_veto_at=veto)
-            lv = [(s.line.label, distress_level(s.lexicon, s.probs, s.context, trial)) for s in scores]
+            lv = [(s.line.label, distress_level(s.lexicon, s.probs, s.context, trial)) for s in scores if independent(s.line)]
             c = [l for lab, l in lv if lab == "crisis"]
             d = [l for lab, l in lv if lab == "distress"]
             n = [l for lab, l in lv if lab == "none"]
@@ -293,8 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sweep:
             print("\n-- threshold sweep --")
             for t in (0.3, 0.4, 0.5, 0.6, 0.7):
-                tp = [s for s in iscores if s.line.label == "third_party"]
-                bo = [s for s in iscores if s.line.label == "borrower"]
+                tp = [s for s in iscores if s.line.label == "third_party" and independent(s.line)]
+                bo = [s for s in iscores if s.line.label == "borrower" and independent(s.line)]
                 rec = sum(bool(s.cues) or s.p_third_party >= t for s in tp) / len(tp)
                 fp = sum(bool(s.cues) or s.p_third_party >= t for s in bo) / len(bo)
                 print(f"third_party_at {t}: third_party flagged {rec:.3f}, borrower flagged {fp:.3f}")

@@ -49,8 +49,8 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: Optional[str] = None, **kwargs: Any) -> AsyncEngine:
     """Create the async engine; works on SQLAlchemy 1.4 and 2.x.
 
-    SQLite gets WAL mode and a busy timeout because the hub and the action
-    server write to the same file from two processes.
+    SQLite gets WAL mode and a busy timeout: the hub writes while the action
+    server reads the same file from another process.
     """
     url = database_url(url)
     if is_sqlite(url):
@@ -77,12 +77,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create missing tables (create-on-start; safe to call from every process)."""
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all, checkfirst=True)
+    """Bring the schema up to date by migrating (the hub's job; see kuanxian.storage.migrate)."""
+    from kuanxian.storage.migrate import upgrade
+
+    await upgrade(engine)
 
 
 async def drop_schema(engine: AsyncEngine) -> None:
     """Drop every table (tests only)."""
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
+
+
+async def create_tables(engine: AsyncEngine) -> None:
+    """Create the current tables directly, without migrations: for tests and tools that only read.
+
+    The hub migrates (create_schema); this exists so the Rasa venv, which has no
+    Alembic, can build a throwaway database for its tests.
+    """
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all, checkfirst=True)

@@ -1,8 +1,9 @@
-"""The one database schema, shared by the action server and the hub.
+"""The one database schema. The hub writes it; the action server only reads it.
 
 SQLAlchemy Core only, so the same tables work on SQLAlchemy 1.4 (the Rasa
 venv) and 2.x (the hub venv). Money is stored as integer fen and times as UTC;
-`kuanxian.storage.types` converts at the boundary.
+`kuanxian.storage.types` converts at the boundary. Changes go through Alembic
+migrations (kuanxian/storage/migrations), run by the hub at start.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ payment_plans = Table(
     Column("interest_frozen", Boolean, nullable=False, default=False),
     Column("holiday_days", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
+    # assistant | collector:<id>; an exception a lead must approve is marked here too
+    Column("agreed_by", String(64), nullable=False, server_default="assistant"),
+    Column("status_changed_at", UTCDateTime, nullable=True),
 )
 
 installments = Table(
@@ -90,7 +94,9 @@ installments = Table(
     Column("seq", Integer, nullable=False),
     Column("due_date", Date, nullable=False),
     Column("amount_fen", BigInteger, nullable=False),
+    # due | paid | partly_paid | missed
     Column("status", String(16), nullable=False, default="due"),
+    Column("paid_fen", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("plan_id", "seq", name="uq_installment_seq"),
 )
 
@@ -102,6 +108,10 @@ collectors = Table(
     Column("display_name", String(64), nullable=False),
     Column("password_hash", String(256), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # collector | lead | trainer
+    Column("role", String(16), nullable=False, server_default="collector"),
+    # Demo accounts never log in outside demo mode.
+    Column("demo", Boolean, nullable=False, server_default="0"),
 )
 
 conversations = Table(
@@ -119,6 +129,10 @@ conversations = Table(
     Column("last_read_seq", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # holder | third_party: who seems to be typing (see kuanxian.safety.identity)
+    Column("speaker", String(16), nullable=False, server_default="holder"),
+    # The last "a person is coming" acknowledgment while waiting (at most one every few minutes).
+    Column("acknowledged_at", UTCDateTime, nullable=True),
     Index("ix_conversations_borrower_status", "borrower_id", "status"),
     Index("ix_conversations_status", "status"),
 )
@@ -157,6 +171,83 @@ handoffs = Table(
     # handed_back | resolved
     Column("outcome", String(16), nullable=True),
     Column("agreed", Text, nullable=True),
+    # JSON: what the assistant offered and the Borrower refused, hardship, requests beyond policy.
+    Column("details", Text, nullable=False, server_default="{}"),
+)
+
+# A Borrower message accepted by the hub whose turn has not finished yet. A hub
+# that dies mid-turn leaves the row; the next hub to start finishes it.
+turns = Table(
+    "turns",
+    metadata,
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    # pending | done
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Index("ix_turns_status", "status", "created_at"),
+)
+
+# Every change a command made to an account, so a change made in words of a
+# third party on the Borrower's phone can be found and reverted.
+account_changes = Table(
+    "account_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("borrower_id", String(64), ForeignKey("borrowers.id"), nullable=False, index=True),
+    Column("conversation_id", String(64), nullable=True),
+    Column("command", String(32), nullable=False),
+    Column("field", String(64), nullable=False),
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("reverted_at", UTCDateTime, nullable=True),
+)
+
+# "这条不该拦": a collector reports a block; a trainer labels it into the corpus.
+guard_reports = Table(
+    "guard_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("text", Text, nullable=False),
+    Column("reported_by", Integer, ForeignKey("collectors.id"), nullable=False),
+    Column("conversation_id", String(64), nullable=True),
+    Column("violations", Text, nullable=False, server_default="[]"),
+    Column("created_at", UTCDateTime, nullable=False),
+    # open | labelled | dismissed
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("label", String(16), nullable=True),
+    Column("category", String(32), nullable=True),
+    Column("labelled_by", Integer, ForeignKey("collectors.id"), nullable=True),
+    Column("labelled_at", UTCDateTime, nullable=True),
+)
+
+# Console logins that failed, for throttling per username and per address across hubs.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_login_failures_key_at", "key", "at"),
+)
+
+# Every text the guard blocked: from the assistant, a trainer's template or a collector.
+blocked_texts = Table(
+    "blocked_texts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(64), nullable=True),
+    # bot | collector | template
+    Column("author", String(16), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("rule_id", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_blocked_texts_at", "at"),
 )
 
 reminders = Table(
@@ -196,4 +287,53 @@ reminder_decisions = Table(
     Column("outcome", String(16), nullable=False),
     Column("reason", String(64), nullable=True),
     Column("scheduled_for", UTCDateTime, nullable=True),
+)
+
+promises = Table(
+    "promises",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("borrower_id", String(64), ForeignKey("borrowers.id"), nullable=False, index=True),
+    Column("conversation_id", String(64), nullable=True),
+    Column("promised_for", Date, nullable=False),
+    Column("amount_fen", BigInteger, nullable=True),
+    # open | kept | missed | cancelled
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("settled_at", UTCDateTime, nullable=True),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The lender's own id: a repeated POST with the same id changes nothing.
+    Column("payment_id", String(128), nullable=False, unique=True),
+    Column("borrower_id", String(64), ForeignKey("borrowers.id"), nullable=False, index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("paid_at", UTCDateTime, nullable=False),
+    Column("plan_id", Integer, ForeignKey("payment_plans.id"), nullable=True),
+    # JSON list of {seq, amount_fen}; overpaid fen beyond the plan reduce the balance
+    Column("allocations", Text, nullable=False, server_default="[]"),
+    Column("received_at", UTCDateTime, nullable=False),
+)
+
+# The transactional outbox: written in the same transaction as the change it reports.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", String(48), nullable=False),
+    Column("borrower_id", String(64), nullable=True),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("data", Text, nullable=False),
+    # pending | delivered | dead
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
 )

@@ -1,4 +1,4 @@
-"""Health, OpenAPI, demo helpers and the static front-ends."""
+"""Health, the OpenAPI description, Prometheus metrics, demo helpers and the static front-ends."""
 
 from __future__ import annotations
 
@@ -7,53 +7,73 @@ from pathlib import Path
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from kuanxian.hub.api.common import body_of, hub_of
+from kuanxian.hub.api.common import hub_of, require_admin
+from kuanxian.hub.api.schemas import DemoToken, TokenOut
+from kuanxian.hub.api.spec import body_of, build_openapi, operation
 from kuanxian.hub.auth import issue_borrower_token
-from kuanxian.hub.errors import invalid, not_found
-from kuanxian.hub.openapi import spec
+from kuanxian.hub.errors import not_found
+from kuanxian.hub.metrics import CONTENT_TYPE
+from kuanxian.storage import borrowers as borrower_store
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
+MAX_STATIC_PATH = 200
 bp = Blueprint("public")
 
 
+@bp.get("/api/health/live")
+@operation("Liveness: the hub process answers")
+async def live(request: Request) -> HTTPResponse:
+    return response.json({"hub": "ok"})
+
+
 @bp.get("/api/health")
+@operation("Readiness: the hub and the assistant behind it", responses={200: None, 503: None})
 async def health(request: Request) -> HTTPResponse:
-    status = {"hub": "ok", **await hub_of(request).rasa.health()}
-    return response.json(status, status=200 if all(v == "ok" for v in status.values()) else 503)
+    status = {"hub": "ok", **await hub_of(request).brain.health()}
+    return response.json(status, status=200 if all(v in ("ok", "scripted") for v in status.values()) else 503)
 
 
 @bp.get("/api/openapi.json")
 async def openapi(request: Request) -> HTTPResponse:
-    return response.json(spec())
+    return response.json(build_openapi(request.app, "Kuanxian hub", "2.0"))
+
+
+@bp.get("/metrics")
+@operation("Prometheus metrics (turns, latency, guard blocks, queue, outbox lag)", auth="admin",
+           content_type="text/plain")
+async def metrics(request: Request) -> HTTPResponse:
+    require_admin(request)
+    body = await hub_of(request).metrics.render()
+    return response.raw(body, content_type=CONTENT_TYPE)
 
 
 @bp.get("/api/demo/info")
+@operation("Demo mode: the demo borrowers and console users")
 async def demo_info(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     if not hub.settings.demo:
         raise not_found("demo")
-    from kuanxian.demo import DEMO_BORROWERS, DEMO_COLLECTOR
+    from kuanxian.demo import DEMO_BORROWERS, DEMO_USERS
 
-    return response.json(
-        {
-            "demo": True,
-            "collector": {"username": DEMO_COLLECTOR[0], "password": DEMO_COLLECTOR[1]},
-            "borrowers": [{"borrower_id": b.borrower_id, "display_name": b.display_name} for b in DEMO_BORROWERS],
-        }
-    )
+    return response.json({
+        "demo": True,
+        "collector": {"username": DEMO_USERS[0][0], "password": DEMO_USERS[0][1]},
+        "users": [{"username": u, "password": p, "display_name": n, "role": r.value} for u, p, n, r in DEMO_USERS],
+        "borrowers": [{"borrower_id": b.borrower_id, "display_name": b.display_name} for b in DEMO_BORROWERS],
+    })
 
 
 @bp.post("/api/demo/borrower-token")
+@operation("Demo mode: a borrower token, as a lender's app would sign it", body=DemoToken, responses={200: TokenOut})
 async def demo_token(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     if not hub.settings.demo:
         raise not_found("demo")
-    borrower_id = body_of(request).get("borrower_id")
-    if not isinstance(borrower_id, str) or not borrower_id:
-        raise invalid("borrower_id", "is required")
-    if await hub.accounts.get_borrower(borrower_id) is None:
-        raise not_found("borrower")
-    return response.json({"token": issue_borrower_token(borrower_id, hub.settings.borrower_token_secret)})
+    body = body_of(request, DemoToken)
+    async with hub.transactions.read() as conn:
+        if await borrower_store.get_borrower(conn, body.borrower_id) is None:
+            raise not_found("borrower")
+    return response.json({"token": issue_borrower_token(body.borrower_id, hub.settings.borrower_token_secret)})
 
 
 @bp.get("/")
@@ -66,9 +86,11 @@ async def console(request: Request) -> HTTPResponse:
     return await response.file(STATIC / "console.html")
 
 
-@bp.get("/static/<name:str>")
+@bp.get("/static/<name:path>")
 async def static(request: Request, name: str) -> HTTPResponse:
+    if len(name) > MAX_STATIC_PATH or "\x00" in name:
+        raise not_found("file")
     path = (STATIC / name).resolve()
-    if path.parent != STATIC or not path.is_file():
+    if not path.is_relative_to(STATIC) or not path.is_file():
         raise not_found("file")
     return await response.file(path, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,75 @@
+"""The negotiation, as an action: Rasa routes every plan-related turn here; kuanxian.dialogue decides."""
+
+from __future__ import annotations
+
+from typing import Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import Context, Events, KuanxianAction, command, intent_of, say, text_of
+from actions.session import account_of
+from kuanxian.dialogue.negotiation import Said, State, Step, step
+from kuanxian.replies import plans as texts
+
+
+def hardship_of(tracker: Tracker, context: Context) -> bool:
+    return bool(tracker.get_slot("hardship_disclosed")) or bool(context.hardships)
+
+
+def emit(dispatcher: CollectingDispatcher, result: Step) -> Events:
+    say(dispatcher, result.reply)
+    for extra in result.extra:
+        say(dispatcher, extra)
+    for cmd in result.commands:
+        command(dispatcher, cmd)
+    return [SlotSet("negotiation", result.state.to_slot()), SlotSet("pending_offer", result.pending),
+            SlotSet("awaiting", None), SlotSet("misunderstood", 0.0)]
+
+
+async def negotiate(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, intent: Optional[str] = None,
+                    text: Optional[str] = None) -> Events:
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    said = Said(intent or intent_of(tracker), text if text is not None else text_of(tracker))
+    return emit(dispatcher, step(state, said, account_of(context, hardship_of(tracker, context))))
+
+
+class ActionNegotiate(KuanxianAction):
+    """Installments, amounts, counts, dates, holidays, "too much": one conversation, remembered."""
+
+    def name(self) -> Text:
+        return "action_negotiate"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        assert context is not None
+        return await negotiate(dispatcher, tracker, context)
+
+
+class ActionInform(KuanxianAction):
+    """A bare answer ("3", "15号", "两个月") goes to whatever was asked last."""
+
+    def name(self) -> Text:
+        return "action_inform"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        assert context is not None
+        if tracker.get_slot("awaiting") in ("promise_date", "reminder_date"):
+            from actions.contact import follow_up
+
+            return await follow_up(dispatcher, tracker, context, promise=tracker.get_slot("awaiting") == "promise_date")
+        return await negotiate(dispatcher, tracker, context)
+
+
+class ActionKeepDraft(KuanxianAction):
+    """"Let me think" is respected; the offer is kept for later."""
+
+    needs_borrower = False
+
+    def name(self) -> Text:
+        return "action_keep_draft"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        state = State.from_slot(tracker.get_slot("negotiation"))
+        say(dispatcher, texts.keep_draft(bool(state.draft)))
+        return [SlotSet("pending_offer", "plan_confirm" if state.draft else None), SlotSet("misunderstood", 0.0)]

@@ -1,0 +1,272 @@
+"""The command contract: actions decide, the hub writes (version 2; docs/commands.md).
+
+An action never writes to the database. It reads what it needs, decides, and
+returns typed commands next to its texts. Each command travels as a Rasa
+`json_message`, which the REST channel returns as `{"custom": {...}}`::
+
+    {"kuanxian": {"version": 2, "type": "agree_plan", ...fields}}
+
+The hub parses every command, validates it against the current state (the
+Borrower, the policy, who is typing) and applies it in one transaction with its
+consequences (notices, reminders cancelled, outbox events). A command the hub
+refuses changes nothing and is logged.
+
+Plain dataclasses and the standard library only: this module runs in the Rasa
+venv (Python 3.11 with Rasa's pins) and in the hub venv.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping, Optional, Union
+
+from kuanxian.dates import Frequency
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.domain.hardship import HardshipCategory
+
+__all__ = [
+    "COMMAND_VERSION",
+    "PAYLOAD_KEY",
+    "AgreePlan",
+    "Command",
+    "CommandError",
+    "MarkWrongContact",
+    "OpenDispute",
+    "OptIn",
+    "OptOut",
+    "PauseReminders",
+    "RecordHardship",
+    "RecordPromise",
+    "RequestHandoff",
+    "ScheduleReminder",
+    "parse_command",
+    "to_json_message",
+]
+
+PAYLOAD_KEY = "kuanxian"
+COMMAND_VERSION = 2
+MAX_TEXT = 500
+
+
+class CommandError(ValueError):
+    """A payload that does not follow the contract (unknown type, bad field, wrong version)."""
+
+
+@dataclass(frozen=True)
+class AgreePlan:
+    """The Borrower agreed this plan. The hub rebuilds it with the plan engine and stores it only
+    if the engine accepts exactly these terms under the current balance and policy."""
+
+    amount: Decimal
+    count: int
+    frequency: Frequency
+    first_date: date
+    holiday_days: int = 0
+    hardship: bool = False
+
+
+@dataclass(frozen=True)
+class RecordHardship:
+    """Record a hardship category; refused unless `consent` is true."""
+
+    category: HardshipCategory
+    consent: bool
+
+
+@dataclass(frozen=True)
+class PauseReminders:
+    """Pause proactive reminders after a hardship disclosure (the length is the lender's setting)."""
+
+    reason: str = "hardship"
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """The Borrower asked for no more proactive messages."""
+
+
+@dataclass(frozen=True)
+class OptIn:
+    """The Borrower asked for reminders again (this also ends a hardship pause they asked to end)."""
+
+
+@dataclass(frozen=True)
+class OpenDispute:
+    """The Borrower disputes the debt: collection of it pauses until a person verifies it."""
+
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class RequestHandoff:
+    """Bring a person in, with what the assistant knows (offers refused, requests beyond policy)."""
+
+    reason: HandoffReason
+    priority: Priority
+    summary: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordPromise:
+    """The Borrower said they will pay on a day; tracked, and reminded of when `remind` is true."""
+
+    promised_for: date
+    amount: Optional[Decimal] = None
+    remind: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleReminder:
+    """A follow-up the Borrower asked for ("remind me on the 10th")."""
+
+    send_at: datetime
+    kind: str = "follow_up"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MarkWrongContact:
+    """The person reached is not the Borrower and does not know them: no more messages to this contact."""
+
+
+Command = Union[
+    AgreePlan, RecordHardship, PauseReminders, OptOut, OptIn, OpenDispute,
+    RequestHandoff, RecordPromise, ScheduleReminder, MarkWrongContact,
+]
+
+_TYPES: dict[str, type] = {
+    "agree_plan": AgreePlan,
+    "record_hardship": RecordHardship,
+    "pause_reminders": PauseReminders,
+    "opt_out": OptOut,
+    "opt_in": OptIn,
+    "open_dispute": OpenDispute,
+    "request_handoff": RequestHandoff,
+    "record_promise": RecordPromise,
+    "schedule_reminder": ScheduleReminder,
+    "mark_wrong_contact": MarkWrongContact,
+}
+_NAMES = {cls: name for name, cls in _TYPES.items()}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if isinstance(value, (Frequency, HandoffReason, Priority, HardshipCategory)):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def to_json_message(command: Command) -> dict[str, Any]:
+    """The `json_message` an action sends for `command`."""
+    body: dict[str, Any] = {"version": COMMAND_VERSION, "type": _NAMES[type(command)]}
+    body.update({k: _encode(v) for k, v in asdict(command).items()})
+    return {PAYLOAD_KEY: body}
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise CommandError(f"{name} must be a string")
+    return value[:MAX_TEXT]
+
+
+def _decimal(value: Any, name: str) -> Decimal:
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise CommandError(f"{name} must be a decimal amount") from exc
+    if not result.is_finite() or result <= 0 or result.as_tuple().exponent < -2 or result > Decimal("1e10"):  # type: ignore[operator]
+        raise CommandError(f"{name} must be a positive amount in yuan, to the fen")
+    return result
+
+
+def _date(value: Any, name: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CommandError(f"{name} must be YYYY-MM-DD") from exc
+
+
+def _aware(value: Any, name: str) -> datetime:
+    try:
+        result = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CommandError(f"{name} must be an ISO 8601 time") from exc
+    if result.tzinfo is None:
+        raise CommandError(f"{name} must carry a time zone")
+    return result
+
+
+def _int(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise CommandError(f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def _enum(enum: Any, value: Any, name: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError as exc:
+        raise CommandError(f"{name}: unknown value {value!r}") from exc
+
+
+def _build(kind: str, body: Mapping[str, Any]) -> Command:
+    if kind == "agree_plan":
+        return AgreePlan(
+            amount=_decimal(body["amount"], "amount"), count=_int(body["count"], "count", 1, 520),
+            frequency=_enum(Frequency, body["frequency"], "frequency"), first_date=_date(body["first_date"], "first_date"),
+            holiday_days=_int(body.get("holiday_days", 0), "holiday_days", 0, 366), hardship=bool(body.get("hardship", False)),
+        )
+    if kind == "record_hardship":
+        return RecordHardship(HardshipCategory.parse(body["category"]), body["consent"] is True)
+    if kind == "pause_reminders":
+        return PauseReminders(_text(body.get("reason", "hardship"), "reason"))
+    if kind == "open_dispute":
+        return OpenDispute(_text(body.get("summary", ""), "summary"))
+    if kind == "request_handoff":
+        details = body.get("details") or {}
+        if not isinstance(details, Mapping):
+            raise CommandError("details must be an object")
+        return RequestHandoff(_enum(HandoffReason, body["reason"], "reason"), _enum(Priority, body["priority"], "priority"),
+                              _text(body.get("summary", ""), "summary"), dict(details))
+    if kind == "record_promise":
+        amount = body.get("amount")
+        return RecordPromise(_date(body["promised_for"], "promised_for"), _decimal(amount, "amount") if amount is not None else None,
+                             bool(body.get("remind", False)))
+    if kind == "schedule_reminder":
+        return ScheduleReminder(_aware(body["send_at"], "send_at"), _text(body.get("kind", "follow_up"), "kind"),
+                                _text(body.get("note", ""), "note"))
+    cls = _TYPES[kind]
+    return cls()  # type: ignore[no-any-return]
+
+
+def parse_command(custom: Any) -> Optional[Command]:
+    """The command in a Rasa `custom` payload; None when it is not a Kuanxian payload."""
+    if not isinstance(custom, Mapping) or PAYLOAD_KEY not in custom:
+        return None
+    body = custom[PAYLOAD_KEY]
+    if not isinstance(body, Mapping):
+        raise CommandError("payload body must be an object")
+    if body.get("version") != COMMAND_VERSION:
+        raise CommandError(f"unsupported command version {body.get('version')!r} (this hub speaks {COMMAND_VERSION})")
+    kind = body.get("type")
+    if kind not in _TYPES:
+        raise CommandError(f"unknown command type {kind!r}")
+    try:
+        return _build(str(kind), body)
+    except KeyError as exc:
+        raise CommandError(f"{kind}: missing field {exc.args[0]}") from exc
+    except (TypeError, AttributeError) as exc:
+        raise CommandError(f"{kind}: {exc}") from exc
+
+
+def field_names(command_type: type) -> tuple[str, ...]:
+    """The fields of a command type (for the documentation test)."""
+    return tuple(f.name for f in fields(command_type))

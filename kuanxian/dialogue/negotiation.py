@@ -1,0 +1,300 @@
+"""The repayment negotiation: listen, reassess, never repeat, and decide — as a pure step function.
+
+`step(state, said, account)` reads what the Borrower said (the intent Rasa heard
+and the words themselves) against where the negotiation stands, and returns the
+reply, the new state, what a "yes" would now confirm, and any command for the hub.
+It follows the FCA rule: an offer refused as unaffordable is reassessed (a short
+income-and-expenditure check, with consent first), never simply re-offered; the
+same plan is never offered more than twice; a question is never asked more than
+twice in a row; a holiday is understood as a holiday, and one beyond policy goes
+to a person with the request recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any, Mapping, Optional
+
+from kuanxian.commands import AgreePlan, Command, RequestHandoff
+from kuanxian.dates import Frequency
+from kuanxian.dialogue import parse
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.domain.policy import Policy
+from kuanxian.money import format_amount
+from kuanxian.plans import Decision, PlanError, Proposal, evaluate, installment_minimum
+from kuanxian.replies import plans as texts
+from kuanxian.replies.common import Reply
+from kuanxian.replies.plans import ReminderOutlook
+
+MAX_ASKS = 2
+MAX_OFFERS = 2
+
+
+@dataclass(frozen=True)
+class State:
+    """Where the negotiation stands (kept in the `negotiation` slot as a plain dict)."""
+
+    asked: Optional[str] = None
+    asked_times: int = 0
+    amount: Optional[str] = None
+    count: Optional[int] = None
+    day_of_month: Optional[int] = None
+    first_date: Optional[str] = None
+    holiday_days: int = 0
+    offers: Mapping[str, int] = field(default_factory=dict)
+    refusals: int = 0
+    income: Optional[str] = None
+    essentials: Optional[str] = None
+    draft: Optional[Mapping[str, Any]] = None
+    reassess: bool = False
+
+    def to_slot(self) -> dict[str, Any]:
+        return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_slot(cls, value: Any) -> "State":
+        if not isinstance(value, Mapping):
+            return cls()
+        known = {f: value[f] for f in cls.__dataclass_fields__ if f in value}
+        try:
+            return cls(**known)
+        except TypeError:
+            return cls()
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the negotiation needs to know about the Borrower, read by the action."""
+
+    balance: Decimal
+    policy: Policy
+    today: date
+    hardship: bool
+    outlook: ReminderOutlook
+
+
+@dataclass(frozen=True)
+class Said:
+    intent: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Step:
+    reply: Reply
+    state: State
+    pending: Optional[str] = None  # what a yes answers: plan_confirm | ie_consent | transfer_offer
+    commands: tuple[Command, ...] = ()
+    extra: tuple[Reply, ...] = ()
+
+
+def _ask(state: State, key: str, reply: Reply, *, pending: Optional[str] = None) -> Step:
+    times = state.asked_times + 1 if state.asked == key else 1
+    return Step(reply, replace(state, asked=key, asked_times=times), pending)
+
+
+def _handoff_step(state: State, reply: Reply, reason: HandoffReason, summary: str, details: Mapping[str, Any]) -> Step:
+    command = RequestHandoff(reason, Priority.NORMAL, summary, {**summary_details(state), **details})
+    return Step(reply, replace(state, asked=None, asked_times=0), None, (command,))
+
+
+def summary_details(state: State) -> dict[str, Any]:
+    """For the collector: what was offered and refused, and what the Borrower told us."""
+    return {"offers": dict(state.offers), "refusals": state.refusals, "income": state.income, "essentials": state.essentials,
+            "requested": {"amount": state.amount, "count": state.count, "day_of_month": state.day_of_month,
+                          "first_date": state.first_date, "holiday_days": state.holiday_days}}
+
+
+def _interpret_bare(state: State, value: Decimal, policy: Policy) -> State:
+    """A bare number answers the last question: a count if it could be one, otherwise an amount."""
+    if state.asked == "income":
+        return replace(state, income=str(value))
+    if state.asked == "essentials":
+        return replace(state, essentials=str(value))
+    if state.asked == "day":
+        return replace(state, day_of_month=int(value)) if value == value.to_integral_value() and 1 <= value <= 31 else state
+    if value == value.to_integral_value() and 1 <= value <= 120 and value < policy.min_installment:
+        return replace(state, count=int(value), amount=None)
+    return replace(state, amount=str(value.quantize(Decimal("0.01"))), count=None)
+
+
+def _absorb(state: State, said: Said, account: Account) -> State:
+    """Everything the message says about terms, dates and holidays."""
+    text, today = said.text, account.today
+    bare = parse.bare_number(text)
+    if bare is not None:
+        return _interpret_bare(state, bare, account.policy)
+    if state.asked in ("income", "essentials"):
+        money = parse.money_in(text)
+        if money is not None:
+            return replace(state, **{state.asked: str(money)})
+    amount, count = parse.terms(text, today)
+    if amount is not None or count is not None:
+        state = replace(state, amount=str(amount) if amount is not None else None, count=count)
+    day = parse.day_of_month(text)
+    if day is not None:
+        state = replace(state, day_of_month=day, first_date=None)
+    first = parse.first_date(text, today)
+    if first is not None:
+        state = replace(state, first_date=first.isoformat(), day_of_month=None)
+    holiday = parse.holiday_days(text, today)
+    if holiday is not None:
+        state = replace(state, holiday_days=holiday)
+    return state
+
+
+def _proposal(state: State, account: Account) -> Proposal:
+    start: Optional[date] = None
+    if state.first_date:
+        start = date.fromisoformat(state.first_date)
+    elif state.day_of_month:
+        after = account.today + timedelta(days=state.holiday_days) if state.holiday_days else account.today + timedelta(days=6)
+        start = parse.next_day_of_month(account.today, state.day_of_month, after=after)
+    elif state.holiday_days:
+        start = account.today + timedelta(days=state.holiday_days)
+    return Proposal(amount=Decimal(state.amount) if state.amount else None, count=state.count, frequency=Frequency.MONTHLY,
+                    start=start, hardship=account.hardship, holiday_days=0)
+
+
+def _fingerprint(decision: Decision) -> str:
+    plan = decision.plan
+    return f"{plan.regular_amount}x{plan.count}@{plan.first_date.isoformat()}"
+
+
+def _draft(decision: Decision, state: State, account: Account) -> dict[str, Any]:
+    plan = decision.plan
+    return {"amount": str(plan.regular_amount), "count": plan.count, "frequency": plan.frequency.value,
+            "first_date": plan.first_date.isoformat(), "holiday_days": min(state.holiday_days, account.policy.payment_holiday_days),
+            "hardship": account.hardship}
+
+
+def agree_command(draft: Mapping[str, Any]) -> AgreePlan:
+    return AgreePlan(Decimal(str(draft["amount"])), int(draft["count"]), Frequency(draft.get("frequency", "monthly")),
+                     date.fromisoformat(str(draft["first_date"])), int(draft.get("holiday_days", 0)), bool(draft.get("hardship")))
+
+
+def _offer(state: State, account: Account, decision: Decision, *, affordable: Optional[Decimal] = None) -> Step:
+    fp = _fingerprint(decision)
+    seen = state.offers.get(fp, 0)
+    if seen >= MAX_OFFERS:
+        return _ask(replace(state, draft=None), "stuck", texts.no_repeat_offer(), pending="transfer_offer")
+    offers = {**state.offers, fp: seen + 1}
+    new = replace(state, offers=offers, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
+    if affordable is not None:
+        return Step(texts.affordable_offer(affordable, decision, account.today), new, "plan_confirm")
+    return Step(texts.offer(decision, account.today, repeated=seen > 0), new, "plan_confirm")
+
+
+def _holiday(state: State, account: Account) -> Optional[Step]:
+    """A holiday is understood before any plan: granted within policy, a person beyond it."""
+    allowed = account.policy.payment_holiday_days
+    wanted = state.holiday_days
+    if not wanted:
+        return None
+    if not account.hardship:
+        return _ask(state, "holiday_reason", texts.holiday_needs_hardship(allowed or wanted))
+    if allowed <= 0 or wanted > allowed:
+        reply = texts.holiday_beyond_policy(wanted, allowed) if allowed > 0 else texts.holiday_beyond_policy(wanted, 0)
+        step = _handoff_step(replace(state, holiday_days=allowed), reply, HandoffReason.DEFERRAL,
+                             f"借款人申请暂缓{wanted}天，超过政策上限{allowed}天", {"requested_holiday_days": wanted,
+                                                                          "allowed_holiday_days": allowed})
+        return step
+    if state.amount is None and state.count is None:
+        return _ask(state, "terms", texts.holiday_granted(wanted))
+    return None
+
+
+def _reassess(state: State, account: Account) -> Step:
+    """Income and essentials known: offer what is affordable, or the options and a person."""
+    policy = account.policy
+    income = Decimal(state.income or "0")
+    essentials = Decimal(state.essentials or "0")
+    affordable = (income - essentials).quantize(Decimal("1"), rounding=ROUND_FLOOR)
+    minimum = installment_minimum(policy, Frequency.MONTHLY)
+    if affordable >= minimum:
+        proposal = replace(_proposal(replace(state, count=None), account), amount=affordable, count=None)
+        try:
+            decision = evaluate(account.balance, policy, proposal, today=account.today)
+        except PlanError:
+            decision = None
+        if decision is not None and decision.plan.regular_amount <= affordable:
+            return _offer(state, account, decision, affordable=affordable)
+    reply = texts.unaffordable_options(policy.payment_holiday_days > 0, policy.payment_holiday_days,
+                                       policy.interest_freeze_on_hardship and account.hardship)
+    return _handoff_step(state, reply, HandoffReason.HARDSHIP,
+                         f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，低于最低还款额，需要人工评估",
+                         {"affordable": str(affordable), "minimum": str(minimum)})
+
+
+def step(state: State, said: Said, account: Account) -> Step:
+    """One turn of the negotiation."""
+    if account.balance <= 0:
+        return Step(texts.paid_off(), State())
+    refused = said.intent == "cant_afford" or parse.refuses_amount(said.text)
+    before = state
+    state = _absorb(state, said, account)
+    if state.asked == "income" and state.income is not None and before.income is None:
+        return _ask(state, "essentials", texts.ask_essentials())
+    if state.asked == "essentials" and state.essentials is not None and before.essentials is None:
+        return _reassess(replace(state, asked=None, asked_times=0), account)
+    if state.asked in ("income", "essentials") and state.asked_times >= MAX_ASKS:
+        return _handoff_step(state, texts.unaffordable_options(False, 0, False), HandoffReason.HARDSHIP,
+                             "收支情况没能说清，需要人工帮忙测算", {})
+    if state.asked in ("income", "essentials"):
+        reply = texts.ask_income() if state.asked == "income" else texts.ask_essentials()
+        return _ask(state, state.asked, reply)
+    if refused and state.amount == before.amount and state.count == before.count:
+        state = replace(state, refusals=state.refusals + 1, draft=None)
+        if state.income is None:
+            return _ask(state, "income_consent", texts.ask_income_consent(), pending="ie_consent")
+        return _reassess(state, account)
+    if refused:
+        state = replace(state, refusals=state.refusals + 1)
+    if state.reassess and state.amount is None and state.count is None:
+        return _ask(replace(state, reassess=False), "changes", texts.reassess_first())
+    holiday_step = _holiday(state, account)
+    if holiday_step is not None:
+        return holiday_step
+    if state.amount is None and state.count is None:
+        if state.asked == "terms" and state.asked_times >= MAX_ASKS:
+            return _ask(state, "stuck", texts.no_repeat_offer(), pending="transfer_offer")
+        return _ask(state, "terms", texts.ask_terms(state.asked_times + 1 if state.asked == "terms" else 1))
+    try:
+        decision = evaluate(account.balance, account.policy, _proposal(state, account), today=account.today)
+    except PlanError as error:
+        return _ask(replace(state, amount=None, count=None), "terms", texts.plan_error(error, account.balance))
+    step_ = _offer(state, account, decision)
+    adjusted = _date_note(state, decision, account)
+    if adjusted:
+        step_ = replace(step_, reply=Reply(adjusted + step_.reply.text, step_.reply.buttons))
+    return step_
+
+
+def _date_note(state: State, decision: Decision, account: Account) -> str:
+    wanted = None
+    if state.first_date:
+        wanted = date.fromisoformat(state.first_date)
+    if wanted is not None and decision.plan.first_date != wanted:
+        return texts.date_adjusted(wanted, decision.plan.first_date, account.today)
+    return ""
+
+
+def start_income_check(state: State) -> Step:
+    """The Borrower agreed to the income-and-expenditure questions."""
+    return _ask(replace(state, income=None, essentials=None), "income", texts.ask_income())
+
+
+def resume(state: State, account: Account) -> Optional[Step]:
+    """After a digression: offer to pick up where we were (None when there is nothing to resume)."""
+    if state.draft:
+        try:
+            command = agree_command(state.draft)
+            decision = evaluate(account.balance, account.policy, Proposal(amount=command.amount, count=command.count,
+                                                                          start=command.first_date, hardship=account.hardship),
+                                today=account.today)
+        except (PlanError, ValueError, KeyError):
+            return None
+        return Step(texts.resume_draft(decision.plan, account.today), state, "plan_confirm")
+    return None

@@ -1,0 +1,147 @@
+"""What a Borrower's words say about a plan: a holiday, a day of the month, a first date, a refusal, a bare answer.
+
+Pure functions over text (and today's date), used by the negotiation.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Optional
+
+from kuanxian.dates import add_months, month_end, parse_date
+from kuanxian.money import cn_to_int, parse_amount, parse_count
+
+_N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
+_HOLIDAY_CUE = re.compile(
+    r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半])|先不还|晚点还|推迟|延后|延期|宽限|歇|喘口气|等我|等到|"
+    r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|\b(?:defer|postpone|pause|holiday)\b", re.IGNORECASE)
+_PERIOD = re.compile(_N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
+_UNTIL_MONTH = re.compile(r"(?:到|等到|至)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
+_DAY_OF_MONTH = re.compile(r"(?:每个?月|每月的?|月月|以后都|每期(?:都)?(?:在|定在|放在)?)\s*(?:的)?\s*([0-9]{1,2}|[一二三四五六七八九十廿]{1,3})\s*(?:号|日)")
+_MONTH_END = re.compile(r"每个?月(?:的)?(?:月底|最后一天|月末)")
+_FIRST_CUE = re.compile(r"第一期|首期|头一期|第一笔|第一次(?:还|扣)|开始还|起还|开始扣|从.{0,8}开始|first (?:payment|installment)|start", re.IGNORECASE)
+_REFUSAL = re.compile(r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上")
+_BARE_NUMBER = re.compile(r"^\s*(?:就|大概|差不多|最多|只能)?\s*([0-9]{1,7}(?:\.[0-9]{1,2})?|[零〇一二两三四五六七八九十百千万]{1,6})\s*(?:块|元|吧|呢|行吗|可以吗|啊|呀|。|！|!|\?|？)?\s*$")
+
+
+def _num(text: str) -> Optional[int]:
+    if text == "半":
+        return None
+    if text.isdigit():
+        return int(text)
+    return cn_to_int(text)
+
+
+def holiday_days(text: str, today: date) -> Optional[int]:
+    """Days of payment holiday asked for ("先缓两个月" → 60, "停60天" → 60, "等到3月" → until 1 March), else None."""
+    if not _HOLIDAY_CUE.search(text):
+        return None
+    if "半年" in text:
+        return 182
+    m = _PERIOD.search(text)
+    if m:
+        n = 0.5 if m.group(1) == "半" else _num(m.group(1))
+        if n:
+            unit = m.group(3)
+            if unit == "月":
+                return int(round(n * 30))
+            if unit in ("周", "星期", "礼拜"):
+                return int(n * 7)
+            if unit == "年":
+                return int(n * 365)
+            return int(n)
+    u = _UNTIL_MONTH.search(text)
+    if u:
+        month = _num(u.group(1))
+        if month and 1 <= month <= 12:
+            year = today.year + (1 if month <= today.month else 0)
+            return (date(year, month, 1) - today).days
+    return None
+
+
+def wants_holiday(text: str) -> bool:
+    return _HOLIDAY_CUE.search(text) is not None
+
+
+def day_of_month(text: str) -> Optional[int]:
+    """"每个月10号扣" → 10; "每月月底" → 31 (the month's last day)."""
+    if _MONTH_END.search(text):
+        return 31
+    m = _DAY_OF_MONTH.search(text)
+    if not m:
+        return None
+    raw = m.group(1).replace("廿", "二十")
+    n = _num(raw)
+    return n if n is not None and 1 <= n <= 31 else None
+
+
+def first_date(text: str, today: date) -> Optional[date]:
+    """The first payment date when the Borrower names one ("第一期放在1月25号", "下个月10号开始")."""
+    if not _FIRST_CUE.search(text):
+        return None
+    found = parse_date(text, today=today)
+    return found.date if found.date and found.date > today else None
+
+
+def next_day_of_month(today: date, day: int, *, after: Optional[date] = None) -> date:
+    """The next date on `day` (clamped to the month's end) strictly after `after` (default today)."""
+    start = after or today
+    for months in range(0, 14):
+        base = add_months(start.replace(day=1), months)
+        candidate = base.replace(day=min(day, month_end(base.year, base.month)))
+        if candidate > start:
+            return candidate
+    raise AssertionError("a day of the month always recurs")
+
+
+def refuses_amount(text: str) -> bool:
+    return _REFUSAL.search(text) is not None
+
+
+def bare_number(text: str) -> Optional[Decimal]:
+    """A message that is only a number ("3", "800", "两千块") → that number."""
+    m = _BARE_NUMBER.match(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]{1,2})?", raw):
+        return Decimal(raw)
+    amount = parse_amount(raw + "元")
+    return amount
+
+
+def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], Optional[int]]:
+    """(amount per period, number of installments) in a sentence.
+
+    A period that belongs to a holiday ("先缓两个月") is not a number of installments,
+    and a day of the month ("每月10号") is not an amount.
+    """
+    count = parse_count(text)
+    amount = parse_amount(text)
+    if amount is not None and count is not None and amount == count:
+        amount = None  # "分12期": the 12 is the count
+    holiday = holiday_days(text, today or date.today())
+    if holiday is not None and count is not None and abs(count * 30 - holiday) <= 31 and not re.search(r"分\s*\S{1,3}\s*期|\d+\s*期", text):
+        count = None
+    day = day_of_month(text)
+    if day is not None and amount is not None and amount == day:
+        amount = None
+    return amount, count
+
+
+def money_in(text: str) -> Optional[Decimal]:
+    """An amount in an answer to "how much do you earn / spend" ("四千多", "大概3500", "5k")."""
+    k = re.search(r"([0-9]+(?:\.[0-9])?)\s*[kK]\b", text)
+    if k:
+        return Decimal(k.group(1)) * 1000
+    amount = parse_amount(text)
+    if amount is not None:
+        return amount
+    bare = bare_number(text)
+    return bare
+
+
+def later(today: date, days: int) -> date:
+    return today + timedelta(days=days)

@@ -1,0 +1,160 @@
+"""The handoff state machine at work: ask for a person, claim, hand back, resolve, and wait kindly.
+
+Status changes follow kuanxian.domain.Conversation's transitions and are
+written compare-and-set, so two collectors (or two hubs) never both hold one
+Conversation. While a Borrower waits, their messages are acknowledged (not
+every one: at most one every few minutes) with an honest expected wait, or,
+outside staffed hours, when people are back; in crisis a short supportive
+line and the crisis lines keep them company until a person joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Mapping, Optional
+from zoneinfo import ZoneInfo
+
+from kuanxian import notices
+from kuanxian.domain.collector import Collector
+from kuanxian.domain.conversation import Conversation, ConversationStatus, TransitionError
+from kuanxian.domain.events import HandoffRequested, HandoffResolved, QueueChanged, StatusChanged
+from kuanxian.domain.handoff import Handoff, HandoffOutcome, HandoffReason, Priority
+from kuanxian.domain.message import SenderType
+from kuanxian.hub.delivery import Delivery, Outgoing
+from kuanxian.hub.tx import Transactions, Tx
+from kuanxian.safety.crisis import crisis_presence
+from kuanxian.settings import Settings
+from kuanxian.storage import conversations as conversation_store
+from kuanxian.storage import handoffs as handoff_store
+
+
+class HandoffConflict(Exception):
+    """The Conversation is not where the request expects it (someone else holds it, it moved on)."""
+
+
+class HandoffMissing(Exception):
+    """No such Conversation."""
+
+
+@dataclass(frozen=True)
+class Released:
+    conversation: Conversation
+    previous: Conversation
+
+
+class HandoffService:
+    def __init__(self, settings: Settings, transactions: Transactions, delivery: Delivery) -> None:
+        self.settings = settings
+        self.transactions = transactions
+        self.delivery = delivery
+
+    async def request(self, tx: Tx, conversation: Conversation, reason: HandoffReason, priority: Priority,
+                      summary: str = "", details: Optional[Mapping[str, Any]] = None) -> Conversation:
+        """Ask for a person (inside the caller's transaction)."""
+        try:
+            after = conversation.request_handoff(reason, priority, tx.now)
+        except TransitionError:
+            return conversation
+        handoff = Handoff(conversation.conversation_id, reason, priority, tx.now, summary[:500], dict(details or {}))
+        await handoff_store.insert(tx.conn, handoff)
+        if after != conversation:
+            if not await conversation_store.save_transition(tx.conn, conversation, after, tx.now):
+                fresh = await conversation_store.get_conversation(tx.conn, conversation.conversation_id)
+                return fresh or conversation
+            after = await conversation_store.get_conversation(tx.conn, conversation.conversation_id) or after
+            tx.emit(StatusChanged(after), QueueChanged())
+        tx.emit(HandoffRequested(conversation.borrower_id, handoff))
+        return after
+
+    async def claim(self, conversation_id: str, collector: Collector) -> Conversation:
+        async with self.transactions() as tx:
+            current = await self._get(tx, conversation_id)
+            if current.status is ConversationStatus.WITH_COLLECTOR and current.collector_id == collector.collector_id:
+                return current
+            if current.status is ConversationStatus.WITH_COLLECTOR:
+                raise HandoffConflict("another collector holds this conversation")
+            try:
+                after = current.claim(collector.collector_id)
+            except TransitionError as exc:
+                raise HandoffConflict("this conversation is not waiting for a collector") from exc
+            if not await conversation_store.save_transition(tx.conn, current, after, tx.now):
+                raise HandoffConflict("another collector claimed it first")
+            await handoff_store.claim_open(tx.conn, conversation_id, collector.collector_id, tx.now)
+            await conversation_store.set_acknowledged(tx.conn, conversation_id, None)
+            await self.delivery.post(tx, conversation_id, SenderType.SYSTEM, Outgoing(notices.collector_joined(collector.display_name)),
+                                     author="system", borrower_id=current.borrower_id)
+            fresh = await conversation_store.get_conversation(tx.conn, conversation_id) or after
+            tx.emit(StatusChanged(fresh), QueueChanged())
+            return fresh
+
+    async def release(self, tx: Tx, conversation_id: str, collector: Collector, outcome: HandoffOutcome,
+                      agreed: Optional[Mapping[str, Any]] = None) -> Released:
+        """with_collector → bot (handed back) or → resolved, only by the holder (inside the caller's transaction)."""
+        current = await self._get(tx, conversation_id)
+        try:
+            after = current.hand_back(collector.collector_id) if outcome is HandoffOutcome.HANDED_BACK else current.resolve(collector.collector_id)
+        except TransitionError as exc:
+            raise HandoffConflict("claim this conversation before handing it back or resolving it") from exc
+        if not await conversation_store.save_transition(tx.conn, current, after, tx.now):
+            raise HandoffConflict("the conversation changed hands")
+        await handoff_store.close_open(tx.conn, conversation_id, outcome, tx.now, agreed)
+        fresh = await conversation_store.get_conversation(tx.conn, conversation_id) or after
+        tx.emit(StatusChanged(fresh), QueueChanged(), HandoffResolved(current.borrower_id, conversation_id, outcome))
+        return Released(fresh, current)
+
+    async def resolve_waiting(self, tx: Tx, conversation_id: str) -> Conversation:
+        """Resolve a Conversation nobody has claimed (or that is with the bot)."""
+        current = await self._get(tx, conversation_id)
+        if current.status is ConversationStatus.WITH_COLLECTOR:
+            raise HandoffConflict("another collector holds this conversation")
+        try:
+            after = current.resolve()
+        except TransitionError as exc:
+            raise HandoffConflict("this conversation is already resolved") from exc
+        if not await conversation_store.save_transition(tx.conn, current, after, tx.now):
+            raise HandoffConflict("the conversation changed meanwhile")
+        await handoff_store.close_open(tx.conn, conversation_id, HandoffOutcome.RESOLVED, tx.now)
+        fresh = await conversation_store.get_conversation(tx.conn, conversation_id) or after
+        tx.emit(StatusChanged(fresh), QueueChanged(), HandoffResolved(current.borrower_id, conversation_id, HandoffOutcome.RESOLVED))
+        return fresh
+
+    async def acknowledge(self, tx: Tx, conversation: Conversation, zone: str, *, crisis: bool) -> None:
+        """Tell a waiting Borrower we heard them, without flooding them."""
+        last = await conversation_store.acknowledged_at(tx.conn, conversation.conversation_id)
+        every = self.settings.crisis_presence_every_seconds if crisis else self.settings.acknowledge_every_seconds
+        if last is not None and tx.now - last < timedelta(seconds=every):
+            return
+        if crisis:
+            with_lines = last is None or tx.now - last >= timedelta(minutes=5)
+            text = crisis_presence(zone, with_lines=with_lines)
+        elif conversation.status is ConversationStatus.WITH_COLLECTOR:
+            return  # a person is already here; they answer themselves
+        else:
+            text = await self._waiting_text(tx, conversation)
+        await self.delivery.post(tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system",
+                                 borrower_id=conversation.borrower_id)
+        await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+
+    async def _waiting_text(self, tx: Tx, conversation: Conversation) -> str:
+        hours = self.settings.staffed_hours
+        local = tx.now.astimezone(ZoneInfo(hours.zone))
+        if not notices.is_staffed(local, hours.start, hours.end):
+            back = local.replace(hour=hours.start.hour, minute=hours.start.minute, second=0, microsecond=0)
+            if back <= local:
+                back += timedelta(days=1)
+            return notices.outside_hours(back)
+        queue = await conversation_store.queue(tx.conn)
+        waiting = [c for c in queue if c.status is ConversationStatus.WAITING_FOR_COLLECTOR]
+        position = next((i for i, c in enumerate(waiting) if c.conversation_id == conversation.conversation_id), 0)
+        return notices.waiting(position, self.settings.expected_wait_minutes * (1 + position // 3))
+
+    async def _get(self, tx: Tx, conversation_id: str) -> Conversation:
+        found = await conversation_store.get_conversation(tx.conn, conversation_id)
+        if found is None:
+            raise HandoffMissing(conversation_id)
+        return found
+
+
+def now_in(zone: str, at: datetime) -> datetime:
+    return at.astimezone(ZoneInfo(zone))

@@ -1,0 +1,107 @@
+"""Payments in: allocate to the active plan, oldest Installment first, to the fen.
+
+Idempotent on the lender's `payment_id` (the same id with another amount is a
+409). Without a plan a payment reduces the balance. A fully paid plan is
+completed; an open Promise is kept; a short thank-you with what is left and
+the next date is scheduled under the contact rules.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import select, update
+
+from kuanxian.domain.events import InstallmentPaid, PaymentReceived, PlanCompleted, PromiseKept
+from kuanxian.domain.payment import Allocation, Payment
+from kuanxian.domain.plan import InstallmentStatus, PlanStatus
+from kuanxian.domain.reminder import ReminderKind
+from kuanxian.hub.reminders import ReminderService
+from kuanxian.hub.tx import Tx
+from kuanxian.money import from_fen, to_fen
+from kuanxian.storage import borrowers as borrower_store
+from kuanxian.storage import plans as plan_store
+from kuanxian.storage.schema import payments, promises
+
+
+class PaymentConflict(Exception):
+    """The payment id was used before with a different amount or borrower."""
+
+
+class UnknownBorrower(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Recorded:
+    payment: Payment
+    duplicate: bool
+
+
+async def record_payment(tx: Tx, reminders: ReminderService, payment_id: str, borrower_id: str, amount: Decimal,
+                         paid_at: datetime) -> Recorded:
+    existing = (await tx.conn.execute(select(payments).where(payments.c.payment_id == payment_id))).mappings().first()
+    if existing is not None:
+        if existing["borrower_id"] != borrower_id or existing["amount_fen"] != to_fen(amount):
+            raise PaymentConflict(payment_id)
+        allocations = tuple(Allocation(a["seq"], from_fen(a["amount_fen"])) for a in json.loads(existing["allocations"]))
+        spent = sum((a.amount for a in allocations), Decimal("0.00"))
+        return Recorded(Payment(payment_id, borrower_id, amount, existing["paid_at"], existing["plan_id"], allocations,
+                                amount - spent), True)
+    borrower = await borrower_store.get_borrower(tx.conn, borrower_id, for_update=True)
+    if borrower is None:
+        raise UnknownBorrower(borrower_id)
+    plan = await plan_store.active_plan(tx.conn, borrower_id)
+    left = to_fen(amount)
+    allocations: list[Allocation] = []
+    if plan is not None and plan.plan_id is not None:
+        for item in plan.installments:
+            if left <= 0:
+                break
+            if item.status is InstallmentStatus.PAID:
+                continue
+            owed = to_fen(item.amount) - to_fen(item.paid)
+            if owed <= 0:
+                continue
+            take = min(owed, left)
+            left -= take
+            paid_fen = to_fen(item.paid) + take
+            status = InstallmentStatus.PAID if paid_fen >= to_fen(item.amount) else InstallmentStatus.PARTLY_PAID
+            await plan_store.set_installment(tx.conn, plan.plan_id, item.seq, status=status, paid_fen=paid_fen)
+            allocations.append(Allocation(item.seq, from_fen(take)))
+            if status is InstallmentStatus.PAID:
+                tx.emit(InstallmentPaid(borrower_id, plan.plan_id, replace(item, status=status, paid=from_fen(paid_fen))))
+        updated = await plan_store.get_plan(tx.conn, plan.plan_id)
+        if updated is not None and all(i.status is InstallmentStatus.PAID for i in updated.installments):
+            await plan_store.set_plan_status(tx.conn, plan.plan_id, PlanStatus.COMPLETED, tx.now)
+            tx.emit(PlanCompleted(replace(updated, status=PlanStatus.COMPLETED)))
+        plan = updated
+    await borrower_store.reduce_balance(tx.conn, borrower_id, to_fen(amount), tx.now)
+    await tx.conn.execute(payments.insert().values(
+        payment_id=payment_id, borrower_id=borrower_id, amount_fen=to_fen(amount), paid_at=paid_at,
+        plan_id=plan.plan_id if plan is not None else None,
+        allocations=json.dumps([{"seq": a.seq, "amount_fen": to_fen(a.amount)} for a in allocations]), received_at=tx.now,
+    ))
+    kept = (await tx.conn.execute(select(promises.c.id, promises.c.promised_for, promises.c.amount_fen)
+                                  .where(promises.c.borrower_id == borrower_id).where(promises.c.status == "open"))).all()
+    for promise_id, promised_for, amount_fen in kept:
+        await tx.conn.execute(update(promises).where(promises.c.id == promise_id).values(status="kept", settled_at=tx.now))
+        tx.emit(PromiseKept(borrower_id, int(promise_id), promised_for, from_fen(amount_fen) if amount_fen is not None else None))
+    fresh = await borrower_store.get_borrower(tx.conn, borrower_id)
+    next_due = plan.next_due(borrower.today(tx.now)) if plan is not None and plan.status is PlanStatus.ACTIVE else None
+    tx.emit(PaymentReceived(borrower_id, payment_id, amount, fresh.balance if fresh else Decimal("0"),
+                            next_due.due if next_due else None))
+    await reminders.schedule_in(tx, borrower_id, ReminderKind.PAYMENT_THANKS, tx.now, source="payment",
+                                amount_fen=to_fen(amount), due_date=next_due.due if next_due else None,
+                                plan_id=plan.plan_id if plan is not None else None)
+    spent = sum((a.amount for a in allocations), Decimal("0.00"))
+    return Recorded(Payment(payment_id, borrower_id, amount, paid_at, plan.plan_id if plan else None, tuple(allocations),
+                            amount - spent), False)
+
+
+def to_balance_of(recorded: Recorded) -> Optional[Decimal]:
+    return recorded.payment.to_balance

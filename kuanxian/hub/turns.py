@@ -1,0 +1,322 @@
+"""The turn pipeline: one Borrower message in, the answer (or an honest notice) out.
+
+    accept ─ validate, rate-limit, store the Message and a pending turn (one transaction)
+    run    ─ under the Conversation's turn lock:
+             safety first (crisis, someone else typing, distress) — handled here, in one place;
+             a person awaited or present → stay quiet, acknowledge kindly;
+             otherwise the Brain → its commands applied and its texts delivered,
+             with the turn marked done, all in one transaction.
+    recover ─ pending turns a dead hub left behind are finished by the next one.
+
+Every accepted message gets exactly one answer or notice: bot messages of a
+turn carry the client id `turn-<seq>:<n>`, so finishing a turn twice shows
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Coroutine, Optional
+
+from kuanxian import notices
+from kuanxian.domain.borrower import Borrower
+from kuanxian.domain.conversation import Conversation, ConversationStatus, Speaker
+from kuanxian.domain.events import CrisisDetected, ThirdPartyNoticed, TypingChanged
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.domain.message import Message, NewMessage, SenderType
+from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
+from kuanxian.hub.bus import EventBus
+from kuanxian.hub.commands import CommandApplier, revert_recent
+from kuanxian.hub.delivery import Delivery, Outgoing
+from kuanxian.hub.errors import invalid, not_found, too_many
+from kuanxian.hub.handoffs import HandoffService
+from kuanxian.hub.locks import TurnLocks
+from kuanxian.hub.reminders import ReminderService
+from kuanxian.hub.tx import Transactions, Tx
+from kuanxian.safety import assess_distress
+from kuanxian.safety.crisis import crisis_messages, distress_messages
+from kuanxian.safety.identity import assess_speaker
+from kuanxian.settings import Settings
+from kuanxian.storage import borrowers as borrower_store
+from kuanxian.storage import conversations as conversation_store
+from kuanxian.storage import messages as message_store
+from kuanxian.storage import turns as turn_store
+
+logger = logging.getLogger(__name__)
+
+TURN_LEASE = timedelta(seconds=90)
+CONTEXT_MESSAGES = 3
+# A third party's words before they said who they are: changes this recent are reverted.
+THIRD_PARTY_LOOKBACK = timedelta(minutes=30)
+_ALLOWED_CONTROL = {"\n", "\t"}
+
+
+def clean_text(value: Any, max_chars: int) -> str:
+    """A message text, or a 4xx: a string, not blank (zero-width counts as blank), not too long, valid Unicode."""
+    if not isinstance(value, str):
+        raise invalid("text", "must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise invalid("text", "contains an invalid character (a lone surrogate)") from exc
+    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROL for ch in value):
+        raise invalid("text", "contains a control character")
+    visible = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp") and not ch.isspace())
+    if not visible:
+        raise invalid("text", "must not be empty")
+    text = value.strip()
+    if len(text) > max_chars:
+        raise invalid("text", f"must be at most {max_chars} characters", status=413)
+    return text
+
+
+def clean_client_id(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 128 or not value.isprintable() or not value.isascii():
+        raise invalid("client_id", "must be 1 to 128 printable ASCII characters")
+    return value
+
+
+@dataclass(frozen=True)
+class Accepted:
+    message: Message
+    created: bool
+
+
+class TurnPipeline:
+    def __init__(self, settings: Settings, transactions: Transactions, delivery: Delivery, handoffs: HandoffService,
+                 applier: CommandApplier, brain: Brain, locks: TurnLocks, bus: EventBus, reminders: "ReminderService") -> None:
+        self.settings = settings
+        self.transactions = transactions
+        self.delivery = delivery
+        self.handoffs = handoffs
+        self.applier = applier
+        self.brain = brain
+        self.locks = locks
+        self.bus = bus
+        self.reminders = reminders
+        self.owner = f"hub{settings.instance}-{uuid.uuid4().hex[:8]}"
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # Accepting ---------------------------------------------------------------
+    async def accept(self, conversation_id: str, text: Any, client_id: Any) -> Accepted:
+        text = clean_text(text, self.settings.max_message_chars)
+        client_id = clean_client_id(client_id)
+        async with self.transactions.read() as conn:
+            if client_id:
+                existing = await message_store.by_client_id(conn, conversation_id, client_id)
+                if existing is not None:
+                    return Accepted(existing, False)  # a retry: not counted against the rate limit
+            shown, _ = await self._shown(conn, conversation_id, text)
+        async with self.transactions() as tx:
+            message = await message_store.append_in(  # locks the Conversation row: appends queue up
+                tx.conn, conversation_id, NewMessage(SenderType.BORROWER, shown, client_id=client_id), tx.now)
+            await self._check_rate(tx, conversation_id, message)
+            await turn_store.start(tx.conn, conversation_id, message.seq, tx.now, self.owner, TURN_LEASE)
+            from kuanxian.domain.events import MessageStored
+
+            tx.emit(MessageStored(conversation_id, message))
+        self.spawn(self.run(conversation_id, message.seq))
+        return Accepted(message, True)
+
+    async def _check_rate(self, tx: Tx, conversation_id: str, message: Message) -> None:
+        window = timedelta(seconds=self.settings.rate_limit_window_seconds)
+        count, oldest = await message_store.count_since(tx.conn, conversation_id, SenderType.BORROWER, tx.now - window)
+        if count > self.settings.rate_limit_messages:
+            retry = (oldest + window - tx.now).total_seconds() if oldest else window.total_seconds()
+            raise too_many(retry_after=max(1, int(retry + 0.999)))
+
+    async def _shown(self, conn: Any, conversation_id: str, text: str) -> tuple[str, str]:
+        """A button payload is shown by its title; other '/' text never reaches Rasa as a command."""
+        if text.startswith("/"):
+            for button in await message_store.recent_buttons(conn, conversation_id):
+                if button.payload == text:
+                    return button.title or text, text
+        return text, text.lstrip("/") or text
+
+    async def _brain_text(self, conn: Any, conversation_id: str, shown: str) -> str:
+        """What the Brain hears: the payload of a button whose title was sent, else the text itself."""
+        for button in await message_store.recent_buttons(conn, conversation_id):
+            if button.title == shown and button.payload.startswith("/"):
+                return button.payload
+        return shown.lstrip("/") or shown
+
+    # Running -----------------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, timeout: float = 60.0) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+
+    async def run(self, conversation_id: str, seq: int) -> None:
+        try:
+            async with self.locks.turn(conversation_id):
+                await self._run(conversation_id, seq)
+        except Exception:
+            logger.exception("turn %s:%s failed; it stays pending and will be retried", conversation_id, seq)
+
+    async def _run(self, conversation_id: str, seq: int) -> None:
+        async with self.transactions.read() as conn:
+            if await turn_store.status(conn, conversation_id, seq) != turn_store.PENDING:
+                return
+            message = await message_store.by_seq(conn, conversation_id, seq)
+            conversation = await conversation_store.get_conversation(conn, conversation_id)
+            borrower = await borrower_store.get_borrower(conn, conversation.borrower_id) if conversation else None
+            earlier = await message_store.recent(conn, conversation_id, sender=SenderType.BORROWER, limit=CONTEXT_MESSAGES + 1)
+        if message is None or conversation is None or borrower is None:
+            await self._finish(conversation_id, seq)
+            return
+        context = [m.text for m in earlier if m.seq < seq][-CONTEXT_MESSAGES:]
+        level = assess_distress(message.text, context).level
+        speaker = conversation.speaker
+        if speaker is Speaker.HOLDER and level != "crisis" and assess_speaker(message.text).third_party:
+            speaker = Speaker.THIRD_PARTY
+        if level == "crisis":
+            await self._crisis(conversation, borrower, message)
+        elif speaker is Speaker.THIRD_PARTY:
+            await self._third_party(conversation, borrower, message)
+        elif conversation.status.human:
+            await self._while_waiting(conversation, borrower, message, level)
+        elif level == "distress":
+            await self._distress(conversation, borrower, message)
+        else:
+            await self._bot_turn(conversation, borrower, message, context)
+
+    async def _finish(self, conversation_id: str, seq: int) -> None:
+        async with self.transactions() as tx:
+            await turn_store.finish(tx.conn, conversation_id, seq, tx.now)
+
+    async def _reopened(self, tx: Tx, conversation: Conversation) -> Conversation:
+        if conversation.status is not ConversationStatus.RESOLVED:
+            return conversation
+        after = conversation.reopen()
+        await conversation_store.save_transition(tx.conn, conversation, after, tx.now)
+        return after
+
+    async def _say(self, tx: Tx, conversation: Conversation, seq: int, texts: list[Outgoing], sender: SenderType = SenderType.SYSTEM,
+                   speaker: Optional[Speaker] = None) -> None:
+        for n, outgoing in enumerate(texts):
+            await self.delivery.post(tx, conversation.conversation_id, sender, outgoing, speaker=speaker or conversation.speaker,
+                                     client_id=f"turn-{seq}:{n}", author="bot" if sender is SenderType.BOT else "system",
+                                     borrower_id=conversation.borrower_id)
+
+    async def _crisis(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
+        """Crisis lines at once, whoever holds the Conversation; an urgent person; proactive contact paused."""
+        async with self.transactions() as tx:
+            conversation = await self._reopened(tx, conversation)
+            already = conversation.status.human and conversation.reason is HandoffReason.CRISIS
+            if already:
+                await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True)
+            else:
+                await self._say(tx, conversation, message.seq, [Outgoing(t) for t in crisis_messages(borrower.timezone)])
+                await self.handoffs.request(tx, conversation, HandoffReason.CRISIS, Priority.URGENT, "危机信号（原话见对话记录）",
+                                            {"detected": "crisis"})
+                await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+            until = tx.now + timedelta(days=self.settings.crisis_pause_days)
+            if borrower.flags.crisis_pause_until is None or borrower.flags.crisis_pause_until < until:
+                await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, crisis_pause_until=until)
+            tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _distress(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
+        async with self.transactions() as tx:
+            conversation = await self._reopened(tx, conversation)
+            texts = distress_messages(self.settings.hardship_pause_days)
+            await self._say(tx, conversation, message.seq, [Outgoing(t) for t in texts])
+            await self.handoffs.request(tx, conversation, HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（原话见对话记录）")
+            await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+            until = tx.now + timedelta(days=self.settings.hardship_pause_days)
+            await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, hardship_pause_until=until)
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _third_party(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
+        """Nothing about the account, no change to it; the collector is told without the Borrower's data."""
+        async with self.transactions() as tx:
+            conversation = await self._reopened(tx, conversation)
+            first = conversation.speaker is Speaker.HOLDER
+            text = notices.third_party_first() if first else notices.third_party_again()
+            if not first and any(w in message.text for w in ("别再", "不要再", "不用再", "别联系", "不要联系")):
+                text = notices.third_party_stop()
+            if first:
+                await conversation_store.set_speaker(tx.conn, conversation.conversation_id, Speaker.THIRD_PARTY, tx.now)
+                reverted = await revert_recent(tx, borrower.borrower_id, conversation.conversation_id, tx.now - THIRD_PARTY_LOOKBACK)
+                tx.emit(ThirdPartyNoticed(borrower.borrower_id, conversation.conversation_id, assess_speaker(message.text).cues,
+                                          tuple(reverted)))
+            await self._say(tx, conversation, message.seq, [Outgoing(text)], speaker=Speaker.THIRD_PARTY)
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _while_waiting(self, conversation: Conversation, borrower: Borrower, message: Message, level: str) -> None:
+        async with self.transactions() as tx:
+            if level == "distress" and conversation.reason not in (HandoffReason.CRISIS, HandoffReason.DISTRESS):
+                conversation = await self.handoffs.request(tx, conversation, HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（等待人工期间）")
+            crisis = conversation.reason is HandoffReason.CRISIS
+            await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis)
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _bot_turn(self, conversation: Conversation, borrower: Borrower, message: Message, context: list[str]) -> None:
+        cid = conversation.conversation_id
+        await self.bus.publish([TypingChanged(cid, True)])
+        try:
+            reply: Optional[BrainReply] = None
+            async with self.transactions.read() as conn:
+                to_brain = await self._brain_text(conn, cid, message.text)
+            try:
+                reply = await self.brain.turn(to_brain, TurnContext(borrower.borrower_id, cid, tuple(context)))
+            except BrainUnavailable as exc:
+                logger.error("the assistant is unavailable for %s: %s", cid, exc)
+            await self._deliver_reply(conversation, message, reply)
+        finally:
+            await self.bus.publish([TypingChanged(cid, False)])
+
+    async def _deliver_reply(self, conversation: Conversation, message: Message, reply: Optional[BrainReply]) -> None:
+        async with self.transactions() as tx:
+            conversation = await self._reopened(tx, conversation)
+            if reply is None or reply.empty:
+                await self._say(tx, conversation, message.seq, [Outgoing(notices.ASSISTANT_UNAVAILABLE)])
+                await self.handoffs.request(tx, conversation, HandoffReason.ASSISTANT_UNAVAILABLE, Priority.NORMAL,
+                                            "助手没有回复（消息已保存）")
+                await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+            else:
+                outcome = await self.applier.apply(tx, conversation, reply.commands)
+                await self._say(tx, conversation, message.seq, [Outgoing(t.text, t.buttons) for t in reply.texts], SenderType.BOT)
+                for request in outcome.handoffs:
+                    conversation = await self.handoffs.request(tx, conversation, request.reason, request.priority,
+                                                               request.summary, request.details)
+                for request in outcome.reminders:
+                    await self.reminders.schedule_in(tx, conversation.borrower_id, request.kind, request.send_at, source="borrower")
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    # Recovery ----------------------------------------------------------------
+    async def recover(self) -> int:
+        """Finish turns a dead hub left pending (their lease expired)."""
+        async with self.transactions() as tx:
+            stale = await turn_store.lease_stale(tx.conn, tx.now, self.owner, TURN_LEASE)
+        for cid, seq in stale:
+            self.spawn(self.run(cid, seq))
+        return len(stale)
+
+    async def recover_forever(self, interval: float = 15.0) -> None:
+        while True:
+            try:
+                await self.recover()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("turn recovery failed")
+            await asyncio.sleep(interval)
+
+    async def conversation_or_404(self, conversation_id: str) -> Conversation:
+        async with self.transactions.read() as conn:
+            found = await conversation_store.get_conversation(conn, conversation_id)
+        if found is None:
+            raise not_found("conversation")
+        return found

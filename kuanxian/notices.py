@@ -1,0 +1,63 @@
+"""The hub's own texts to a Borrower: notices, waiting, someone else typing.
+
+Pure functions, reviewed by the guard in tests (tests/unit/test_notices.py) and
+again at delivery. None of them carries account detail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+ASSISTANT_UNAVAILABLE = "抱歉，助手暂时无法回复。您的消息已保存，我已为您请工作人员来查看，请稍等。"
+COLLECTOR_JOINED = "客服 {name} 已加入对话"
+RESOLVED = "本次对话已结束，感谢您的耐心。如需帮助，随时可以再发消息。"
+
+
+def collector_joined(name: str) -> str:
+    return COLLECTOR_JOINED.format(name=name or "工作人员")
+
+
+def handed_back(name: str) -> str:
+    return f"客服 {name or '工作人员'} 已将对话交回给智能助手。"
+
+
+def third_party_first() -> str:
+    """To someone who says or implies they are not the account holder: nothing about the account."""
+    return (
+        "谢谢您联系我们，也理解您的关心。为了保护账户持有人的隐私，我们只能和账户本人沟通这个账户的情况，"
+        "不能向其他人透露任何信息。\n"
+        "如果您是想帮忙，可以请他本人登录贷款App，在这个窗口直接和我们联系，或者拨打App里的官方客服电话。"
+        "如果您不希望再收到我们的任何消息，告诉我一声就可以，我们不会再联系您。"
+    )
+
+
+def third_party_again() -> str:
+    return (
+        "抱歉，这个账户的情况我们只能和账户本人沟通。"
+        "请他本人登录App联系我们就好。如果您是账户本人，可以说“转人工”，工作人员会帮您核实身份后再继续。"
+    )
+
+
+def third_party_stop() -> str:
+    return "好的，我们不会再联系您，打扰了。祝您一切顺利。"
+
+
+def waiting(position: int, minutes: int) -> str:
+    ahead = f"前面还有{position}位，" if position > 0 else ""
+    return f"已收到，工作人员会看到您发的每一条消息。{ahead}预计大约{minutes}分钟内会有人来回复您，请稍等。"
+
+
+def outside_hours(back_at: datetime) -> str:
+    when = f"{back_at.month}月{back_at.day}日 {back_at:%H:%M}"
+    return (
+        f"已收到，您的消息都已保存。现在不是工作人员的值班时间，他们会在{when}以后回复您。"
+        "如果情况紧急，或者有伤害自己的念头，请直接告诉我。"
+    )
+
+
+def is_staffed(local: datetime, start: time, end: time) -> bool:
+    """Within staffed hours (the window may run past midnight)."""
+    now = local.time()
+    if start < end:
+        return start <= now < end
+    return now >= start or now < end

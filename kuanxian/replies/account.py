@@ -1,0 +1,132 @@
+"""Account answers: balance, due date, how to pay, the calm reminder, what happens if late, plain answers to fears."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from kuanxian.domain.borrower import Borrower
+from kuanxian.domain.plan import PaymentPlan
+from kuanxian.money import format_amount
+from kuanxian.replies.common import BALANCE, HARDSHIP, PAY, PERSON, PLAN, Button, Reply, format_date_with_year
+
+
+def not_authenticated() -> Reply:
+    return Reply("为了保护您的隐私，我只能在您登录贷款App后查询账户信息。请先登录再打开这个对话窗口。", (PERSON,))
+
+
+def wrong_person_guard() -> Reply:
+    return Reply("抱歉，这个对话已被标记为联系错误，我不会再提供任何账户信息。打扰您了。")
+
+
+def greeting(borrower: Optional[Borrower]) -> Reply:
+    name = f"{borrower.display_name}，" if borrower else ""
+    return Reply(
+        f"{name}您好，我是宽限还款助手。我可以帮您查询欠款、商量一个负担得起的还款计划；"
+        "如果您遇到了困难，也可以告诉我，或者随时找工作人员。",
+        (BALANCE, PLAN, HARDSHIP, PERSON),
+    )
+
+
+def welcome_back(borrower: Optional[Borrower]) -> Reply:
+    name = f"{borrower.display_name}，" if borrower else ""
+    return Reply(f"{name}欢迎回来，没关系的，不用放在心上。我们接着看看怎么安排比较好？", (BALANCE, PLAN, PERSON))
+
+
+def balance(borrower: Borrower, today: date, plan: Optional[PaymentPlan] = None) -> Reply:
+    overdue = f"目前已逾期{borrower.days_overdue}天。" if borrower.days_overdue > 0 else ""
+    text = (f"您目前的待还金额是{format_amount(borrower.balance)}，其中本金{format_amount(borrower.principal)}，"
+            f"利息和费用{format_amount(borrower.interest_and_fees)}。{overdue}")
+    if plan is not None:
+        nxt = plan.next_due(today)
+        if nxt is not None:
+            text += f"您已经有一个还款计划，下一期是{format_date_with_year(nxt.due, today)}，{format_amount(nxt.outstanding)}。"
+        return Reply(text, (PAY, PERSON))
+    return Reply(text + "如果一次还清有困难，我们可以一起看看分期的办法。", (PAY, PLAN, HARDSHIP))
+
+
+def due_date(borrower: Borrower, today: date, plan: Optional[PaymentPlan] = None) -> Reply:
+    if plan is not None and (nxt := plan.next_due(today)) is not None:
+        return Reply(
+            f"按您的还款计划，下一期在{format_date_with_year(nxt.due, today)}，金额{format_amount(nxt.outstanding)}。"
+            "之后每期都在每月" + f"{plan.day_of_month}号。如果到时候不方便，提前告诉我就好。",
+            (PAY, PERSON),
+        )
+    nxt_day = borrower.next_due_date(today)
+    overdue = f"上一期应还款日已经过去{borrower.days_overdue}天了。" if borrower.overdue_since(today) else ""
+    return Reply(
+        f"您的还款日是每月{borrower.due_day}号，下一个还款日是{format_date_with_year(nxt_day, today)}。{overdue}"
+        "如果这个日子不方便，可以和我说说，我们一起想办法。",
+        (PAY, PLAN),
+    )
+
+
+def payment_method(borrower: Borrower) -> Reply:
+    return Reply(
+        f"您可以在贷款App的“我的账户 → 还款”里还款，支持银行卡和支付宝，当前待还{format_amount(borrower.balance)}。"
+        "还款一般会在几分钟内到账。请只通过App内的官方渠道还款，不要转账给任何个人账户。",
+        (PLAN, PERSON),
+    )
+
+
+def payment_reminder(borrower: Borrower, amount: Decimal, due: Optional[date], today: date, *, installment: bool = False) -> Reply:
+    when = f"，还款日是{format_date_with_year(due, today)}" if due else ""
+    what = "这一期分期" if installment else "一笔"
+    return Reply(
+        f"{borrower.display_name}您好，这里是宽限还款助手。温馨提醒：您有{what}{format_amount(amount)}的款项待还{when}。"
+        "如果现在不方便，我们可以一起商量，或者先聊聊您遇到的情况。不想再收到提醒，回复“不要提醒”就可以。",
+        (PAY, PLAN, HARDSHIP, PERSON),
+    )
+
+
+def consequences() -> Reply:
+    return Reply(
+        "如实告诉您：按照合同约定，逾期记录可能会报送征信机构，逾期时间越长，对信用记录的影响可能越大。"
+        "逾期属于民事上的欠款，不是犯罪。我们绝不会就这笔欠款联系您的家人、朋友或单位，也不会上门。"
+        "我们更希望和您一起找到负担得起的办法，尽量减少影响。",
+        (PLAN, HARDSHIP, PERSON),
+    )
+
+
+def fears() -> Reply:
+    """"会不会上门 / 爆通讯录 / 告诉我家人 / 曝光我": the truthful answer first, then the calm facts."""
+    return Reply(
+        "不会。我们不会上门，不会联系您的家人、朋友、同事或通讯录里的任何人，也不会在任何地方公开您的信息。"
+        "这件事只在您和我们之间处理。\n"
+        "如实说明：按照合同，逾期记录可能会报送征信；逾期是民事欠款，不是犯罪。"
+        "如果有人以我们的名义这样威胁您，那是违规的，您可以直接告诉我或向监管部门投诉。",
+        (PLAN, HARDSHIP, PERSON),
+    )
+
+
+def out_of_scope() -> Reply:
+    return Reply("抱歉，这个问题我帮不上忙。我可以帮您查询欠款和还款日、制定分期计划，或者为您联系工作人员。",
+                 (BALANCE, PLAN, PERSON))
+
+
+def not_understood(times: int) -> Reply:
+    """First miss: ask again. Second: buttons and a person, never a third identical apology."""
+    if times <= 1:
+        return Reply("不好意思，我没太听明白。您可以换个说法，或者直接点下面的选项。", (BALANCE, PLAN, PERSON))
+    return Reply(
+        "抱歉，我还是没理解好您的意思。您可以点下面的选项，或者我马上请工作人员来帮您，好吗？",
+        (Button("请工作人员来", "/affirm"), BALANCE, PLAN, HARDSHIP),
+    )
+
+
+def acknowledged() -> Reply:
+    return Reply("好的。还有什么我可以帮您的吗？", (BALANCE, PLAN, PERSON))
+
+
+def noted() -> Reply:
+    return Reply("好的，收到。有任何变化或者需要帮忙，随时告诉我。")
+
+
+def kind_listen() -> Reply:
+    """DIET heard distress but the safety check did not: listen, without alarms."""
+    return Reply(
+        "听起来最近压力不小，谢谢您愿意说出来。不着急，我们可以一步一步来。"
+        "您愿意的话，可以说说现在最担心的是什么；也可以先看看能负担的还款办法，或者请工作人员和您聊聊。",
+        (PLAN, HARDSHIP, PERSON),
+    )

@@ -1,0 +1,75 @@
+"""Reminders on and off, promises, follow-ups, disputes and the wrong person."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kuanxian.replies.common import NO, PERSON, YES, Reply, format_date_with_year
+from kuanxian.replies.plans import ReminderOutlook, reminder_note
+
+
+def stop_contact() -> Reply:
+    return Reply("好的，已为您关闭主动还款提醒，我们不会再主动给您发消息。"
+                 "您仍然可以随时回来找我；如果想恢复提醒，在这里发送“恢复提醒”就可以。")
+
+
+def resume_contact(outlook: ReminderOutlook, today: date) -> Reply:
+    if outlook.allowed:
+        return Reply("好的，已为您恢复还款提醒。提醒只会在白天发送，而且每天最多一次。")
+    if outlook.reason == "crisis_pause" and outlook.until:
+        return Reply(f"好的，已为您打开提醒。为了让您安心，到{format_date_with_year(outlook.until, today)}之前我们仍不会主动联系；"
+                     "之后提醒会在白天发送，每天最多一次。")
+    if outlook.reason == "dispute_open":
+        return Reply("好的，已为您打开提醒。不过您对欠款的异议还在核实中，核实清楚之前我们不会发还款提醒。")
+    return Reply("好的，已为您打开提醒。" + reminder_note(outlook, today))
+
+
+def ask_follow_date() -> Reply:
+    return Reply("您打算哪一天还呢？比如“15号”“下周五”或“月底”。")
+
+
+def ask_payday() -> Reply:
+    return Reply("好的。您一般每月几号发工资呢？告诉我具体的日子，比如“10号”。")
+
+
+def promise_noted(day: date, today: date, outlook: ReminderOutlook) -> Reply:
+    if outlook.allowed:
+        return Reply(f"好的，记下了：您打算在{format_date_with_year(day, today)}还款。需要我在那天上午提醒您一次吗？", (YES, NO))
+    return Reply(f"好的，记下了：您打算在{format_date_with_year(day, today)}还款。" + reminder_note(outlook, today, before_each=False))
+
+
+def follow_up_scheduled(day: date, today: date) -> Reply:
+    return Reply(f"好的，我会在{format_date_with_year(day, today)}上午提醒您一次。")
+
+
+def no_reminder() -> Reply:
+    return Reply("好的，不设提醒。有需要随时告诉我。")
+
+
+def reminder_not_possible(outlook: ReminderOutlook, today: date) -> Reply:
+    return Reply("这次没法为您设置提醒：" + reminder_note(outlook, today, before_each=False))
+
+
+def dispute_opened() -> Reply:
+    return Reply("明白了，谢谢您告诉我。我们已经记录了您的异议，在核实清楚之前，不会再就这笔款项给您发送提醒。"
+                 "我现在为您转接工作人员核实，请稍等。")
+
+
+def wrong_person() -> Reply:
+    return Reply("非常抱歉打扰您了。我们会把这个联系方式标记为错误，之后不会再向您发送消息。祝您生活愉快。")
+
+
+def request_human() -> Reply:
+    return Reply("好的，我已经为您申请转接人工客服。工作人员接入后会在这里和您对话，请稍等；在这之前，您发的消息他们都能看到。")
+
+
+def complaint() -> Reply:
+    return Reply("非常抱歉给您带来了不好的感受。您的意见我已经记录下来，并为您优先转接工作人员处理，请稍等。")
+
+
+def handback() -> Reply:
+    return Reply("工作人员已将对话交回给我。还有什么我可以帮您的吗？", (PERSON,))
+
+
+def no_date_yet() -> Reply:
+    return Reply("没关系，日子定不下来也可以。等您确定了随时告诉我就好。")
