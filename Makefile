@@ -12,10 +12,11 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-NLU_FILES := $(shell find data -type f 2>/dev/null) config.yml domain.yml $(wildcard kuanxian/rasa_components/*.py kuanxian/safety/*.py kuanxian/safety/*.yml)
+NLU_FILES := $(shell find data -type f 2>/dev/null) config.yml domain.yml
 MODEL_STAMP := models/.trained
 
-.PHONY: help setup train run test validate shell bench clean browser test-unit test-rasa-side test-integration cross-validate
+.PHONY: help setup train run test validate shell bench clean browser cross-validate safety-train safety-eval conversations \
+	fuzz soak bench-scaled nlu-lobo vendor lint
 
 help:
 	@echo "make run       start Rasa, the action server and the hub (demo data)"
@@ -24,17 +25,28 @@ help:
 	@echo "make train     train the Rasa model if data or config changed"
 	@echo "make validate  rasa data validate + the project's content checks"
 	@echo "make shell     chat with the assistant in the terminal"
-	@echo "make bench     benchmarks (guard speed, hub overhead)"
+	@echo "make bench     benchmarks (guard speed, hub overhead, webhooks)"
+	@echo "make safety-train  retrain the safety models from the corpus (deterministic, < 60 s)"
+	@echo "make safety-eval   leave-one-batch-out figures for the guard, distress and speaker checks"
+	@echo "make conversations play the independent persona scripts through the real stack"
+	@echo "make fuzz      property-based API fuzzing (longer budget than make test)"
+	@echo "make soak      200 concurrent conversations for 2 minutes: lost and duplicated messages"
+	@echo "make bench-scaled  2 hubs + 2 Rasa on PostgreSQL and Redis, with a hub and a Rasa killed midway"
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
-# The hub, tests and tools: current libraries on Python 3.11.
-$(VENV)/.installed: requirements/hub.lock pyproject.toml
+# The hub, tests and tools: current libraries on Python 3.11; front-end tools and the
+# chart library from the npm registry (pinned by package-lock.json, vendored with its licence).
+$(VENV)/.installed: requirements/hub.lock pyproject.toml package-lock.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=23.2"
 	$(PY) -m pip install --quiet -r requirements/hub.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	bash tools/vendor.sh
 	@touch $@
+
+vendor:
+	bash tools/vendor.sh
 
 # Rasa 3.6.21 declares Python < 3.11 but runs on 3.11 from a lock resolved for 3.10
 # (see DEVELOPERS.md): install the pinned lock without dependency resolution.
@@ -67,6 +79,37 @@ validate: setup
 	bash tools/rasa-validate.sh
 	$(PY) -m kuanxian.validate
 	$(PY) -m kuanxian.safety lint
+	$(PY) -m kuanxian.safety.train --check
+	$(PY) -m kuanxian.hub.protocol --check
+	$(MAKE) --no-print-directory lint
+
+lint: setup
+	$(VENV)/bin/ruff check kuanxian actions tools tests
+	$(VENV)/bin/ruff format --check kuanxian actions
+	$(VENV)/bin/mypy kuanxian actions
+	npx --no-install eslint kuanxian/hub/static/js
+
+safety-train: setup
+	$(PY) -m kuanxian.safety.tables
+	$(PY) -m kuanxian.safety.train
+
+safety-eval: setup
+	$(PY) -m kuanxian.safety.evaluate --sweep
+
+conversations: setup train
+	KUANXIAN_STACK_BASE_PORT=8310 bash tools/with-stack.sh conversations sh -c '$(PY) tools/conversations.py --hub $$KUANXIAN_TEST_HUB'
+
+nlu-lobo: setup
+	bash tools/nlu-lobo.sh
+
+fuzz: setup
+	KUANXIAN_FUZZ_EXAMPLES=400 $(PY) -m pytest -q -p no:cacheprovider tests/fuzz
+
+soak: setup train
+	KUANXIAN_STACK_BASE_PORT=8320 bash tools/with-stack.sh soak sh -c '$(PY) -m kuanxian.hub.soak --hub $$KUANXIAN_TEST_HUB'
+
+bench-scaled: setup train
+	bash tools/bench-scaled.sh
 
 shell: setup train
 	$(PY) -m kuanxian.shell

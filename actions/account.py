@@ -108,13 +108,32 @@ class ActionOutOfScope(_Plain):
         return "action_out_of_scope"
 
 
-class ActionListenKindly(_Plain):
-    """Sad words the safety check did not call distress: listen, without alarms or a hotline."""
+class ActionListenKindly(KuanxianAction):
+    """Feelings. With the hub's safety check agreeing (metadata safety=distress): care, a person at
+    once, reminders paused. Without it: listen, with no alarm and no hotline (the check decides)."""
 
-    reply = staticmethod(texts.kind_listen)  # type: ignore[assignment]
+    needs_borrower = False
 
     def name(self) -> Text:
         return "action_listen_kindly"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("safety") == "distress":
+            from kuanxian.commands import PauseReminders, RequestHandoff
+            from kuanxian.domain.handoff import HandoffReason, Priority
+            from kuanxian.safety.crisis import distress_messages
+
+            from actions.runtime import command
+
+            days = metadata.get("hardship_pause_days")
+            for text in distress_messages(days if isinstance(days, int) and 1 <= days <= 90 else 7):
+                say(dispatcher, Reply(text))
+            command(dispatcher, PauseReminders("distress"))
+            command(dispatcher, RequestHandoff(HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（原话见对话记录）"))
+            return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
+        say(dispatcher, texts.kind_listen())
+        return _with_resume(dispatcher, tracker, context)
 
 
 class ActionFallback(KuanxianAction):

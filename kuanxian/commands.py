@@ -17,6 +17,7 @@ venv (Python 3.11 with Rasa's pins) and in the hub venv.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -48,6 +49,7 @@ __all__ = [
 PAYLOAD_KEY = "kuanxian"
 COMMAND_VERSION = 2
 MAX_TEXT = 500
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class CommandError(ValueError):
@@ -188,8 +190,11 @@ def _decimal(value: Any, name: str) -> Decimal:
 
 
 def _date(value: Any, name: str) -> date:
+    # Exactly YYYY-MM-DD: Python also reads 20250215 and ISO week dates, which are not the contract.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise CommandError(f"{name} must be YYYY-MM-DD")
     try:
-        return date.fromisoformat(str(value))
+        return date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"{name} must be YYYY-MM-DD") from exc
 
@@ -210,6 +215,12 @@ def _int(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise CommandError(f"{name} must be true or false")
+    return value
+
+
 def _enum(enum: Any, value: Any, name: str) -> Any:
     try:
         return enum(value)
@@ -222,7 +233,7 @@ def _build(kind: str, body: Mapping[str, Any]) -> Command:
         return AgreePlan(
             amount=_decimal(body["amount"], "amount"), count=_int(body["count"], "count", 1, 520),
             frequency=_enum(Frequency, body["frequency"], "frequency"), first_date=_date(body["first_date"], "first_date"),
-            holiday_days=_int(body.get("holiday_days", 0), "holiday_days", 0, 366), hardship=bool(body.get("hardship", False)),
+            holiday_days=_int(body.get("holiday_days", 0), "holiday_days", 0, 366), hardship=_flag(body.get("hardship", False), "hardship"),
         )
     if kind == "record_hardship":
         return RecordHardship(HardshipCategory.parse(body["category"]), body["consent"] is True)
@@ -239,7 +250,7 @@ def _build(kind: str, body: Mapping[str, Any]) -> Command:
     if kind == "record_promise":
         amount = body.get("amount")
         return RecordPromise(_date(body["promised_for"], "promised_for"), _decimal(amount, "amount") if amount is not None else None,
-                             bool(body.get("remind", False)))
+                             _flag(body.get("remind", False), "remind"))
     if kind == "schedule_reminder":
         return ScheduleReminder(_aware(body["send_at"], "send_at"), _text(body.get("kind", "follow_up"), "kind"),
                                 _text(body.get("note", ""), "note"))

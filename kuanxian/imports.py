@@ -2,9 +2,11 @@
 
     python -m kuanxian.imports borrowers FILE.csv [--hub URL] [--token TOKEN]
     python -m kuanxian.imports reminders FILE.csv [--hub URL] [--token TOKEN]
+    python -m kuanxian.imports payments FILE.csv [--hub URL] [--token TOKEN]
 
 Every row goes through the same endpoint a lender's system would call
-(PUT /api/admin/borrowers/{borrower_id}, POST /api/admin/reminders), so the
+(PUT /api/admin/borrowers/{borrower_id}, POST /api/admin/reminders,
+POST /api/admin/payments), so the
 validation is exactly the API's. A bad row is reported on stderr as
 `FILE:LINE: message` and the other rows still import; the last line is
 `imported N, failed M`. Exit status: 0 when every row imported, 1 when any
@@ -17,9 +19,10 @@ borrowers: borrower_id,display_name,timezone,currency,principal,interest_and_fee
            days_overdue,due_day,min_installment,max_term_months,payment_holiday_days,
            interest_freeze_on_hardship[,allowed_frequencies separated by |]
 reminders: borrower_id,send_at,kind[,amount,due_date]
+payments:  payment_id,borrower_id,amount,paid_at
 
 Posting a reminders file twice schedules its reminders twice; borrower rows are
-upserts and safe to repeat.
+upserts and payments are idempotent on payment_id, so both are safe to repeat.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ BORROWER_COLUMNS = (
 BORROWER_REQUIRED = len(BORROWER_COLUMNS) - 1
 REMINDER_COLUMNS = ("borrower_id", "send_at", "kind", "amount", "due_date")
 REMINDER_REQUIRED = 3
+PAYMENT_COLUMNS = ("payment_id", "borrower_id", "amount", "paid_at")
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", ""})
 
@@ -157,6 +161,12 @@ def reminder_request(row: Row) -> Request:
     return Request("POST", "/api/admin/reminders", body, f"reminder for {values['borrower_id']}")
 
 
+def payment_request(row: Row) -> Request:
+    values = _columns(row, PAYMENT_COLUMNS, len(PAYMENT_COLUMNS))
+    body = {k: values[k] for k in PAYMENT_COLUMNS}
+    return Request("POST", "/api/admin/payments", body, f"payment {values['payment_id']}")
+
+
 def _outcome(request: Request, response: httpx.Response) -> str:
     if response.status_code == 401:
         raise Fatal("the hub refused the admin token (HTTP 401); pass --token or set KUANXIAN_ADMIN_TOKEN")
@@ -171,6 +181,10 @@ def _outcome(request: Request, response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         body = {}
+    if "allocations" in body:  # a Payment: say where it went
+        parts = ", ".join(f"installment {a['seq']} {a['amount']}" for a in body["allocations"]) or "the balance"
+        again = " (already recorded)" if body.get("duplicate") else ""
+        return f"{request.label}: {body['amount']} to {parts}{again}"
     if "status" in body and "id" in body:  # a Reminder: say what the contact rules decided
         when = f" for {body['scheduled_for']}" if body.get("scheduled_for") else ""
         why = f" ({body['reason']})" if body.get("reason") else ""
@@ -186,7 +200,10 @@ def run(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    build: Callable[[Row], Request] = borrower_request if kind == "borrowers" else reminder_request
+    builders: dict[str, Callable[[Row], Request]] = {
+        "borrowers": borrower_request, "reminders": reminder_request, "payments": payment_request}
+    build = builders[kind]
+    first_column = "payment_id" if kind == "payments" else "borrower_id"
     try:
         stream = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -195,7 +212,7 @@ def run(
     imported = failed = 0
     with stream:
         try:
-            for row in read_rows(stream, "borrower_id"):
+            for row in read_rows(stream, first_column):
                 try:
                     request = build(row)
                     response = client.request(request.method, request.path, json=request.body)
@@ -225,9 +242,9 @@ def run(
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m kuanxian.imports",
-        description="Import Borrower accounts or Reminders from CSV through the hub's admin API.",
+        description="Import Borrower accounts, Reminders or Payments from CSV through the hub's admin API.",
     )
-    parser.add_argument("kind", choices=("borrowers", "reminders"), help="what the CSV file holds")
+    parser.add_argument("kind", choices=("borrowers", "reminders", "payments"), help="what the CSV file holds")
     parser.add_argument("file", type=Path, help="the CSV file (UTF-8)")
     parser.add_argument("--hub", default=default_hub_url(), help="the hub's base URL (default: %(default)s, from KUANXIAN_PORT)")
     parser.add_argument(

@@ -61,3 +61,9 @@ def is_staffed(local: datetime, start: time, end: time) -> bool:
     if start < end:
         return start <= now < end
     return now >= start or now < end
+
+
+def care_offer() -> str:
+    """After words of distress in a plan talk: reminders paused, and a person if they want one."""
+    return ("听得出来您最近压力很大，不用一个人扛。接下来几天我们不会主动发提醒。"
+            "想和工作人员直接聊聊的话，随时说“转人工”；如果心里难受到有伤害自己的念头，请直接告诉我。")

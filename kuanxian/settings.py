@@ -119,14 +119,14 @@ class Settings:
                 per_day=_int(env, "KUANXIAN_CONTACT_PER_DAY", 1), per_7_days=_int(env, "KUANXIAN_CONTACT_PER_7_DAYS", 3)
             )
         except ContactConfigError as exc:
-            raise SettingsError(f"contact caps: {exc}") from exc
+            raise SettingsError(f"KUANXIAN_CONTACT_PER_DAY / KUANXIAN_CONTACT_PER_7_DAYS: {exc}") from exc
         rasa = _urls(env, "KUANXIAN_RASA_URLS", env.get("KUANXIAN_RASA_URL", "http://127.0.0.1:5005"))
         actions = _urls(env, "KUANXIAN_ACTIONS_URLS", env.get("KUANXIAN_ACTIONS_URL", "http://127.0.0.1:5055"))
         settings = cls(
             env=mode,
             demo=_bool(env.get("KUANXIAN_DEMO", "false" if mode == "production" else "true")),
             host=env.get("KUANXIAN_HOST", "127.0.0.1"),
-            port=_int(env, "KUANXIAN_PORT", 8000),
+            port=_int(env, "KUANXIAN_PORT", 8000, low=1, high=65535),
             instance=env.get("KUANXIAN_INSTANCE", "0"),
             database_url=database_url(env.get("KUANXIAN_DATABASE_URL") or None),
             redis_url=env.get("KUANXIAN_REDIS_URL") or None,
@@ -187,9 +187,13 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int = 0, high:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
-    return int(raw)
+    return value
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

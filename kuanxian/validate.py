@@ -16,7 +16,9 @@ from typing import Iterator, Optional
 
 import yaml
 
-from kuanxian.accounts import HARDSHIP_CATEGORIES
+from kuanxian.domain.hardship import HardshipCategory
+
+HARDSHIP_CATEGORIES = tuple(c.value for c in HardshipCategory)
 
 MIN_EXAMPLES = 20
 ENTITY = re.compile(r"\[([^\]]+)\](?:\((\w+)(?::([^)]+))?\)|(\{[^}]*\}))")

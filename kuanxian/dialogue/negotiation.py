@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, Mapping, Optional
 
 from kuanxian.commands import AgreePlan, Command, RequestHandoff
@@ -158,6 +158,20 @@ def _proposal(state: State, account: Account) -> Proposal:
                     start=start, hardship=account.hardship, holiday_days=0)
 
 
+def _evaluate(state: State, account: Account, proposal: Proposal) -> Decision:
+    """The engine's decision; a day of the month a week's notice would push past the latest allowed
+    first date is honoured with its sooner occurrence instead."""
+    decision = evaluate(account.balance, account.policy, proposal, today=account.today)
+    if "start_too_late" in decision.reasons and state.day_of_month and not state.first_date and not state.holiday_days:
+        sooner = replace(proposal, start=parse.next_day_of_month(account.today, state.day_of_month))
+        decision = evaluate(account.balance, account.policy, sooner, today=account.today)
+    return decision
+
+
+def _names_terms(text: str, today: date) -> bool:
+    return parse.terms(text, today) != (None, None) or parse.bare_number(text) is not None
+
+
 def _fingerprint(decision: Decision) -> str:
     plan = decision.plan
     return f"{plan.regular_amount}x{plan.count}@{plan.first_date.isoformat()}"
@@ -194,38 +208,44 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
     if not wanted:
         return None
     if not account.hardship:
+        if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
+            return _ask(state, "stuck", texts.holiday_needs_a_person(), pending="transfer_offer")
         return _ask(state, "holiday_reason", texts.holiday_needs_hardship(allowed or wanted))
     if allowed <= 0 or wanted > allowed:
         reply = texts.holiday_beyond_policy(wanted, allowed) if allowed > 0 else texts.holiday_beyond_policy(wanted, 0)
-        step = _handoff_step(replace(state, holiday_days=allowed), reply, HandoffReason.DEFERRAL,
+        # The collector sees what was asked for; the negotiation carries on with what policy allows.
+        step = _handoff_step(state, reply, HandoffReason.DEFERRAL,
                              f"借款人申请暂缓{wanted}天，超过政策上限{allowed}天", {"requested_holiday_days": wanted,
                                                                           "allowed_holiday_days": allowed})
-        return step
+        return replace(step, state=replace(step.state, holiday_days=allowed))
     if state.amount is None and state.count is None:
         return _ask(state, "terms", texts.holiday_granted(wanted))
     return None
 
 
-def _reassess(state: State, account: Account) -> Step:
-    """Income and essentials known: offer what is affordable, or the options and a person."""
+def _reassess(state: State, account: Account, *, refused_after_check: bool = False) -> Step:
+    """Income and essentials known: offer what is affordable, or the options and a person.
+
+    A plan refused after the check is not met with the same figures again: the options and a person."""
     policy = account.policy
     income = Decimal(state.income or "0")
     essentials = Decimal(state.essentials or "0")
     affordable = (income - essentials).quantize(Decimal("1"), rounding=ROUND_FLOOR)
     minimum = installment_minimum(policy, Frequency.MONTHLY)
-    if affordable >= minimum:
+    if affordable >= minimum and not refused_after_check:
         proposal = replace(_proposal(replace(state, count=None), account), amount=affordable, count=None)
         try:
-            decision = evaluate(account.balance, policy, proposal, today=account.today)
+            decision = _evaluate(state, account, proposal)
         except PlanError:
             decision = None
         if decision is not None and decision.plan.regular_amount <= affordable:
             return _offer(state, account, decision, affordable=affordable)
     reply = texts.unaffordable_options(policy.payment_holiday_days > 0, policy.payment_holiday_days,
                                        policy.interest_freeze_on_hardship and account.hardship)
-    return _handoff_step(state, reply, HandoffReason.HARDSHIP,
-                         f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，低于最低还款额，需要人工评估",
-                         {"affordable": str(affordable), "minimum": str(minimum)})
+    summary = (f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，借款人仍表示负担不了，需要人工评估"
+               if refused_after_check and affordable >= minimum else
+               f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，低于最低还款额，需要人工评估")
+    return _handoff_step(state, reply, HandoffReason.HARDSHIP, summary, {"affordable": str(affordable), "minimum": str(minimum)})
 
 
 def step(state: State, said: Said, account: Account) -> Step:
@@ -246,23 +266,32 @@ def step(state: State, said: Said, account: Account) -> Step:
         reply = texts.ask_income() if state.asked == "income" else texts.ask_essentials()
         return _ask(state, state.asked, reply)
     if refused and state.amount == before.amount and state.count == before.count:
-        state = replace(state, refusals=state.refusals + 1, draft=None)
+        state = replace(state, refusals=state.refusals + 1, draft=None, amount=None, count=None)
         if state.income is None:
+            if state.asked == "income_consent" and state.asked_times >= MAX_ASKS:
+                policy = account.policy
+                return _ask(state, "stuck", texts.unaffordable_options(policy.payment_holiday_days > 0, policy.payment_holiday_days,
+                                                                      policy.interest_freeze_on_hardship and account.hardship),
+                            pending="transfer_offer")
             return _ask(state, "income_consent", texts.ask_income_consent(), pending="ie_consent")
-        return _reassess(state, account)
+        return _reassess(state, account, refused_after_check=True)
     if refused:
         state = replace(state, refusals=state.refusals + 1)
-    if state.reassess and state.amount is None and state.count is None:
+    if state.reassess:
+        # After a missed payment: what changed comes first; terms named meanwhile are kept for the next turn.
         return _ask(replace(state, reassess=False), "changes", texts.reassess_first())
+    if state.holiday_days and not account.hardship and before.asked == "holiday_reason" and _names_terms(said.text, account.today):
+        # Asked why they need a holiday, they answered with terms: a plan without one.
+        state = replace(state, holiday_days=0)
     holiday_step = _holiday(state, account)
     if holiday_step is not None:
         return holiday_step
     if state.amount is None and state.count is None:
         if state.asked == "terms" and state.asked_times >= MAX_ASKS:
-            return _ask(state, "stuck", texts.no_repeat_offer(), pending="transfer_offer")
+            return _ask(state, "stuck", texts.no_terms_yet(), pending="transfer_offer")
         return _ask(state, "terms", texts.ask_terms(state.asked_times + 1 if state.asked == "terms" else 1))
     try:
-        decision = evaluate(account.balance, account.policy, _proposal(state, account), today=account.today)
+        decision = _evaluate(state, account, _proposal(state, account))
     except PlanError as error:
         return _ask(replace(state, amount=None, count=None), "terms", texts.plan_error(error, account.balance))
     step_ = _offer(state, account, decision)
@@ -294,7 +323,7 @@ def resume(state: State, account: Account) -> Optional[Step]:
             decision = evaluate(account.balance, account.policy, Proposal(amount=command.amount, count=command.count,
                                                                           start=command.first_date, hardship=account.hardship),
                                 today=account.today)
-        except (PlanError, ValueError, KeyError):
+        except (PlanError, ValueError, KeyError, InvalidOperation):  # a draft from an old or damaged slot
             return None
         return Step(texts.resume_draft(decision.plan, account.today), state, "plan_confirm")
     return None

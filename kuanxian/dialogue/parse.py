@@ -21,7 +21,7 @@ _PERIOD = re.compile(_N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
 _UNTIL_MONTH = re.compile(r"(?:到|等到|至)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _DAY_OF_MONTH = re.compile(r"(?:每个?月|每月的?|月月|以后都|每期(?:都)?(?:在|定在|放在)?)\s*(?:的)?\s*([0-9]{1,2}|[一二三四五六七八九十廿]{1,3})\s*(?:号|日)")
 _MONTH_END = re.compile(r"每个?月(?:的)?(?:月底|最后一天|月末)")
-_FIRST_CUE = re.compile(r"第一期|首期|头一期|第一笔|第一次(?:还|扣)|开始还|起还|开始扣|从.{0,8}开始|first (?:payment|installment)|start", re.IGNORECASE)
+_FIRST_CUE = re.compile(r"第一期|首期|头一期|第一笔|第一次(?:还|扣)|开始还|起还|开始扣|从.{0,8}开始|[号日]\s*(?:开始|起)|first (?:payment|installment)|start", re.IGNORECASE)
 _REFUSAL = re.compile(r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上")
 _BARE_NUMBER = re.compile(r"^\s*(?:就|大概|差不多|最多|只能)?\s*([0-9]{1,7}(?:\.[0-9]{1,2})?|[零〇一二两三四五六七八九十百千万]{1,6})\s*(?:块|元|吧|呢|行吗|可以吗|啊|呀|。|！|!|\?|？)?\s*$")
 
@@ -40,6 +40,13 @@ def holiday_days(text: str, today: date) -> Optional[int]:
         return None
     if "半年" in text:
         return 182
+    # "等到3月" is until 1 March, not three months: a named month is read before a period.
+    u = _UNTIL_MONTH.search(text)
+    if u:
+        month = _num(u.group(1))
+        if month and 1 <= month <= 12:
+            year = today.year + (1 if month <= today.month else 0)
+            return (date(year, month, 1) - today).days
     m = _PERIOD.search(text)
     if m:
         n = 0.5 if m.group(1) == "半" else _num(m.group(1))
@@ -52,12 +59,6 @@ def holiday_days(text: str, today: date) -> Optional[int]:
             if unit == "年":
                 return int(n * 365)
             return int(n)
-    u = _UNTIL_MONTH.search(text)
-    if u:
-        month = _num(u.group(1))
-        if month and 1 <= month <= 12:
-            year = today.year + (1 if month <= today.month else 0)
-            return (date(year, month, 1) - today).days
     return None
 
 

@@ -60,10 +60,11 @@ class TurnContext:
     conversation_id: str
     recent: tuple[str, ...] = ()
     safety: str = "none"
+    hardship_pause_days: int = 7
 
     def metadata(self) -> dict[str, Any]:
         return {"borrower_id": self.borrower_id, "conversation_id": self.conversation_id,
-                "recent": list(self.recent), "safety": self.safety}
+                "recent": list(self.recent), "safety": self.safety, "hardship_pause_days": self.hardship_pause_days}
 
 
 class Brain(Protocol):

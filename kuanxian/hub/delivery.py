@@ -23,7 +23,7 @@ from kuanxian.domain.message import Button, Message, NewMessage, SenderType
 from kuanxian.hub.tx import Tx
 from kuanxian.safety import review_message
 from kuanxian.safety.guard import explain
-from kuanxian.safety.rules import Review, Violation
+from kuanxian.safety.rules import Review, Violation, review_rules
 from kuanxian.storage import messages as message_store
 
 logger = logging.getLogger(__name__)
@@ -47,12 +47,13 @@ def discloses_account(text: str) -> bool:
 _cached_review = functools.lru_cache(maxsize=16384)(review_message)
 
 
-@dataclass(frozen=True)
 class Blocked(Exception):
     """A collector's reply the guard refused; nothing was stored or sent."""
 
-    review: Review
-    explanation: dict[str, object]
+    def __init__(self, review: Review, explanation: dict[str, object]) -> None:
+        super().__init__("blocked by the guard")
+        self.review = review
+        self.explanation = explanation
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,16 @@ class Outgoing:
     buttons: tuple[Button, ...] = ()
 
 
-def _violations(parts: Sequence[str]) -> list[Violation]:
-    return [v for part in parts if part for v in _cached_review(part).violations]
+# Button titles are short quick replies in the Borrower's own voice ("我现在去还款"), which the
+# model (trained on messages *to* a Borrower) was never shown: the rules check them.
+_cached_rules = functools.lru_cache(maxsize=16384)(review_rules)
+
+
+def _violations(text: str, buttons: Sequence[Button]) -> list[Violation]:
+    found = list(_cached_review(text).violations) if text else []
+    for button in buttons:
+        found += _cached_rules(button.title).violations
+    return found
 
 
 class Delivery:
@@ -74,7 +83,7 @@ class Delivery:
         author: str = "bot", borrower_id: str = "",
     ) -> Message:
         text, buttons = outgoing.text, outgoing.buttons
-        violations = _violations([text, *(b.title for b in buttons)])
+        violations = _violations(text, buttons)
         if speaker is Speaker.THIRD_PARTY and sender is not SenderType.COLLECTOR and (
             discloses_account(text) or any(discloses_account(b.title) for b in buttons)
         ):

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Coroutine, Optional
 
+from sqlalchemy.exc import IntegrityError
+
 from kuanxian import notices
 from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.conversation import Conversation, ConversationStatus, Speaker
@@ -39,7 +41,7 @@ from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
-from kuanxian.safety.crisis import crisis_messages, distress_messages
+from kuanxian.safety.crisis import crisis_messages
 from kuanxian.safety.identity import assess_speaker
 from kuanxian.settings import Settings
 from kuanxian.storage import borrowers as borrower_store
@@ -114,14 +116,23 @@ class TurnPipeline:
                 if existing is not None:
                     return Accepted(existing, False)  # a retry: not counted against the rate limit
             shown, _ = await self._shown(conn, conversation_id, text)
-        async with self.transactions() as tx:
-            message = await message_store.append_in(  # locks the Conversation row: appends queue up
-                tx.conn, conversation_id, NewMessage(SenderType.BORROWER, shown, client_id=client_id), tx.now)
-            await self._check_rate(tx, conversation_id, message)
-            await turn_store.start(tx.conn, conversation_id, message.seq, tx.now, self.owner, TURN_LEASE)
-            from kuanxian.domain.events import MessageStored
+        try:
+            async with self.transactions() as tx:
+                message = await message_store.append_in(  # locks the Conversation row: appends queue up
+                    tx.conn, conversation_id, NewMessage(SenderType.BORROWER, shown, client_id=client_id), tx.now)
+                await self._check_rate(tx, conversation_id, message)
+                await turn_store.start(tx.conn, conversation_id, message.seq, tx.now, self.owner, TURN_LEASE)
+                from kuanxian.domain.events import MessageStored
 
-            tx.emit(MessageStored(conversation_id, message))
+                tx.emit(MessageStored(conversation_id, message))
+        except IntegrityError:
+            # A concurrent retry with the same client_id stored it first: this one is that retry.
+            if client_id:
+                async with self.transactions.read() as conn:
+                    existing = await message_store.by_client_id(conn, conversation_id, client_id)
+                if existing is not None:
+                    return Accepted(existing, False)
+            raise
         self.spawn(self.run(conversation_id, message.seq))
         return Accepted(message, True)
 
@@ -186,10 +197,10 @@ class TurnPipeline:
             await self._third_party(conversation, borrower, message)
         elif conversation.status.human:
             await self._while_waiting(conversation, borrower, message, level)
-        elif level == "distress":
-            await self._distress(conversation, borrower, message)
         else:
-            await self._bot_turn(conversation, borrower, message, context)
+            # Distress goes to the assistant too, told so: feelings (express_distress) bring a person at
+            # once; a hardship or a plan talk carries on, with reminders paused and a person offered.
+            await self._bot_turn(conversation, borrower, message, context, level)
 
     async def _finish(self, conversation_id: str, seq: int) -> None:
         async with self.transactions() as tx:
@@ -227,17 +238,6 @@ class TurnPipeline:
             tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
-    async def _distress(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
-        async with self.transactions() as tx:
-            conversation = await self._reopened(tx, conversation)
-            texts = distress_messages(self.settings.hardship_pause_days)
-            await self._say(tx, conversation, message.seq, [Outgoing(t) for t in texts])
-            await self.handoffs.request(tx, conversation, HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（原话见对话记录）")
-            await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
-            until = tx.now + timedelta(days=self.settings.hardship_pause_days)
-            await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, hardship_pause_until=until)
-            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
-
     async def _third_party(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
         """Nothing about the account, no change to it; the collector is told without the Borrower's data."""
         async with self.transactions() as tx:
@@ -262,7 +262,8 @@ class TurnPipeline:
             await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
-    async def _bot_turn(self, conversation: Conversation, borrower: Borrower, message: Message, context: list[str]) -> None:
+    async def _bot_turn(self, conversation: Conversation, borrower: Borrower, message: Message, context: list[str],
+                        level: str = "none") -> None:
         cid = conversation.conversation_id
         await self.bus.publish([TypingChanged(cid, True)])
         try:
@@ -270,14 +271,16 @@ class TurnPipeline:
             async with self.transactions.read() as conn:
                 to_brain = await self._brain_text(conn, cid, message.text)
             try:
-                reply = await self.brain.turn(to_brain, TurnContext(borrower.borrower_id, cid, tuple(context)))
+                reply = await self.brain.turn(to_brain, TurnContext(borrower.borrower_id, cid, tuple(context), level,
+                                                                             self.settings.hardship_pause_days))
             except BrainUnavailable as exc:
                 logger.error("the assistant is unavailable for %s: %s", cid, exc)
-            await self._deliver_reply(conversation, message, reply)
+            await self._deliver_reply(conversation, borrower, message, reply, level)
         finally:
             await self.bus.publish([TypingChanged(cid, False)])
 
-    async def _deliver_reply(self, conversation: Conversation, message: Message, reply: Optional[BrainReply]) -> None:
+    async def _deliver_reply(self, conversation: Conversation, borrower: Borrower, message: Message,
+                             reply: Optional[BrainReply], level: str) -> None:
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             if reply is None or reply.empty:
@@ -293,7 +296,23 @@ class TurnPipeline:
                                                                request.summary, request.details)
                 for request in outcome.reminders:
                     await self.reminders.schedule_in(tx, conversation.borrower_id, request.kind, request.send_at, source="borrower")
+                if level == "distress":
+                    await self._distress_care(tx, conversation, borrower, message, bool(outcome.handoffs))
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _distress_care(self, tx: Tx, conversation: Conversation, borrower: Borrower, message: Message,
+                             handed_off: bool) -> None:
+        """Distress the assistant did not hand to a person: pause reminders, and offer a person (once a day)."""
+        until = tx.now + timedelta(days=self.settings.hardship_pause_days)
+        if borrower.flags.hardship_pause_until is None or borrower.flags.hardship_pause_until < until:
+            await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, hardship_pause_until=until)
+        if handed_off:
+            return
+        last = await conversation_store.acknowledged_at(tx.conn, conversation.conversation_id)
+        if last is None or tx.now - last > timedelta(hours=24):
+            await self.delivery.post(tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(notices.care_offer()),
+                                     client_id=f"turn-{message.seq}:care", author="system", borrower_id=borrower.borrower_id)
+            await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
 
     # Recovery ----------------------------------------------------------------
     async def recover(self) -> int:

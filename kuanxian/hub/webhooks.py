@@ -53,8 +53,9 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
 
 def backoff(attempts: int, rng: random.Random) -> float:
     """Seconds before the next try after `attempts` failures: exponential, capped, with jitter."""
-    delay = min(MAX_DELAY, BASE_DELAY * (2 ** max(0, attempts - 1)))
-    return delay * rng.uniform(0.5, 1.5)
+    doublings = min(max(0, attempts - 1), 32)  # past the cap already; keeps the float finite
+    delay = min(MAX_DELAY, BASE_DELAY * (2 ** doublings))
+    return min(MAX_DELAY, delay * rng.uniform(0.5, 1.5))
 
 
 class WebhookSender:
@@ -89,12 +90,27 @@ class WebhookSender:
                 self.wake.clear()
 
     async def tick(self, batch: int = 50) -> int:
+        """Lease due events, post them concurrently, record every outcome in one transaction."""
         async with self.transactions() as tx:
             due = await outbox_store.lease_due(tx.conn, tx.now, self.owner, LEASE, batch)
+        if not due:
+            return 0
         results = await asyncio.gather(*(self._send(event) for event in due))
-        return sum(results)
+        delivered = 0
+        async with self.transactions() as tx:
+            for event, error in zip(due, results):
+                if error is None:
+                    await outbox_store.delivered(tx.conn, event.event_id, tx.now)
+                    delivered += 1
+                    continue
+                attempts = event.attempts + 1
+                next_at = None if attempts >= MAX_ATTEMPTS else tx.now + timedelta(seconds=backoff(attempts, self.rng))
+                await outbox_store.failed(tx.conn, event.event_id, error, next_at)
+                logger.warning("webhook %s failed (attempt %s): %s", event.event_id, attempts, error)
+        return delivered
 
-    async def _send(self, event: OutboxEvent) -> int:
+    async def _send(self, event: OutboxEvent) -> Optional[str]:
+        """POST one event; None on success, else the error."""
         body = json.dumps(event.body(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         timestamp = int(self.transactions.clock.now().timestamp())
         headers = {
@@ -104,19 +120,8 @@ class WebhookSender:
             "webhook-signature": sign(self.secret, event.event_id, timestamp, body),
             "user-agent": "Kuanxian-Webhooks/1",
         }
-        error: Optional[str] = None
         try:
             response = await self.http.post(self.url, content=body, headers=headers)
-            if response.status_code >= 300:
-                error = f"HTTP {response.status_code}"
         except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        async with self.transactions() as tx:
-            if error is None:
-                await outbox_store.delivered(tx.conn, event.event_id, tx.now)
-                return 1
-            attempts = event.attempts + 1
-            next_at = None if attempts >= MAX_ATTEMPTS else tx.now + timedelta(seconds=backoff(attempts, self.rng))
-            await outbox_store.failed(tx.conn, event.event_id, error, next_at)
-            logger.warning("webhook %s failed (attempt %s): %s", event.event_id, attempts, error)
-            return 0
+            return f"{type(exc).__name__}: {exc}"
+        return f"HTTP {response.status_code}" if response.status_code >= 300 else None

@@ -108,7 +108,7 @@ def resume_draft(plan: PaymentPlan, today: date) -> Reply:
 
 
 def ask_first_date_or_day() -> Reply:
-    return Reply("每期想定在每个月几号呢？比如“每月10号”。不说的话，我就按一个月后开始安排。")
+    return Reply("您希望每期定在每个月的几号？比如“每月10号”。不说的话，我就按一个月后开始安排。")
 
 
 def date_adjusted(wanted: date, used: date, today: date) -> str:
@@ -129,7 +129,7 @@ def ask_income() -> Reply:
 
 
 def ask_essentials() -> Reply:
-    return Reply("好的。房租、吃饭、交通、孩子和老人这些必要的开销，每个月大概要多少？")
+    return Reply("好的。房租、吃饭、交通这些每个月必须花的钱，大概一共要多少？")
 
 
 def affordable_offer(affordable: Decimal, decision: Decision, today: date) -> Reply:
@@ -158,6 +158,20 @@ def no_repeat_offer() -> Reply:
     return Reply("这个方案我已经提过两次了，看来它并不适合您，我不再重复。我们可以换个思路：先算一算您实际能负担多少，"
                  "或者请工作人员和您一起商量。",
                  (Button("帮我算一算", "/cant_afford"), PERSON))
+
+
+def no_terms_yet() -> Reply:
+    """Asked twice for terms without an answer: another way, not the same question again."""
+    return Reply("一下子说不出一个数字也很正常，没关系。我们可以换个思路：先算一算您实际能负担多少，"
+                 "或者请工作人员和您一起商量。",
+                 (Button("帮我算一算", "/cant_afford"), PERSON))
+
+
+def holiday_needs_a_person() -> Reply:
+    """A holiday asked for twice without a hardship to go on: a person can look at it, or a plan without one."""
+    return Reply("暂缓还款需要先了解一下您的情况。如果现在不方便说，也没关系：我可以请工作人员和您单独商量暂缓，"
+                 "或者您直接说一个每月能还的金额，我们先按正常分期来安排。",
+                 (HARDSHIP, PERSON))
 
 
 def holiday_needs_hardship(days: int) -> Reply:

@@ -1,1 +1,1 @@
-"""Hub tests: storage, widget and console APIs, handoff, against real processes."""
+"""The hub's API suite: real hub processes (scripted brain) on SQLite and PostgreSQL, over HTTP and WebSockets."""

@@ -16,7 +16,7 @@ from kuanxian.plans import (
     PlanError,
     Policy,
     Proposal,
-    Schedule,
+    PaymentPlan,
     build_schedule,
     default_first_due,
     evaluate,
@@ -70,7 +70,7 @@ def test_demo_account(
     proposal: Proposal, outcome: str, reasons: tuple[str, ...], regular: str, count: int, last: str
 ) -> None:
     decision = _eval(proposal)
-    sch = decision.schedule
+    sch = decision.plan
     assert decision.outcome == outcome
     assert decision.reasons == reasons
     assert (sch.regular_amount, sch.count, sch.last_amount) == (D(regular), count, D(last))
@@ -83,7 +83,7 @@ def test_demo_counter_explanation_matches_the_product_example() -> None:
 
 
 def test_demo_accept_dates() -> None:
-    sch = _eval(Proposal(amount=D("600"))).schedule
+    sch = _eval(Proposal(amount=D("600"))).plan
     assert sch.first_date == date(2026, 12, 21)
     assert sch.last_date == date(2028, 7, 21)
     assert [i.seq for i in sch.installments] == list(range(1, 21))
@@ -106,8 +106,8 @@ def test_demo_accept_dates() -> None:
 def test_holidays_and_start(proposal: Proposal, reasons: tuple[str, ...], holiday: int, first: date) -> None:
     decision = _eval(proposal)
     assert decision.reasons == reasons
-    assert decision.schedule.holiday_days == holiday
-    assert decision.schedule.first_date == first
+    assert decision.plan.holiday_days == holiday
+    assert decision.plan.first_date == first
 
 
 @pytest.mark.parametrize(
@@ -115,14 +115,14 @@ def test_holidays_and_start(proposal: Proposal, reasons: tuple[str, ...], holida
 )
 def test_interest_freeze(hardship: bool, freeze: bool, frozen: bool) -> None:
     policy = Policy(D("300"), 24, interest_freeze_on_hardship=freeze)
-    assert _eval(Proposal(amount=D("600"), hardship=hardship), policy).schedule.interest_frozen is frozen
+    assert _eval(Proposal(amount=D("600"), hardship=hardship), policy).plan.interest_frozen is frozen
 
 
 def test_holiday_not_offered_by_policy() -> None:
     policy = Policy(D("300"), 24)
     decision = _eval(Proposal(amount=D("600"), holiday_days=10, hardship=True), policy)
     assert decision.reasons == ("holiday_too_long",)
-    assert decision.schedule.holiday_days == 0
+    assert decision.plan.holiday_days == 0
     assert "延后" in decision.explain_zh()
 
 
@@ -151,7 +151,7 @@ def test_closest_allowed_frequency(allowed: set[Frequency], asked: Frequency, ex
     policy = Policy(D("300"), 24, allowed_frequencies=frozenset(allowed))
     decision = _eval(Proposal(count=10, frequency=asked), policy)
     assert decision.reasons[0] == "frequency_not_allowed"
-    assert decision.schedule.frequency is expected
+    assert decision.plan.frequency is expected
 
 
 @pytest.mark.parametrize(
@@ -171,14 +171,14 @@ def test_max_installments(freq: Frequency, first: date, expected: int) -> None:
 def test_weekly_plan() -> None:
     policy = Policy(D("300"), 24, allowed_frequencies=ALL_FREQS)
     decision = _eval(Proposal(amount=D("150"), frequency=Frequency.WEEKLY), policy)
-    sch = decision.schedule
+    sch = decision.plan
     assert decision.outcome == "accept"
     assert sch.count == 80 and sch.first_date == TODAY + timedelta(days=7)
     assert all((b.due - a.due).days == 7 for a, b in zip(sch.installments, sch.installments[1:]))
     low = _eval(Proposal(amount=D("60"), frequency=Frequency.WEEKLY), policy)
     assert low.reasons == ("below_minimum", "term_too_long")  # even 69.24/week needs 174 weeks
-    assert low.schedule.regular_amount == D("114.29")  # 12000 / 105 weekly slots, rounded up
-    assert low.schedule.count == 105
+    assert low.plan.regular_amount == D("114.29")  # 12000 / 105 weekly slots, rounded up
+    assert low.plan.count == 105
 
 
 @pytest.mark.parametrize(
@@ -293,7 +293,7 @@ def test_evaluate_always_yields_a_policy_compliant_plan(seed: int) -> None:
         policy = _random_policy(rng)
         proposal = _random_proposal(rng, balance_fen)
         decision = evaluate(balance, policy, proposal, today=TODAY)
-        sch = decision.schedule
+        sch = decision.plan
         amounts = [i.amount for i in sch.installments]
         # exact money
         assert sum(amounts) == balance == sch.total
@@ -329,10 +329,10 @@ def test_counter_keeps_the_borrowers_amount_when_it_fits(seed: int) -> None:
         decision = _eval(Proposal(amount=amount))
         needed = -(-int(BALANCE * 100) // int(amount * 100))  # ceil on whole fen
         if needed <= 24:
-            assert decision.outcome == "accept" and decision.schedule.regular_amount == amount
+            assert decision.outcome == "accept" and decision.plan.regular_amount == amount
         else:
             assert decision.reasons == ("term_too_long",)
-            assert decision.schedule.regular_amount == D("500.00")
+            assert decision.plan.regular_amount == D("500.00")
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -388,16 +388,16 @@ def test_policy_and_proposal_coerce_frequency_strings() -> None:
 
 
 def test_types_are_frozen() -> None:
-    sch = _eval(Proposal(count=12)).schedule
+    sch = _eval(Proposal(count=12)).plan
     with pytest.raises(FrozenInstanceError):
         sch.total = D("1")  # type: ignore[misc]
-    assert isinstance(sch.installments[0], Installment) and isinstance(sch, Schedule)
+    assert isinstance(sch.installments[0], Installment) and isinstance(sch, PaymentPlan)
 
 
 def test_balance_below_minimum_is_one_installment() -> None:
     decision = evaluate(D("200"), DEMO, Proposal(count=3), today=TODAY)
     assert decision.reasons == ("below_minimum",)
-    assert decision.schedule.count == 1 and decision.schedule.regular_amount == D("200")
+    assert decision.plan.count == 1 and decision.plan.regular_amount == D("200")
     assert "一次还清200元" in decision.explain_zh()
 
 

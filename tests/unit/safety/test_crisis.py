@@ -1,59 +1,68 @@
-"""Crisis and distress reply texts."""
+"""Crisis and distress reply texts, and the crisis lines for where the borrower lives."""
 
 from __future__ import annotations
 
 import pytest
 
 from kuanxian.safety import review_message
-from kuanxian.safety.crisis import (
-    CRISIS_PAUSE_DAYS,
-    DISTRESS_PAUSE_DAYS,
-    crisis_messages,
-    distress_messages,
-    human_handoff_message,
-)
+from kuanxian.safety.crisis import crisis_lines, crisis_messages, crisis_presence, distress_messages, lines_text
 
-DEBT_WORDS = ("欠款", "还款", "逾期", "分期", "金额", "借款", "贷款", "债")
+DEBT_WORDS = ("欠款", "还款", "逾期", "分期", "金额", "借款", "贷款", "债", "钱")
+ZONES = ("Asia/Shanghai", "America/New_York", "Europe/London")
 
 
-def test_pause_lengths() -> None:
-    assert CRISIS_PAUSE_DAYS == 30
-    assert DISTRESS_PAUSE_DAYS == 7
+def _all_texts() -> list[str]:
+    texts = distress_messages(7)
+    for zone in ZONES:
+        texts += crisis_messages(zone) + [crisis_presence(zone), crisis_presence(zone, with_lines=True)]
+    return texts
 
 
-@pytest.mark.parametrize("text", crisis_messages() + distress_messages() + [human_handoff_message()])
+@pytest.mark.parametrize("text", _all_texts())
 def test_every_text_passes_the_guard(text: str) -> None:
     review = review_message(text)
     assert review.allowed, review.to_dict()
 
 
-def test_crisis_texts_are_about_safety_only() -> None:
-    joined = "\n".join(crisis_messages())
+@pytest.mark.parametrize("zone", ZONES)
+def test_crisis_texts_are_about_safety_only(zone: str) -> None:
+    joined = "\n".join(crisis_messages(zone) + [crisis_presence(zone, with_lines=True)])
     for word in DEBT_WORDS:
         assert word not in joined, word
-    assert "12356" in joined
-    assert "010-82951332" in joined
-    assert "110" in joined and "120" in joined
     assert "工作人员" in joined
-    assert "安全" in joined
+    assert "12356" in joined and "010-82951332" in joined  # mainland lines: they may call home
 
 
-def test_hope_line_is_never_the_only_number() -> None:
-    for message in crisis_messages():
-        if "400-161-9995" in message:
-            assert "12356" in message and "010-82951332" in message
+def test_emergency_numbers_follow_the_region() -> None:
+    assert "110 或 120" in "\n".join(crisis_messages("Asia/Shanghai"))
+    assert "911" in "\n".join(crisis_messages("America/New_York"))
+    assert "999" in "\n".join(crisis_messages("Europe/London"))
+    assert crisis_lines("America/Chicago")[0].number == "988"
+    assert crisis_lines("Europe/London")[0].number == "116 123"
+    assert [line.number for line in crisis_lines()] == ["12356", "010-82951332", "400-161-9995"]
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_the_volunteer_line_is_never_the_only_number(zone: str) -> None:
+    text = lines_text(zone)
+    if "400-161-9995" in text:
+        assert "12356" in text and "010-82951332" in text
+        assert text.index("400-161-9995") > text.index("12356")
 
 
 def test_messages_are_short() -> None:
-    for message in crisis_messages() + distress_messages():
-        assert 0 < len(message) <= 120, message
+    hotlines = lines_text()
+    for message in crisis_messages() + distress_messages(7):
+        limit = 200 if message == hotlines else 120  # the list of lines is one message, one line per number
+        assert 0 < len(message) <= limit, message
 
 
-def test_distress_texts_offer_a_person_and_a_pause() -> None:
-    joined = "\n".join(distress_messages())
-    assert f"{DISTRESS_PAUSE_DAYS}天" in joined
-    assert "工作人员" in joined
-    assert "暂停" in joined
+@pytest.mark.parametrize("days", [1, 7, 30])
+def test_distress_texts_offer_a_person_and_the_pause(days: int) -> None:
+    joined = "\n".join(distress_messages(days))
+    assert f"{days}天" in joined
+    assert "工作人员" in joined and "暂停" in joined
+    assert "12356" in joined
 
 
 def test_functions_return_fresh_lists() -> None:

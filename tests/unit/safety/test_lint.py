@@ -141,6 +141,30 @@ def test_broken_yaml_exits_two_without_traceback(tmp_path: Path) -> None:
     assert ": YAML error" in first
 
 
+def test_a_trainers_broken_yaml_is_reported_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A button list indented one space too far on line 7.
+    broken = 'version: "3.1"\nresponses:\n  utter_greet:\n    - text: "您好"\n  utter_bye:\n    - text: "再见"\n     buttons: []\n'
+    root = _project(tmp_path, {"domain.yml": broken, "data/stories.yml": BAD_STORIES})
+    assert main(["lint", "--root", str(root)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{root / 'domain.yml'}:7: YAML error"), out
+    # the other files are still checked and reported
+    assert any(line.startswith(f"{root / 'data' / 'stories.yml'}:8 threat.visit ") for line in out), out
+
+
+def test_the_project_itself_passes_the_lint() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "kuanxian.safety", "lint"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "未发现违规" in proc.stdout
+
+
 def test_exclude_and_missing_root(tmp_path: Path) -> None:
     root = _project(tmp_path, {"tests/fixtures/bad.yml": BAD_STORIES})
     assert main(["lint", "--root", str(root), "--exclude", "tests/fixtures/*"]) == 0

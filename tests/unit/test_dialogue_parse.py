@@ -1,0 +1,198 @@
+"""What a Borrower's words say about a plan: holidays, days of the month, first dates, refusals, bare answers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+import pytest
+
+from kuanxian.dialogue import parse
+
+TODAY = date(2025, 1, 15)  # a Wednesday
+
+
+# ------------------------------------------------------------------- holidays --
+
+
+@pytest.mark.parametrize(
+    "text, days",
+    [
+        ("能不能先缓两个月，等我找到活了再分期", 60),
+        ("先缓两个月", 60),
+        ("能不能缓四个月", 120),
+        ("停60天", 60),
+        ("先停两周", 14),
+        ("推迟一个月再说", 30),
+        ("能不能延后半个月", 15),
+        ("缓半年", 182),
+        ("宽限10天可以吗", 10),
+        ("能不能延期一年", 365),
+        ("等到3月再开始还", 45),  # until 1 March, not "three months"
+        ("缓到3月份再还", 45),
+        ("等到二月", 17),
+        ("等到1月", 351),  # January has begun: next January
+    ],
+)
+def test_a_holiday_is_read_as_days(text: str, days: int) -> None:
+    assert parse.holiday_days(text, TODAY) == days
+    assert parse.wants_holiday(text)
+
+
+@pytest.mark.parametrize("text", ["分12期", "每月500", "两个月后我有钱", "我3个月后发工资", "第一期放在1月25号", ""])
+def test_no_holiday_without_a_holiday_word(text: str) -> None:
+    assert parse.holiday_days(text, TODAY) is None
+    assert not parse.wants_holiday(text)
+
+
+def test_a_holiday_word_without_a_length_is_a_wish_without_days() -> None:
+    assert parse.wants_holiday("能不能晚点还")
+    assert parse.holiday_days("能不能晚点还", TODAY) is None
+    assert parse.wants_holiday("can I postpone it") and parse.holiday_days("can I postpone it", TODAY) is None
+
+
+# ------------------------------------------------------------- days and dates --
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("每个月10号扣", 10),
+        ("每月15号还", 15),
+        ("每月的5日", 5),
+        ("每个月二十号", 20),
+        ("每月廿五号", 25),
+        ("以后都10号", 10),
+        ("每期都放在8号", 8),
+        ("每月月底", 31),
+        ("每个月最后一天", 31),
+    ],
+)
+def test_a_day_of_the_month(text: str, day: int) -> None:
+    assert parse.day_of_month(text) == day
+
+
+@pytest.mark.parametrize("text", ["10号", "每月500", "每月32号", "每月0号", "下个月10号开始", "分12期"])
+def test_no_day_of_the_month(text: str) -> None:
+    assert parse.day_of_month(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("第一期放在1月25号", date(2025, 1, 25)),
+        ("首期2月3号", date(2025, 2, 3)),
+        ("下个月10号开始", date(2025, 2, 10)),
+        ("2月10号起", date(2025, 2, 10)),
+        ("从2月10号开始", date(2025, 2, 10)),
+        ("第一期放在3月25号", date(2025, 3, 25)),
+    ],
+)
+def test_a_first_payment_date(text: str, first: date) -> None:
+    assert parse.first_date(text, TODAY) == first
+
+
+@pytest.mark.parametrize("text", ["2月10号", "每个月10号扣", "第一期放在1月15号", "第一期怎么算"])
+def test_no_first_date_without_a_cue_or_on_a_day_already_here(text: str) -> None:
+    assert parse.first_date(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "today, day, after, expected",
+    [
+        (TODAY, 20, None, date(2025, 1, 20)),
+        (TODAY, 15, None, date(2025, 2, 15)),  # strictly after today
+        (TODAY, 10, None, date(2025, 2, 10)),
+        (TODAY, 31, None, date(2025, 1, 31)),
+        (date(2025, 1, 31), 31, None, date(2025, 2, 28)),  # clamped to the month's end
+        (date(2024, 1, 31), 30, None, date(2024, 2, 29)),
+        (TODAY, 10, date(2025, 3, 16), date(2025, 4, 10)),
+        (TODAY, 16, date(2025, 3, 16), date(2025, 4, 16)),
+        (date(2025, 12, 20), 5, None, date(2026, 1, 5)),
+    ],
+)
+def test_next_day_of_month(today: date, day: int, after: Optional[date], expected: date) -> None:
+    assert parse.next_day_of_month(today, day, after=after) == expected
+
+
+# ------------------------------------------------------------------ refusals --
+
+
+@pytest.mark.parametrize("text", ["1075太多了… 600行不行", "太多了", "我还不起", "压力太大了", "这个有点多", "真的拿不出来", "每个月还不上"])
+def test_a_refusal(text: str) -> None:
+    assert parse.refuses_amount(text)
+
+
+@pytest.mark.parametrize("text", ["800呢", "可以", "分24期", "每月600行不行", "好的，就这样"])
+def test_not_a_refusal(text: str) -> None:
+    assert not parse.refuses_amount(text)
+
+
+# -------------------------------------------------------------- bare answers --
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("3", Decimal("3")),
+        ("800", Decimal("800")),
+        ("800呢", Decimal("800")),
+        (" 12 ", Decimal("12")),
+        ("就500吧", Decimal("500")),
+        ("最多600块", Decimal("600")),
+        ("大概4000", Decimal("4000")),
+        ("1000.5", Decimal("1000.5")),
+        ("两千块", Decimal("2000")),
+        ("三", Decimal("3")),
+        ("800？", Decimal("800")),
+    ],
+)
+def test_a_bare_number(text: str, value: Decimal) -> None:
+    assert parse.bare_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["分3期", "每月800", "3个月", "800太多了", "1000.505", "12345678", "我想想", ""])
+def test_not_a_bare_number(text: str) -> None:
+    assert parse.bare_number(text) is None
+
+
+# ---------------------------------------------------------------------- terms --
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("分12期", (None, 12)),
+        ("每月500", (Decimal("500.00"), None)),
+        ("分12期，每月500", (Decimal("500.00"), 12)),
+        ("1075太多了… 600行不行", (Decimal("600.00"), None)),
+        ("36期呢", (None, 36)),
+        ("能不能先缓两个月，等我找到活了再分期", (None, None)),  # a holiday, never "2 installments"
+        ("先缓两个月", (None, None)),
+        ("先缓两个月，然后分2期", (None, 2)),
+        ("每月10号还500", (Decimal("500.00"), None)),  # the 10 is a day, not an amount
+        ("每个月10号扣", (None, None)),
+    ],
+)
+def test_terms(text: str, expected: tuple[Optional[Decimal], Optional[int]]) -> None:
+    assert parse.terms(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    "text, money",
+    [("5k", Decimal("5000")), ("3.5K", Decimal("3500")), ("四千多", Decimal("4000")), ("大概3500", Decimal("3500")),
+     ("一个月到手6000左右", Decimal("6000")), ("3200", Decimal("3200"))],
+)
+def test_money_in_an_income_answer(text: str, money: Decimal) -> None:
+    assert parse.money_in(text) == money
+
+
+@pytest.mark.parametrize("text", ["不知道", "不清楚", "看情况"])
+def test_no_money_in_an_answer_without_a_figure(text: str) -> None:
+    assert parse.money_in(text) is None
+
+
+def test_later_counts_days_from_today() -> None:
+    assert parse.later(TODAY, 60) == date(2025, 3, 16)
+    assert parse.later(date(2024, 12, 31), 1) == date(2025, 1, 1)
