@@ -43,10 +43,10 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
     if consent:
         command(dispatcher, RecordHardship(category_of(tracker), True))
     from actions.negotiation import negotiate
-    from kuanxian.dialogue.negotiation import State
+    from kuanxian.dialogue.negotiation import HOLIDAY_QUESTIONS, State
 
     state = State.from_slot(tracker.get_slot("negotiation"))
-    if state.holiday_days and state.asked == "holiday_reason":
+    if state.holiday_days and state.asked in HOLIDAY_QUESTIONS:
         say(dispatcher, Reply("已经记录好了，谢谢您。" if consent else "好的，我们不做记录。"))
         return await negotiate(dispatcher, tracker, context, intent="request_deferral", text="")
     say(dispatcher, texts.options(context.borrower, consent, HARDSHIP_PAUSE_DAYS_DEFAULT))

@@ -30,6 +30,8 @@ from kuanxian.replies.plans import ReminderOutlook
 
 MAX_ASKS = 2
 MAX_OFFERS = 2
+# Waiting on a hardship for the holiday asked for: the reason asked, or a person offered after asking twice.
+HOLIDAY_QUESTIONS = ("holiday_reason", "holiday_person")
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
         return None
     if not account.hardship:
         if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
-            return _ask(state, "stuck", texts.holiday_needs_a_person(), pending="transfer_offer")
+            return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
         return _ask(state, "holiday_reason", texts.holiday_needs_hardship(allowed or wanted))
     if allowed <= 0 or wanted > allowed:
         reply = texts.holiday_beyond_policy(wanted, allowed) if allowed > 0 else texts.holiday_beyond_policy(wanted, 0)
@@ -280,7 +282,8 @@ def step(state: State, said: Said, account: Account) -> Step:
     if state.reassess:
         # After a missed payment: what changed comes first; terms named meanwhile are kept for the next turn.
         return _ask(replace(state, reassess=False), "changes", texts.reassess_first())
-    if state.holiday_days and not account.hardship and before.asked == "holiday_reason" and _names_terms(said.text, account.today):
+    if (state.holiday_days and not account.hardship and before.asked in HOLIDAY_QUESTIONS
+            and _names_terms(said.text, account.today)):
         # Asked why they need a holiday, they answered with terms: a plan without one.
         state = replace(state, holiday_days=0)
     holiday_step = _holiday(state, account)

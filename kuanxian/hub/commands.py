@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Optional
 
@@ -63,7 +63,9 @@ def plan_from_terms(borrower: Borrower, terms: AgreePlan, today: "datetime | obj
     decision = evaluate(borrower.balance, borrower.policy, proposal, today=today)  # type: ignore[arg-type]
     if not decision.accepted:
         raise PlanError("not_accepted", "这个方案超出了当前的政策，需要重新商量。")
-    return decision.plan
+    # The agreed first date already carries the payment holiday; record how long it was.
+    holiday = min(terms.holiday_days, borrower.policy.payment_holiday_days) if terms.hardship else 0
+    return replace(decision.plan, holiday_days=max(holiday, 0))
 
 
 class CommandApplier:

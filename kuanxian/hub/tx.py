@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,15 +47,28 @@ class Transactions:
         self.engine = engine
         self.bus = bus
         self.clock = clock
+        # SQLite has one writer at a time. Writers queue here, not in SQLite's busy handler: a connection waiting
+        # there holds its mutex in a worker thread, and the event loop froze (up to the 30 s busy timeout, then
+        # "database is locked") whenever the garbage collector finalised a cursor of that connection meanwhile.
+        self._one_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[Tx]:
-        async with self.engine.begin() as conn:
-            tx = Tx(conn, self.clock.now())
-            yield tx
-            await outbox.record(conn, tx.events, tx.now)
-            await record_blocked(conn, tx.events, tx.now)
+        async with self._writing():
+            async with self.engine.begin() as conn:
+                tx = Tx(conn, self.clock.now())
+                yield tx
+                await outbox.record(conn, tx.events, tx.now)
+                await record_blocked(conn, tx.events, tx.now)
         await self.bus.publish(tx.events)
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[None]:
+        if self._one_writer is None:
+            yield
+            return
+        async with self._one_writer:
+            yield
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

@@ -54,7 +54,7 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
 def backoff(attempts: int, rng: random.Random) -> float:
     """Seconds before the next try after `attempts` failures: exponential, capped, with jitter."""
     doublings = min(max(0, attempts - 1), 32)  # past the cap already; keeps the float finite
-    delay = min(MAX_DELAY, BASE_DELAY * (2 ** doublings))
+    delay = min(MAX_DELAY, BASE_DELAY * (1 << doublings))
     return min(MAX_DELAY, delay * rng.uniform(0.5, 1.5))
 
 

@@ -17,6 +17,7 @@ The same function runs at training time (hub venv) and at inference time
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .text import is_cjk, normalized, syllables
@@ -53,8 +54,13 @@ def _unigram_ok(ch: str) -> bool:
     return is_cjk(ch) or not (ch.isascii() or ch.isspace())
 
 
-def featurize(text: str, config: FeatureConfig = DEFAULT_CONFIG) -> set[str]:
-    """The message's feature set."""
+def featurize(text: str, config: FeatureConfig = DEFAULT_CONFIG) -> frozenset[str]:
+    """The message's feature set (memoised: one turn asks two or three models about the same text)."""
+    return _featurize(text, config)
+
+
+@functools.lru_cache(maxsize=2048)
+def _featurize(text: str, config: FeatureConfig) -> frozenset[str]:
     norm = " ".join(normalized(text).split())
     feats: set[str] = set()
     n_chars = len(norm)
@@ -77,4 +83,4 @@ def featurize(text: str, config: FeatureConfig = DEFAULT_CONFIG) -> set[str]:
         from .evidence import evidence_features
 
         feats |= evidence_features(config.evidence, text)
-    return feats
+    return frozenset(feats)

@@ -62,7 +62,7 @@ class LinearModel:
     def binary(self) -> bool:
         return len(self.bias) == 1
 
-    def _raw(self, feats: set[str]) -> list[float]:
+    def _raw(self, feats: frozenset[str]) -> list[float]:
         scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
         scores = list(self.bias)
         for f in feats:
@@ -174,6 +174,6 @@ def load_model(name: str, directory: Path = MODEL_DIR) -> LinearModel:
         return _load(directory / f"{name}.json")
 
 
-def feature_sets(texts: Sequence[str], config: FeatureConfig) -> list[set[str]]:
+def feature_sets(texts: Sequence[str], config: FeatureConfig) -> list[frozenset[str]]:
     """Feature sets for many texts (training and nearest-line search)."""
     return [featurize(t, config) for t in texts]

@@ -9,6 +9,7 @@ lazily, on first use; after that `review_message` is a pure function.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import threading
 import unicodedata
@@ -449,6 +450,17 @@ def _answered_no(norm: str, clause_start: int, clause_end: int, neg: _Negation) 
 
 def review_rules(text: str) -> Review:
     """The rules alone: every match that no exemption cancels is a violation.
+
+    Memoised per text (the guard and the model's evidence both ask); each
+    caller gets its own copy of the violation list.
+    """
+    found = _review_rules(text)
+    return Review(allowed=found.allowed, violations=list(found.violations), exempted=found.exempted)
+
+
+@functools.lru_cache(maxsize=2048)
+def _review_rules(text: str) -> Review:
+    """Uncached review_rules.
 
     Matches cancelled by an exemption (negation, reported speech, the
     borrower's own choice, an answered question) are listed in

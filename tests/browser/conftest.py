@@ -1,40 +1,115 @@
-"""Real headless Chromium (Debian's) against the shared stack's hub; screenshots kept as artifacts."""
+"""Real headless Chromium (Debian's) against a real hub with the scripted brain; screenshots kept as artifacts.
+
+The hub runs as a subprocess on a free port with a temporary SQLite database and
+KUANXIAN_BRAIN=scripted (no Rasa). A second tiny site on another free port plays
+the lender that embeds the widget from the hub's origin.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
-from hub.kit import ROOT, SyncApi, missing_service, shared_stack
+from browser.kit import HubApi, LenderSite
+from support.services import ROOT, free_port, missing_service
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LOGS = ROOT / "artifacts" / "browser"
+STATIC = ROOT / "kuanxian" / "hub" / "static"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parent.name == "browser":
+            item.add_marker(pytest.mark.browser)
+
+
+def _front_end_built() -> None:
+    """The generated protocol module and the vendored chart library must be there (make setup makes both)."""
+    if not (STATIC / "js" / "protocol.js").exists():
+        subprocess.run([sys.executable, "-m", "kuanxian.hub.protocol", "--write"], cwd=ROOT, check=True)
+    if not (STATIC / "vendor" / "chart.js" / "chart.js").exists():
+        if shutil.which("npm") is None:
+            missing_service("the vendored Chart.js is missing and npm is not installed (make setup runs tools/vendor.sh)")
+        subprocess.run(["bash", "tools/vendor.sh"], cwd=ROOT, check=True)
+
+
+def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the hub exited early; log {log}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the hub did not answer {url} within {timeout:.0f}s; log {log}")
 
 
 @pytest.fixture(scope="session")
-def stack(request: pytest.FixtureRequest) -> Any:
-    """The same stack the hub tests use (started once per run)."""
-    return shared_stack(request)
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubApi]:
+    """The hub with the scripted brain on a free port and a fresh SQLite database."""
+    _front_end_built()
+    LOGS.mkdir(parents=True, exist_ok=True)
+    db = tmp_path_factory.mktemp("hub") / "kuanxian.db"
+    port = free_port()
+    log_path = LOGS / "hub.log"
+    env = {**os.environ, "KUANXIAN_HOME": str(ROOT), "KUANXIAN_BRAIN": "scripted", "KUANXIAN_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+           "KUANXIAN_PORT": str(port), "KUANXIAN_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+    for name in ("KUANXIAN_ENV", "KUANXIAN_DEMO", "KUANXIAN_WIDGET_ORIGINS", "KUANXIAN_REDIS_URL"):
+        env.pop(name, None)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "kuanxian.hub"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    api = HubApi(f"http://127.0.0.1:{port}")
+    try:
+        _wait_ready(f"{api.url}/api/health/live", process, log_path)
+        # The guard's corpus index is built on first use (~15 s cold): build it now, not inside a test's wait.
+        api.call("POST", "/api/console/review", {"text": "您好"}, token=api.login("trainer"))
+        yield api
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
-@pytest.fixture(scope="module")
-def browser(stack: Any) -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def lender(hub: HubApi) -> Iterator[LenderSite]:
+    """The lender's site, on another origin than the hub."""
+    site = LenderSite(hub, free_port()).start()
+    try:
+        yield site
+    finally:
+        site.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(hub: HubApi) -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
-        missing_service(f"Debian chromium is not installed at {CHROMIUM} (make browser)")
+        missing_service(f"Debian chromium is not installed at {CHROMIUM} (apt-get install -y chromium fonts-wqy-microhei)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -54,10 +129,10 @@ class Shots:
         for old in SCREENSHOTS.glob(f"{self.prefix}-*.png"):
             old.unlink()
 
-    def __call__(self, page: Any, step: str) -> Path:
+    def __call__(self, page: Any, step: str, full_page: bool = False) -> Path:
         self.count += 1
         path = SCREENSHOTS / f"{self.prefix}-{self.count:02d}-{step}.png"
-        page.screenshot(path=str(path))
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
 
@@ -66,41 +141,48 @@ def shots(request: pytest.FixtureRequest) -> Shots:
     return Shots(request.node.name)
 
 
-@pytest.fixture
-def new_page(browser: Any, request: pytest.FixtureRequest, shots: Shots) -> Iterator[Any]:
-    """Opens pages, each in its own browser context (its own storage), like separate people."""
-    contexts: list[Any] = []
-    pages: list[Any] = []
+class Pages:
+    """Opens pages, each in its own browser context (own storage), like separate people.
 
-    def open_page(viewport: tuple[int, int] = (1280, 860)) -> Any:
-        context = browser_context(browser, viewport)
-        contexts.append(context)
+    Every page's console is watched: a Content-Security-Policy violation or an uncaught
+    error fails the test (the pages run under script-src 'self'; style-src 'self').
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self.contexts: list[Any] = []
+        self.pages: list[Any] = []
+        self.problems: list[str] = []
+
+    def __call__(self, viewport: tuple[int, int] = (1280, 860)) -> Any:
+        context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
+                                           timezone_id="Asia/Shanghai", accept_downloads=True)
+        self.contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(30_000)
-        pages.append(page)
+        page.set_default_timeout(20_000)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught error: {error}"))
+        page.on("console", self._console)
+        self.pages.append(page)
         return page
 
-    yield open_page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        for index, page in enumerate(pages):
-            try:
-                shots(page, f"FAILED-page{index + 1}")
-            except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
-                pass
-    for context in contexts:
-        context.close()
-
-
-def browser_context(browser: Any, viewport: tuple[int, int]) -> Any:
-    return browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
-                               timezone_id="Asia/Shanghai")
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.problems.append(f"CSP violation: {text}")
 
 
 @pytest.fixture
-def api(stack: Any) -> Iterator[SyncApi]:
-    client = SyncApi(stack.hub_url)
-    try:
-        yield client
-    finally:
-        client.close()
+def new_page(browser: Any, request: pytest.FixtureRequest, shots: Shots) -> Iterator[Callable[..., Any]]:
+    pages = Pages(browser)
+    yield pages
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        for index, page in enumerate(pages.pages):
+            try:
+                shots(page, f"FAILED-page{index + 1}", full_page=True)
+            except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
+                pass
+    for context in pages.contexts:
+        context.close()
+    if failed is not None and failed.passed:
+        assert not pages.problems, "the pages reported problems:\n" + "\n".join(pages.problems)

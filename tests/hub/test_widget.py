@@ -41,16 +41,17 @@ async def test_a_message_is_accepted_then_answered(api: Api) -> None:
     assert again["conversation_id"] == widget.conversation_id, "a second session resumes the open conversation"
 
 
-async def test_twenty_parallel_retries_make_one_message_and_one_answer(api: Api) -> None:
+@pytest.mark.parametrize("round_", range(4))
+async def test_twenty_parallel_retries_make_one_message_and_one_answer(api: Api, round_: int) -> None:
     widget = await api.widget()
-    responses = await asyncio.gather(*(widget.post("我这个月工资晚发，能不能晚几天还", client_id="retry-7f3a") for _ in range(20)))
+    responses = await asyncio.gather(*(widget.post("我这个月工资晚发，能不能晚几天还", client_id=f"retry-{round_}") for _ in range(20)))
 
     assert [r.status_code for r in responses] == [202] * 20, [r.text for r in responses if r.status_code != 202]
     assert {r.json()["seq"] for r in responses} == {1}
 
     messages = await widget.settled()
     assert [(m["seq"], m["sender_type"]) for m in messages] == [(1, "borrower"), (2, "bot")]
-    assert messages[0]["client_id"] == "retry-7f3a"
+    assert messages[0]["client_id"] == f"retry-{round_}"
 
 
 async def test_retries_do_not_use_up_the_rate_limit_but_the_21st_message_is_refused(api: Api) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ EXAMPLES: list[Any] = [
     c.RecordPromise(date(2025, 1, 20)),
     c.RecordPromise(date(2025, 1, 20), Decimal("800.50"), remind=True),
     c.ScheduleReminder(datetime(2025, 1, 20, 10, 0, tzinfo=SHANGHAI)),
-    c.ScheduleReminder(datetime(2025, 1, 20, 2, 0, tzinfo=timezone.utc), "follow_up", "borrower_request"),
+    c.ScheduleReminder(datetime(2025, 1, 20, 2, 0, tzinfo=UTC), "follow_up", "borrower_request"),
     c.MarkWrongContact(),
 ]
 
@@ -90,7 +90,7 @@ def test_a_reminder_time_keeps_its_instant_and_offset() -> None:
     assert wire["send_at"] == "2025-01-20T10:00:00+08:00"
     back = parse_command({"kuanxian": wire})
     assert back.send_at.utcoffset() == timedelta(hours=8)  # type: ignore[union-attr]
-    assert back.send_at == datetime(2025, 1, 20, 2, 0, tzinfo=timezone.utc)  # type: ignore[union-attr]
+    assert back.send_at == datetime(2025, 1, 20, 2, 0, tzinfo=UTC)  # type: ignore[union-attr]
 
 
 def test_field_names_lists_a_commands_fields_in_order() -> None:

@@ -4,7 +4,7 @@ a PaymentPlan's figures and next due Installment, the clock helpers and a Borrow
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -29,11 +29,11 @@ from kuanxian.domain import (
 )
 from kuanxian.domain.clock import FixedClock, local_now, today_in
 from kuanxian.domain.collector import Permission
-from kuanxian.domain.events import HardshipRecorded, HandoffRequested, PlanAgreed
+from kuanxian.domain.events import HandoffRequested, HardshipRecorded, PlanAgreed
 from kuanxian.domain.handoff import Handoff
 from kuanxian.domain.policy import Policy
 
-AT = datetime(2025, 1, 15, 2, 0, tzinfo=timezone.utc)
+AT = datetime(2025, 1, 15, 2, 0, tzinfo=UTC)
 LATER = AT + timedelta(minutes=5)
 S = ConversationStatus
 
@@ -253,16 +253,16 @@ def test_a_fixed_clock_refuses_a_naive_time() -> None:
 def test_the_system_clock_is_aware_and_in_utc() -> None:
     now = SystemClock().now()
     assert now.utcoffset() == timedelta(0)
-    assert abs((datetime.now(tz=timezone.utc) - now).total_seconds()) < 5
+    assert abs((datetime.now(tz=UTC) - now).total_seconds()) < 5
 
 
 @pytest.mark.parametrize(
     "utc, zone, expected",
     [
-        (datetime(2025, 1, 14, 16, 30, tzinfo=timezone.utc), "Asia/Shanghai", date(2025, 1, 15)),
-        (datetime(2025, 1, 14, 15, 59, tzinfo=timezone.utc), "Asia/Shanghai", date(2025, 1, 14)),
-        (datetime(2025, 1, 15, 3, 0, tzinfo=timezone.utc), "America/New_York", date(2025, 1, 14)),
-        (datetime(2025, 1, 15, 5, 0, tzinfo=timezone.utc), "America/New_York", date(2025, 1, 15)),
+        (datetime(2025, 1, 14, 16, 30, tzinfo=UTC), "Asia/Shanghai", date(2025, 1, 15)),
+        (datetime(2025, 1, 14, 15, 59, tzinfo=UTC), "Asia/Shanghai", date(2025, 1, 14)),
+        (datetime(2025, 1, 15, 3, 0, tzinfo=UTC), "America/New_York", date(2025, 1, 14)),
+        (datetime(2025, 1, 15, 5, 0, tzinfo=UTC), "America/New_York", date(2025, 1, 15)),
     ],
 )
 def test_today_is_the_date_in_the_borrowers_zone(utc: datetime, zone: str, expected: date) -> None:
@@ -294,7 +294,7 @@ def test_a_borrowers_next_due_date_recurs_on_the_due_day_clamped_to_the_month() 
 
 def test_a_borrowers_today_and_overdue_since_use_their_zone() -> None:
     borrower = DEMO_BORROWERS[0]  # Asia/Shanghai, 15 days overdue
-    assert borrower.today(datetime(2025, 1, 14, 16, 30, tzinfo=timezone.utc)) == date(2025, 1, 15)
+    assert borrower.today(datetime(2025, 1, 14, 16, 30, tzinfo=UTC)) == date(2025, 1, 15)
     assert borrower.overdue_since(date(2025, 1, 15)) == date(2024, 12, 31)
     current = replace(borrower, days_overdue=0)
     assert current.overdue_since(date(2025, 1, 15)) is None

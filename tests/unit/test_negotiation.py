@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Optional
@@ -17,6 +17,7 @@ from kuanxian.commands import AgreePlan, RequestHandoff, parse_command, to_json_
 from kuanxian.dates import Frequency
 from kuanxian.demo import DEMO_BORROWERS
 from kuanxian.dialogue.negotiation import (
+    HOLIDAY_QUESTIONS,
     MAX_ASKS,
     MAX_OFFERS,
     Account,
@@ -108,7 +109,7 @@ def assert_humane(talk: Talk) -> None:
         assert review.allowed, (s.reply.text, [v.rule_id for v in review.violations])
         json.dumps(s.state.to_slot())  # the slot stays plain JSON
     texts_ = talk.replies()
-    for a, b, c in zip(texts_, texts_[1:], texts_[2:]):
+    for a, b, c in zip(texts_, texts_[1:], texts_[2:], strict=False):
         assert not a == b == c, f"the same reply three times in a row: {a}"
 
 
@@ -208,6 +209,29 @@ def test_the_hardship_question_is_not_asked_a_third_time_in_a_row() -> None:
     assert third.reply != texts.holiday_needs_hardship(60)
     assert third.pending == "transfer_offer" and third.commands == ()
     assert "工作人员" in third.reply.text
+    assert_humane(talk)
+
+
+def test_after_the_person_is_offered_a_figure_gets_a_plan_without_the_holiday() -> None:
+    """The offer of a person says "or tell me a monthly figure": a figure then is a plan, not the question again."""
+    talk = Talk()
+    talk.say("request_deferral", "能不能先缓两个月")
+    talk.inform("就是想缓一缓")
+    talk.inform("就是想缓一缓")
+    assert talk.last.reply == texts.holiday_needs_a_person()
+    offer = talk.inform("每月800")
+    assert offer.pending == "plan_confirm" and talk.state.holiday_days == 0
+    assert (talk.offered_plan().regular_amount, talk.offered_plan().first_date) == (Decimal("800.00"), date(2025, 2, 15))
+    assert_humane(talk)
+
+
+def test_a_hardship_told_after_the_person_is_offered_still_gets_the_holiday() -> None:
+    talk = Talk()
+    talk.say("request_deferral", "能不能先缓两个月")
+    talk.inform("就是想缓一缓")
+    talk.inform("就是想缓一缓")
+    assert talk.state.asked in HOLIDAY_QUESTIONS  # what the hardship action looks for to take the holiday up again
+    assert talk.disclose_hardship().reply == texts.holiday_granted(60)
     assert_humane(talk)
 
 
@@ -450,7 +474,8 @@ def test_a_bare_800_answering_the_terms_question_is_an_amount() -> None:
     assert_humane(talk)
 
 
-@pytest.mark.parametrize("answer, amount, count", [("24", Decimal("500.00"), 24), ("300", Decimal("500.00"), 24),
+@pytest.mark.parametrize("answer, amount, count", [("24", Decimal("500.00"), 24), ("12", Decimal("1000.00"), 12), ("6", Decimal("2000.00"), 6),
+                                                   ("299", Decimal("500.00"), 24), ("300", Decimal("500.00"), 24),
                                                    ("两千块", Decimal("2000.00"), 6), ("就600吧", Decimal("600.00"), 20)])
 def test_bare_answers_after_an_offer(answer: str, amount: Decimal, count: int) -> None:
     talk = Talk()
@@ -605,4 +630,4 @@ def test_the_agreed_holiday_is_what_policy_allows() -> None:
     talk.say("request_deferral", "")
     talk.inform("分12期")
     assert talk.agreed().holiday_days == 60 and talk.offered_plan().first_date == date(2025, 3, 16)
-    assert replace(talk.state, draft=None).draft is None
+    assert_humane(talk)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from kuanxian.replies.plans import ReminderOutlook
 BORROWER = DEMO_BORROWERS[0]  # Asia/Shanghai
 NEW_YORK = DEMO_BORROWERS[2]  # America/New_York
 # A reminder at 10:00 in Shanghai on 20 January 2025.
-AT = datetime(2025, 1, 20, 2, 0, tzinfo=timezone.utc)
+AT = datetime(2025, 1, 20, 2, 0, tzinfo=UTC)
 
 
 def test_a_borrower_without_flags_will_be_reminded() -> None:
@@ -41,20 +41,20 @@ def test_an_opt_out_wins_over_a_pause() -> None:
 def test_a_hardship_pause_is_not_allowed_until_its_date_in_the_borrowers_zone() -> None:
     # The pause ends at 20:00 UTC on the 26th: already 04:00 on the 27th in Shanghai, and the first
     # allowed moment after it (quiet hours end at 08:00) is on the 27th there.
-    borrower = BORROWER.with_flags(hardship_pause_until=datetime(2025, 1, 26, 20, 0, tzinfo=timezone.utc))
+    borrower = BORROWER.with_flags(hardship_pause_until=datetime(2025, 1, 26, 20, 0, tzinfo=UTC))
     assert reminder_outlook(borrower, AT) == ReminderOutlook(False, "hardship_pause", date(2025, 1, 27))
 
 
 def test_a_hardship_pause_ending_in_the_evening_allows_the_next_morning() -> None:
     # 13:30 UTC on the 26th is 21:30 in Shanghai: quiet, so the next allowed moment is 08:00 on the 27th.
-    borrower = BORROWER.with_flags(hardship_pause_until=datetime(2025, 1, 26, 13, 30, tzinfo=timezone.utc))
+    borrower = BORROWER.with_flags(hardship_pause_until=datetime(2025, 1, 26, 13, 30, tzinfo=UTC))
     assert reminder_outlook(borrower, AT).until == date(2025, 1, 27)
-    morning = BORROWER.with_flags(hardship_pause_until=datetime(2025, 1, 26, 2, 0, tzinfo=timezone.utc))
+    morning = BORROWER.with_flags(hardship_pause_until=datetime(2025, 1, 26, 2, 0, tzinfo=UTC))
     assert reminder_outlook(morning, AT).until == date(2025, 1, 26)
 
 
 def test_a_crisis_pause_is_not_allowed_until_its_date() -> None:
-    borrower = BORROWER.with_flags(crisis_pause_until=datetime(2025, 2, 19, 2, 0, tzinfo=timezone.utc))
+    borrower = BORROWER.with_flags(crisis_pause_until=datetime(2025, 2, 19, 2, 0, tzinfo=UTC))
     assert reminder_outlook(borrower, AT) == ReminderOutlook(False, "crisis_pause", date(2025, 2, 19))
 
 
@@ -66,7 +66,7 @@ def test_a_crisis_pause_is_named_before_a_hardship_pause() -> None:
 
 
 def test_a_breathing_space_is_not_allowed_until_its_date() -> None:
-    borrower = BORROWER.with_flags(breathing_space_until=datetime(2025, 3, 1, 2, 0, tzinfo=timezone.utc))
+    borrower = BORROWER.with_flags(breathing_space_until=datetime(2025, 3, 1, 2, 0, tzinfo=UTC))
     assert reminder_outlook(borrower, AT) == ReminderOutlook(False, "breathing_space", date(2025, 3, 1))
 
 
@@ -76,16 +76,16 @@ def test_a_pause_that_has_ended_allows_the_reminder() -> None:
 
 
 def test_a_reminder_at_night_is_still_allowed_because_it_is_only_deferred() -> None:
-    night = datetime(2025, 1, 20, 15, 0, tzinfo=timezone.utc)  # 23:00 in Shanghai
+    night = datetime(2025, 1, 20, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
     assert reminder_outlook(BORROWER, night) == ReminderOutlook(True)
 
 
 def test_the_date_is_the_borrowers_own() -> None:
     # 03:00 UTC on 1 March is still 22:00 on 28 February in New York; the first allowed moment is 08:00 on 1 March there.
-    pause_end = datetime(2025, 3, 1, 3, 0, tzinfo=timezone.utc)
+    pause_end = datetime(2025, 3, 1, 3, 0, tzinfo=UTC)
     outlook = reminder_outlook(NEW_YORK.with_flags(hardship_pause_until=pause_end), AT)
     assert outlook == ReminderOutlook(False, "hardship_pause", date(2025, 3, 1))
-    early = datetime(2025, 3, 1, 1, 0, tzinfo=timezone.utc)  # 20:00 on 28 February in New York
+    early = datetime(2025, 3, 1, 1, 0, tzinfo=UTC)  # 20:00 on 28 February in New York
     assert reminder_outlook(NEW_YORK.with_flags(hardship_pause_until=early), AT).until == date(2025, 2, 28)
 
 

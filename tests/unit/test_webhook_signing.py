@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import random
+from itertools import pairwise
 
 import pytest
 
@@ -13,7 +14,7 @@ from kuanxian.hub.webhooks import BASE_DELAY, MAX_ATTEMPTS, MAX_DELAY, backoff, 
 
 EVENT_ID = "evt_2Lp0cQ1gH6x"
 TIMESTAMP = 1736906400  # 2025-01-15T02:00:00Z
-BODY = '{"type":"plan.agreed","data":{"installment_amount":"1000.00","installment_count":12},"note":"宽限"}'.encode("utf-8")
+BODY = '{"type":"plan.agreed","data":{"installment_amount":"1000.00","installment_count":12},"note":"宽限"}'.encode()
 # The Standard Webhooks specification's example secret.
 WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -99,7 +100,7 @@ def test_backoff_grows_with_each_attempt_until_the_cap() -> None:
     delays = [backoff(n, middle) for n in range(1, MAX_ATTEMPTS + 1)]
     capped = delays.index(MAX_DELAY)
     assert capped == 9  # 5 s × 2⁹ = 2560 s is the first past 30 minutes
-    assert all(a < b for a, b in zip(delays[:capped], delays[1:capped + 1]))
+    assert all(a < b for a, b in pairwise(delays[: capped + 1]))
     assert set(delays[capped:]) == {MAX_DELAY}
 
 

@@ -59,7 +59,7 @@ def _sane_date(value: date) -> date:
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Asia" is a directory of zones, not a zone
         raise ValueError("is not an IANA time zone such as Asia/Shanghai") from exc
     if "/" not in value and value not in ("UTC",):
         raise ValueError("is not an IANA time zone such as Asia/Shanghai")
@@ -232,7 +232,7 @@ class PlanPreviewOut(BaseModel):
 
 class ReportIn(Model):
     text: Annotated[Text, Field(min_length=1, max_length=20000)]
-    conversation_id: Optional[Annotated[str, Field(max_length=64)]] = None
+    conversation_id: Optional[Annotated[Text, Field(max_length=64)]] = None
 
 
 class ReportLabel(Model):
@@ -345,7 +345,7 @@ class OutboxQuery(Model):
 
 
 class DemoToken(Model):
-    borrower_id: Annotated[str, Field(min_length=1, max_length=64)]
+    borrower_id: Annotated[str, Field(min_length=1, max_length=64, pattern=BORROWER_ID_PATTERN)]
 
 
 class TokenOut(BaseModel):

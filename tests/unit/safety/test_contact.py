@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +20,6 @@ from kuanxian.safety.contact import (
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")
 LDN = ZoneInfo("Europe/London")
-UTC = timezone.utc
 
 
 def sh(*args: int) -> datetime:

@@ -14,7 +14,7 @@ ZONES = ("Asia/Shanghai", "America/New_York", "Europe/London")
 def _all_texts() -> list[str]:
     texts = distress_messages(7)
     for zone in ZONES:
-        texts += crisis_messages(zone) + [crisis_presence(zone), crisis_presence(zone, with_lines=True)]
+        texts += [*crisis_messages(zone), crisis_presence(zone), crisis_presence(zone, with_lines=True)]
     return texts
 
 
@@ -26,7 +26,7 @@ def test_every_text_passes_the_guard(text: str) -> None:
 
 @pytest.mark.parametrize("zone", ZONES)
 def test_crisis_texts_are_about_safety_only(zone: str) -> None:
-    joined = "\n".join(crisis_messages(zone) + [crisis_presence(zone, with_lines=True)])
+    joined = "\n".join([*crisis_messages(zone), crisis_presence(zone, with_lines=True)])
     for word in DEBT_WORDS:
         assert word not in joined, word
     assert "工作人员" in joined

@@ -18,6 +18,7 @@ from safety_examples import (
     CRISIS,
     CRISIS_REGISTERS,
     DISTRESS,
+    KNOWN_CRISIS_MISSES,
     KNOWN_DISTRESS_MISSES,
     KNOWN_FALSE_CRISIS,
     NOT_CRISIS,
@@ -38,6 +39,10 @@ def _params(table: dict[str, list[str]]) -> list[object]:
 def test_examples_cover_every_crisis_kind_register_and_distress_kind() -> None:
     assert set(CRISIS) == set(CATEGORIES["distress"]["crisis"])
     assert set(CRISIS_REGISTERS) == {"cantonese", "wu", "traditional", "pinyin", "slang"}
+    for register, kinds in CRISIS_REGISTERS.items():
+        missing = set(CRISIS) - set(kinds)
+        known = {"practical_question"} if register == "slang" else set()  # the slang one is a known miss
+        assert missing == known, (register, missing)
     assert {"hopeless_money", "overwhelm", "shame", "anger"} <= set(DISTRESS)
     assert {"denial", "other_case", "research", "hyperbole", "everyday"} <= set(NOT_CRISIS)
 
@@ -52,10 +57,24 @@ def test_crisis_kinds(text: str) -> None:
     assert result.signals
 
 
-@pytest.mark.parametrize("text", _params(CRISIS_REGISTERS))
+REGISTER_PARAMS = [
+    pytest.param(text, id=f"{register}-{kind}-{i}")
+    for register, kinds in CRISIS_REGISTERS.items()
+    for kind, texts in kinds.items()
+    for i, text in enumerate(texts)
+]
+
+
+@pytest.mark.parametrize("text", REGISTER_PARAMS)
 def test_crisis_in_dialect_traditional_pinyin_and_slang(text: str) -> None:
     result = assess_distress(text)
     assert result.level == "crisis", result
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=f"known-{i}") for i, (t, _) in enumerate(KNOWN_CRISIS_MISSES)])
+@pytest.mark.xfail(reason="known crisis miss when the example was written (see KNOWN_CRISIS_MISSES)", strict=False)
+def test_known_crisis_misses(text: str) -> None:
+    assert assess_distress(text).level == "crisis"
 
 
 # -------------------------------------------------------------- distress --
@@ -106,9 +125,7 @@ def test_a_bare_denial_is_none() -> None:
 # --------------------------------------------------------------- context --
 
 
-@pytest.mark.parametrize(
-    ("context", "text"), [pytest.param(c, t, id=str(i)) for i, (c, t) in enumerate(CONTEXT_CRISIS)]
-)
+@pytest.mark.parametrize(("context", "text"), [pytest.param(c, t, id=str(i)) for i, (c, t) in enumerate(CONTEXT_CRISIS)])
 def test_a_practical_question_after_despair_is_crisis(context: tuple[str, ...], text: str) -> None:
     assert assess_distress(text, context).level == "crisis"
 
@@ -218,7 +235,8 @@ def test_english_gate_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Skipping ASCII-only patterns for text without Latin letters is only a speed-up."""
     from kuanxian.safety import lexicon
 
-    texts = _tuned_texts() + [t for table in (CRISIS, CRISIS_REGISTERS, DISTRESS, NOT_CRISIS) for v in table.values() for t in v]
+    texts = _tuned_texts() + [t for table in (CRISIS, DISTRESS, NOT_CRISIS) for v in table.values() for t in v]
+    texts += [p.values[0] for p in REGISTER_PARAMS]
     gated = [assess_lexicon(t) for t in texts]
     monkeypatch.setattr(lexicon, "_LATIN", lexicon.re.compile(""))
     assert [assess_lexicon(t) for t in texts] == gated

@@ -7,6 +7,7 @@ seen by the rules' authors or the model (see test_examples_are_not_in_the_corpus
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 
@@ -22,8 +23,10 @@ from safety_examples import (
 
 from kuanxian.safety import review_message
 from kuanxian.safety.corpus import LABELS, load_batches
+from kuanxian.safety.decision import load_thresholds, pressure_blocked
+from kuanxian.safety.features import FeatureConfig
 from kuanxian.safety.guard import MODEL_RULE_ID, explain
-from kuanxian.safety.model import load_model
+from kuanxian.safety.model import LinearModel, load_model
 from kuanxian.safety.rules import CATEGORIES, category_info, load_rules, review_rules
 from kuanxian.safety.text import normalized
 
@@ -149,6 +152,39 @@ def test_a_rule_block_stands_without_asking_the_model_for_more() -> None:
     assert not review.allowed
     assert MODEL_RULE_ID not in review.rule_ids
     assert set(review.rule_ids) <= RULE_IDS
+
+
+# ------------------------------------------- the decision, as wired --
+
+
+def constant_guard(p: float) -> LinearModel:
+    """A guard model that gives every message P(pressure) = p."""
+    return LinearModel("guard", ("fair", "pressure"), (math.log(p / (1 - p)),), {}, FeatureConfig(evidence="rules"), "")
+
+
+def test_review_message_applies_the_thresholds() -> None:
+    th = load_thresholds().guard
+    between = (th.block_at + th.block_exempted_at) / 2  # sure enough for a plain message, not for a promise
+    plain, promise = "您好，想和您聊聊这期的安排", "我们不会联系您的家人"
+    assert review_rules(plain).allowed and not review_rules(plain).exempted
+    assert review_rules(promise).allowed and review_rules(promise).exempted
+    assert review_message(plain, model=constant_guard(th.block_at - 0.01)).allowed
+    assert review_message(plain, model=constant_guard(between)).rule_ids == (MODEL_RULE_ID,)
+    assert review_message(promise, model=constant_guard(between)).allowed
+    assert review_message(promise, model=constant_guard(th.block_exempted_at + 0.01)).rule_ids == (MODEL_RULE_ID,)
+
+
+@pytest.mark.xfail(
+    reason="known mismatch: review_message returns a rule block before asking the model, so decision.yml's "
+    "rule_veto_below (used by kuanxian.safety.evaluate for the published figures) never applies in the product",
+    strict=False,
+)
+def test_review_message_makes_the_evaluated_decision_for_a_rule_block() -> None:
+    th = load_thresholds().guard
+    text = "不还钱就联系你家人"
+    low = th.rule_veto_below / 2
+    expected_blocked = pressure_blocked(True, False, low, th)
+    assert review_message(text, model=constant_guard(low)).allowed is not expected_blocked
 
 
 # --------------------------------------------------------------- explain --

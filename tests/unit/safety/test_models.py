@@ -24,7 +24,7 @@ from kuanxian.safety.corpus import (
     parse_batch,
 )
 from kuanxian.safety.model import LinearModel, ModelError, load_model
-from kuanxian.safety.train import inputs_digest
+from kuanxian.safety.train import INPUT_FILES, inputs_digest
 
 ROOT = Path(__file__).resolve().parents[3]
 MODELS = {"guard": "guard", "guard_category": "guard", "distress": "distress", "identity": "identity"}
@@ -41,8 +41,8 @@ def independent(batch_name: str) -> bool:
 def test_committed_weights_match_the_corpus_and_their_inputs(name: str, kind: str) -> None:
     model = load_model(name)
     assert model.corpus_sha256 == inputs_digest(kind), (
-        f"model/{name}.json was trained on other inputs than the committed corpus/{kind}, "
-        f"rules/lexicon/identity files and feature code: run `make safety-train`"
+        f"model/{name}.json is stale: it was trained on other inputs than the current corpus/{kind} and the "
+        f"files its features depend on ({', '.join(INPUT_FILES[kind])}): run `make safety-train`"
     )
     assert list(model.trained_on) == [b.name for b in load_batches(kind)], "run `make safety-train`"  # type: ignore[arg-type]
 
@@ -88,7 +88,7 @@ def test_model_json_round_trips_and_bad_files_are_refused() -> None:
         LinearModel.from_json({**data, "format": 99}, "x.json")
     with pytest.raises(ModelError, match="every weight needs 3 values"):
         LinearModel.from_json({**data, "weights": {"c:a": [1.0]}}, "x.json")
-    with pytest.raises(ModelError, match="x.json"):
+    with pytest.raises(ModelError, match=r"x\.json: "):
         LinearModel.from_json({k: v for k, v in data.items() if k != "bias"}, "x.json")
     with pytest.raises(ModelError, match="unknown evidence"):
         LinearModel.from_json({**data, "features": {**data["features"], "evidence": "magic"}}, "x.json")  # type: ignore[dict-item]
@@ -254,9 +254,11 @@ def test_the_inputs_digest_covers_the_hand_written_files(tmp_path: Path, monkeyp
         (tmp_path / name).write_bytes((safety / name).read_bytes())
     for table in ("t2s.txt", "pinyin.txt"):
         (tmp_path / "data" / table).write_bytes((safety / "data" / table).read_bytes())
+    kinds = ("guard", "distress", "identity")
+    real = {kind: train.inputs_digest(kind) for kind in kinds}
     monkeypatch.setattr(train, "_SAFETY_DIR", tmp_path)
-    before = {kind: train.inputs_digest(kind) for kind in ("guard", "distress", "identity")}
-    assert before == {kind: load_model(kind).corpus_sha256 for kind in before}
+    before = {kind: train.inputs_digest(kind) for kind in kinds}
+    assert before == real  # the copy is faithful
     with open(tmp_path / "rules.yml", "a", encoding="utf-8") as fh:
         fh.write("\n# a trainer's edit\n")
     assert train.inputs_digest("guard") != before["guard"]

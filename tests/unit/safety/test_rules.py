@@ -292,9 +292,7 @@ def test_category_suggestions_pass_the_whole_guard() -> None:
 
 def _categories_yaml(skip: str = "", extra: str = "") -> str:
     names = [c for c in CATEGORIES if c != skip] + ([extra] if extra else [])
-    return "categories:\n" + "".join(
-        f"  {c}:\n    name_zh: 名称\n    explanation_zh: 原因\n    suggestion_zh: 建议\n" for c in names
-    )
+    return "categories:\n" + "".join(f"  {c}:\n    name_zh: 名称\n    explanation_zh: 原因\n    suggestion_zh: 建议\n" for c in names)
 
 
 def _rule_yaml(**fields: str) -> str:

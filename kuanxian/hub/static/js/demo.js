@@ -25,6 +25,8 @@ async function borrowers() {
 async function main() {
   const list = await borrowers();
   const wanted = new URLSearchParams(location.search).get("borrower");
+  // Any account the lender has may be picked by ?borrower=, not only the listed demo ones.
+  if (wanted && ID.test(wanted) && !list.some((b) => b.borrower_id === wanted)) list.push({ borrower_id: wanted, display_name: wanted });
   const chosen = list.find((b) => b.borrower_id === wanted) || list[0];
   replace(select, list.map((b) => h("option", {
     value: b.borrower_id, selected: b.borrower_id === chosen.borrower_id, text: `${b.display_name}（${b.borrower_id}）`,

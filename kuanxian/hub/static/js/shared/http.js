@@ -32,9 +32,10 @@ export function retryAfterSeconds(response, body) {
 
 /**
  * Make a request and return the parsed JSON (null for an empty body).
- * options: method, body (JSON-encoded), token (Bearer), signal, timeout (ms), accept ("json" | "text" | "blob").
+ * options: method, body (JSON-encoded), token (Bearer), signal, timeout (ms), accept ("json" | "text" | "blob"),
+ * keepalive (the request outlives the page, e.g. a read mark sent as the tab closes).
  */
-export async function request(url, { method = "GET", body, token, signal, timeout = 15000, accept = "json" } = {}) {
+export async function request(url, { method = "GET", body, token, signal, timeout = 15000, accept = "json", keepalive = false } = {}) {
   const headers = { Accept: accept === "json" ? "application/json" : "*/*" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -51,6 +52,7 @@ export async function request(url, { method = "GET", body, token, signal, timeou
       signal: controller.signal,
       cache: "no-store",
       credentials: "omit",
+      keepalive,
     });
   } catch (error) {
     if (signal?.aborted) throw error;

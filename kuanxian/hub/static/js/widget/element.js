@@ -13,7 +13,7 @@ import { Transport } from "./transport.js";
 import { WidgetView } from "./view.js";
 
 const DEFAULT_HUB = new URL("../../../", import.meta.url).href; // .../static/js/widget/ → the hub's root
-const READ_DELAY_MS = 400;
+const READ_DELAY_MS = 250;
 
 export class KuanxianWidget extends HTMLElement {
   static observedAttributes = ["hub", "borrower-token", "open", "transport"];
@@ -33,6 +33,7 @@ export class KuanxianWidget extends HTMLElement {
   #unreadSeqs = new Set();
   #readTimer = null;
   #onVisibility = () => this.#maybeMarkRead();
+  #onPageHide = () => this.#flushRead();
 
   get getBorrowerToken() {
     return this.#tokenGetter;
@@ -65,12 +66,14 @@ export class KuanxianWidget extends HTMLElement {
       });
     }
     document.addEventListener("visibilitychange", this.#onVisibility);
+    window.addEventListener("pagehide", this.#onPageHide);
     if (this.hasAttribute("open")) this.#open();
     this.#start();
   }
 
   disconnectedCallback() {
     document.removeEventListener("visibilitychange", this.#onVisibility);
+    window.removeEventListener("pagehide", this.#onPageHide);
     this.#stop();
   }
 
@@ -301,6 +304,7 @@ export class KuanxianWidget extends HTMLElement {
     if (!this.#reading() || !this.#transport || this.#maxSeq <= this.#lastRead) return;
     clearTimeout(this.#readTimer);
     this.#readTimer = setTimeout(async () => {
+      this.#readTimer = null;
       const seq = this.#maxSeq;
       if (!this.#reading() || seq <= this.#lastRead) return;
       try {
@@ -312,6 +316,14 @@ export class KuanxianWidget extends HTMLElement {
         // Read marks are best effort; the next message tries again.
       }
     }, READ_DELAY_MS);
+  }
+
+  /** The tab is going away with a read mark still waiting: send it now, in a request that outlives the page. */
+  #flushRead() {
+    if (!this.#readTimer || !this.#transport || !this.#view.isOpen || this.#maxSeq <= this.#lastRead) return;
+    clearTimeout(this.#readTimer);
+    this.#readTimer = null;
+    this.#transport.markRead(this.#maxSeq, { keepalive: true }).catch(() => {});
   }
 
   #updateBadge() {

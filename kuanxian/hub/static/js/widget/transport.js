@@ -120,8 +120,8 @@ export class Transport extends EventTarget {
   }
 
   /** Mark messages read up to `seq`. */
-  async markRead(seq) {
-    await request(joinUrl(this.#hub, "/api/widget/read"), { method: "POST", token: this.#token, body: { seq } })
+  async markRead(seq, { keepalive = false } = {}) {
+    await request(joinUrl(this.#hub, "/api/widget/read"), { method: "POST", token: this.#token, body: { seq }, keepalive })
       .catch((error) => this.#refused(error));
   }
 
@@ -181,11 +181,10 @@ export class Transport extends EventTarget {
   }
 
   #socketFailed(hadOpened) {
-    if (!hadOpened) this.#wsFailures += 1;
-    if (this.#wsFailures >= WS_FAILURES_BEFORE_POLLING || hadOpened) {
-      // Keep the conversation flowing over HTTP while the socket comes back.
-      this.#startPolling();
-    }
+    // A socket that worked and dropped is simply reopened (replaying from the last seq); one that
+    // keeps failing to open means sockets are blocked here: keep the conversation going over HTTP.
+    this.#wsFailures = hadOpened ? 1 : this.#wsFailures + 1;
+    if (this.#wsFailures >= WS_FAILURES_BEFORE_POLLING) this.#startPolling();
     this.#scheduleReconnect();
   }
 
