@@ -80,11 +80,31 @@ class _Plain(KuanxianAction):
         return _with_resume(dispatcher, tracker, context)
 
 
-class ActionAnswerConsequences(_Plain):
-    reply = staticmethod(texts.consequences)  # type: ignore[assignment]
+class ActionAnswerConsequences(_Answer):
+    compose = staticmethod(lambda c: texts.consequences(c.borrower))  # type: ignore[assignment]
 
     def name(self) -> Text:
         return "action_answer_consequences"
+
+
+class ActionAnswerEarlyRepayment(_Plain):
+    reply = staticmethod(texts.early_repayment)  # type: ignore[assignment]
+
+    def name(self) -> Text:
+        return "action_answer_early_repayment"
+
+
+class ActionExplainLate(KuanxianAction):
+    """"工资晚发了，所以没按时还": thanks, no blame, and when could they pay (a date answers it as a promise)."""
+
+    needs_borrower = False
+
+    def name(self) -> Text:
+        return "action_explain_late"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        say(dispatcher, texts.late_explained())
+        return [SlotSet("awaiting", "promise_date"), SlotSet("misunderstood", 0.0)]
 
 
 class ActionAnswerFears(_Plain):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Optional, Text
 
 from rasa_sdk import Tracker
@@ -25,6 +25,10 @@ async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context:
     text = text_of(tracker)
     found = parse_date(text, today=context.today) if text else None
     awaiting = "promise_date" if promise else "reminder_date"
+    promised = tracker.get_slot("follow_date")
+    if not promise and (found is None or found.date is None) and promised:
+        # "到时候提醒我一下" after a promise: the promised day is the day.
+        return _remind_on(dispatcher, context, date.fromisoformat(str(promised)))
     if found is None or found.date is None:
         asked_before = tracker.get_slot("awaiting") == awaiting
         if found is not None and found.needs_clarification == "payday":
@@ -44,12 +48,18 @@ async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context:
         pending = "reminder_offer" if outlook.allowed else None
         return [SlotSet("awaiting", None), SlotSet("follow_date", day.isoformat()), SlotSet("pending_offer", pending),
                 SlotSet("misunderstood", 0.0)]
+    return _remind_on(dispatcher, context, day)
+
+
+def _remind_on(dispatcher: CollectingDispatcher, context: Context, day: date) -> Events:
+    send_at = datetime.combine(day, FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
+    outlook = reminder_outlook(context.borrower, send_at)
     if outlook.allowed:
         command(dispatcher, ScheduleReminder(send_at, "follow_up", "borrower_request"))
         say(dispatcher, texts.follow_up_scheduled(day, context.today))
     else:
         say(dispatcher, texts.reminder_not_possible(outlook, context.today))
-    return [SlotSet("awaiting", None), SlotSet("misunderstood", 0.0)]
+    return [SlotSet("awaiting", None), SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 
 
 class ActionPromise(KuanxianAction):

@@ -28,8 +28,10 @@ def _clear() -> Events:
     return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 
 
-async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
-    state = State.from_slot(tracker.get_slot("negotiation"))
+async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *,
+                       state: Optional[State] = None) -> Events:
+    """The plan on the table is agreed: confirm it in words and send AgreePlan to the hub."""
+    state = state or State.from_slot(tracker.get_slot("negotiation"))
     if not state.draft:
         say(dispatcher, plan_texts.declined())
         return _clear()
@@ -61,7 +63,9 @@ class ActionHandleAffirm(KuanxianAction):
         if pending == "transfer_offer":
             state = State.from_slot(tracker.get_slot("negotiation"))
             say(dispatcher, contact_texts.request_human())
-            command(dispatcher, RequestHandoff(HandoffReason.REQUEST_HUMAN, Priority.NORMAL, "借款人同意转人工", summary_details(state)))
+            from actions.handoff import reason_for_person
+
+            command(dispatcher, RequestHandoff(reason_for_person(tracker), Priority.NORMAL, "借款人同意转人工", summary_details(state)))
             return _clear()
         if context is None:
             say(dispatcher, account_texts.acknowledged())

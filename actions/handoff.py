@@ -22,6 +22,16 @@ def _details(tracker: Tracker) -> dict[str, object]:
     return details
 
 
+def reason_for_person(tracker: Tracker) -> HandoffReason:
+    """Why the Borrower wants a person: what they asked for that only a person can grant, if anything."""
+    topic = tracker.get_slot("topic")
+    if topic == "fee_relief":
+        return HandoffReason.FEE_RELIEF
+    if topic == "deferral" or State.from_slot(tracker.get_slot("negotiation")).holiday_days:
+        return HandoffReason.DEFERRAL
+    return HandoffReason.REQUEST_HUMAN
+
+
 class ActionRequestHuman(KuanxianAction):
     needs_borrower = False
 
@@ -30,7 +40,7 @@ class ActionRequestHuman(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         say(dispatcher, texts.request_human())
-        command(dispatcher, RequestHandoff(HandoffReason.REQUEST_HUMAN, Priority.NORMAL, text_of(tracker)[:200] or "借款人要求人工服务",
+        command(dispatcher, RequestHandoff(reason_for_person(tracker), Priority.NORMAL, text_of(tracker)[:200] or "借款人要求人工服务",
                                            _details(tracker)))
         return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 

@@ -70,4 +70,5 @@ class ActionHandleFeeRelief(KuanxianAction):
             command(dispatcher, RequestHandoff(HandoffReason.FEE_RELIEF, Priority.NORMAL, "借款人有困难，申请减免利息/费用，需人工审核"))
             return [SlotSet("misunderstood", 0.0)]
         say(dispatcher, texts.fee_relief_needs_hardship())
-        return [SlotSet("misunderstood", 0.0)]
+        # "Yes, a person" or a later "转人工" asks a person to review the waiver.
+        return [SlotSet("misunderstood", 0.0), SlotSet("topic", "fee_relief"), SlotSet("pending_offer", "transfer_offer")]

@@ -32,7 +32,12 @@ async def negotiate(dispatcher: CollectingDispatcher, tracker: Tracker, context:
                     text: Optional[str] = None) -> Events:
     state = State.from_slot(tracker.get_slot("negotiation"))
     said = Said(intent or intent_of(tracker), text if text is not None else text_of(tracker))
-    return emit(dispatcher, step(state, said, account_of(context, hardship_of(tracker, context))))
+    result = step(state, said, account_of(context, hardship_of(tracker, context)))
+    if result.accept:
+        from actions.decisions import confirm_plan
+
+        return await confirm_plan(dispatcher, tracker, context, state=result.state)
+    return emit(dispatcher, result)
 
 
 class ActionNegotiate(KuanxianAction):

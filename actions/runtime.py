@@ -9,6 +9,7 @@ composable text is pre-checked by tests/unit/test_replies.py).
 
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -109,6 +110,27 @@ def intent_of(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
 
+AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_negotiate"
+# Actions for a message the classifier was unsure of, or found off-topic.
+UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
+
+
+def registry() -> dict[str, "KuanxianAction"]:
+    """Every concrete action by name (the modules are imported by the action server before any turn)."""
+    found: dict[str, KuanxianAction] = {}
+    pending: list[type[KuanxianAction]] = list(KuanxianAction.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not inspect.isabstract(cls):
+            try:
+                action = cls()
+                found[action.name()] = action
+            except TypeError:
+                continue
+    return found
+
+
 class KuanxianAction(Action, ABC):
     """Resolves the Borrower's context once and hands it to `act`.
 
@@ -127,7 +149,30 @@ class KuanxianAction(Action, ABC):
         if context is None and self.needs_borrower:
             say(dispatcher, account_texts.wrong_person_guard() if tracker.get_slot("wrong_person") else account_texts.not_authenticated())
             return []
-        return await self.act(dispatcher, tracker, context)
+        target = self.reroute(tracker, context)
+        return await (target or self).act(dispatcher, tracker, context)
+
+    def reroute(self, tracker: Tracker, context: Optional[Context]) -> Optional["KuanxianAction"]:
+        """The words decide over a doubtful intent, in two cases.
+
+        A plain yes or no ("好的", "不用了", "记吧，没关系") answers the question on
+        the table, whatever intent the classifier heard; and words the
+        negotiation can use ("要停三个月", "每月200") go to it rather than to
+        "not understood".
+        """
+        from kuanxian.dialogue.parse import names_plan_terms, yes_no
+
+        text = text_of(tracker)
+        if not text:
+            return None
+        pending = tracker.get_slot("pending_offer")
+        if pending and self.name() not in (AFFIRM, DENY):
+            answer = yes_no(text, pending)
+            if answer is not None:
+                return registry()[AFFIRM if answer else DENY]
+        if self.name() in UNSURE and context is not None and names_plan_terms(text, context.today):
+            return registry()[NEGOTIATE]
+        return None
 
     @abstractmethod
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:

@@ -17,6 +17,7 @@ venv (Python 3.11 with Rasa's pins) and in the hub venv.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
@@ -49,6 +50,8 @@ __all__ = [
 PAYLOAD_KEY = "kuanxian"
 COMMAND_VERSION = 2
 MAX_TEXT = 500
+MAX_DETAILS = 4000
+SCHEDULABLE_KINDS = frozenset({"follow_up"})
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -245,6 +248,8 @@ def _build(kind: str, body: Mapping[str, Any]) -> Command:
         details = body.get("details") or {}
         if not isinstance(details, Mapping):
             raise CommandError("details must be an object")
+        if len(json.dumps(details, ensure_ascii=False, default=str)) > MAX_DETAILS:
+            raise CommandError(f"details must be at most {MAX_DETAILS} characters of JSON")
         return RequestHandoff(_enum(HandoffReason, body["reason"], "reason"), _enum(Priority, body["priority"], "priority"),
                               _text(body.get("summary", ""), "summary"), dict(details))
     if kind == "record_promise":
@@ -252,8 +257,11 @@ def _build(kind: str, body: Mapping[str, Any]) -> Command:
         return RecordPromise(_date(body["promised_for"], "promised_for"), _decimal(amount, "amount") if amount is not None else None,
                              _flag(body.get("remind", False), "remind"))
     if kind == "schedule_reminder":
-        return ScheduleReminder(_aware(body["send_at"], "send_at"), _text(body.get("kind", "follow_up"), "kind"),
-                                _text(body.get("note", ""), "note"))
+        # An action may ask only for the follow-ups a Borrower can request, never a collection notice.
+        reminder_kind = _text(body.get("kind", "follow_up"), "kind")
+        if reminder_kind not in SCHEDULABLE_KINDS:
+            raise CommandError(f"kind: unknown value {reminder_kind!r} (one of {', '.join(sorted(SCHEDULABLE_KINDS))})")
+        return ScheduleReminder(_aware(body["send_at"], "send_at"), reminder_kind, _text(body.get("note", ""), "note"))
     cls = _TYPES[kind]
     return cls()  # type: ignore[no-any-return]
 

@@ -11,6 +11,9 @@ from datetime import datetime, time
 ASSISTANT_UNAVAILABLE = "抱歉，助手暂时无法回复。您的消息已保存，我已为您请工作人员来查看，请稍等。"
 COLLECTOR_JOINED = "客服 {name} 已加入对话"
 RESOLVED = "本次对话已结束，感谢您的耐心。如需帮助，随时可以再发消息。"
+# Instead of the assistant's confirmation when the hub refused the plan it confirms (the balance or policy changed).
+PLAN_NOT_CONFIRMED = ("抱歉，这个还款方案刚才没能确认：您的账户情况刚刚有了变化。"
+                      "您可以再告诉我想怎么安排，我按最新的情况重新帮您算；也可以说“转人工”。")
 
 
 def collector_joined(name: str) -> str:
@@ -36,6 +39,10 @@ def third_party_again() -> str:
         "抱歉，这个账户的情况我们只能和账户本人沟通。"
         "请他本人登录App联系我们就好。如果您是账户本人，可以说“转人工”，工作人员会帮您核实身份后再继续。"
     )
+
+
+def third_party_person() -> str:
+    return "好的，我已经请工作人员来核实身份，请稍等。核实之前，我们不能谈这个账户的任何情况。"
 
 
 def third_party_stop() -> str:

@@ -90,6 +90,8 @@ class Step:
     pending: Optional[str] = None  # what a yes answers: plan_confirm | ie_consent | transfer_offer
     commands: tuple[Command, ...] = ()
     extra: tuple[Reply, ...] = ()
+    # The Borrower restated the plan on the table ("行吧，那就12期"): confirm it, don't offer it again.
+    accept: bool = False
 
 
 def _ask(state: State, key: str, reply: Reply, *, pending: Optional[str] = None) -> Step:
@@ -167,6 +169,10 @@ def _evaluate(state: State, account: Account, proposal: Proposal) -> Decision:
     if "start_too_late" in decision.reasons and state.day_of_month and not state.first_date and not state.holiday_days:
         sooner = replace(proposal, start=parse.next_day_of_month(account.today, state.day_of_month))
         decision = evaluate(account.balance, account.policy, sooner, today=account.today)
+    holiday = min(state.holiday_days, account.policy.payment_holiday_days) if account.hardship else 0
+    if holiday > 0:
+        # The first date already carries the holiday; the plan says so (as the hub will store it).
+        decision = replace(decision, plan=replace(decision.plan, holiday_days=holiday))
     return decision
 
 
@@ -177,6 +183,10 @@ def _names_terms(text: str, today: date) -> bool:
 def _fingerprint(decision: Decision) -> str:
     plan = decision.plan
     return f"{plan.regular_amount}x{plan.count}@{plan.first_date.isoformat()}"
+
+
+def draft_fingerprint(draft: Mapping[str, Any]) -> str:
+    return f"{draft.get('amount')}x{draft.get('count')}@{draft.get('first_date')}"
 
 
 def _draft(decision: Decision, state: State, account: Account) -> dict[str, Any]:
@@ -297,6 +307,9 @@ def step(state: State, said: Said, account: Account) -> Step:
         decision = _evaluate(state, account, _proposal(state, account))
     except PlanError as error:
         return _ask(replace(state, amount=None, count=None), "terms", texts.plan_error(error, account.balance))
+    if (before.draft and _fingerprint(decision) == draft_fingerprint(before.draft) and not refused
+            and not parse.asks_question(said.text)):
+        return Step(texts.offer(decision, account.today, repeated=True), state, "plan_confirm", accept=True)
     step_ = _offer(state, account, decision)
     adjusted = _date_note(state, decision, account)
     if adjusted:

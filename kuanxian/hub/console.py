@@ -30,6 +30,7 @@ from kuanxian.hub.brain import Brain, BrainUnavailable, TurnContext
 from kuanxian.hub.delivery import Delivery, Outgoing
 from kuanxian.hub.handoffs import HandoffConflict, HandoffMissing, HandoffService
 from kuanxian.hub.locks import TurnLocks
+from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.tx import Transactions
 from kuanxian.plans import Decision, PlanError, Proposal, evaluate
 from kuanxian.storage import borrowers as borrower_store
@@ -91,12 +92,13 @@ def check_plan(balance: Decimal, policy: Policy, terms: PlanTerms, today: date) 
 
 class ConsoleService:
     def __init__(self, transactions: Transactions, delivery: Delivery, handoffs: HandoffService, brain: Brain,
-                 locks: TurnLocks) -> None:
+                 locks: TurnLocks, reminders: ReminderService) -> None:
         self.transactions = transactions
         self.delivery = delivery
         self.handoffs = handoffs
         self.brain = brain
         self.locks = locks
+        self.reminders = reminders
 
     async def reply(self, conversation_id: str, collector: Collector, text: str) -> Message:
         async with self.transactions() as tx:
@@ -136,6 +138,8 @@ class ConsoleService:
                 plan = await plan_store.save_plan(tx.conn, borrower.borrower_id, check.plan, tx.now,
                                                   conversation_id=conversation_id, agreed_by=agreed_by)
                 tx.emit(PlanAgreed(plan))
+                # Its Installment notices are part of agreeing it: same transaction.
+                await self.reminders.schedule_plan(tx, borrower.borrower_id, plan.plan_id or 0)
             if note.strip():
                 await self.delivery.note(tx, conversation_id, note.strip()[:2000], collector.collector_id)
             agreed = {"plan_id": plan.plan_id} if plan is not None else None

@@ -50,10 +50,11 @@ _cached_review = functools.lru_cache(maxsize=16384)(review_message)
 class Blocked(Exception):
     """A collector's reply the guard refused; nothing was stored or sent."""
 
-    def __init__(self, review: Review, explanation: dict[str, object]) -> None:
+    def __init__(self, review: Review, text: str) -> None:
         super().__init__("blocked by the guard")
         self.review = review
-        self.explanation = explanation
+        # The explanation (nearest corpus lines) is slow on first use: the API builds it off the event loop.
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Delivery:
             if sender is SenderType.COLLECTOR:
                 review = Review(allowed=False, violations=violations)
                 tx.emit(*(GuardBlocked(conversation_id, "collector", v.category, v.rule_id) for v in violations[:1]))
-                raise Blocked(review, explain(outgoing.text).to_dict())
+                raise Blocked(review, outgoing.text)
             logger.error("blocked %s text in %s by %s", author, conversation_id, ",".join(sorted({v.rule_id for v in violations})))
             tx.emit(GuardBlocked(conversation_id, author, violations[0].category, violations[0].rule_id))
             text, buttons = BOT_FALLBACK, ()

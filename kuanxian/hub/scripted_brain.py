@@ -22,7 +22,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from typing import Any, Mapping
 
 from kuanxian.commands import AgreePlan, OpenDispute, OptIn, OptOut, RequestHandoff
@@ -34,6 +34,11 @@ from kuanxian.hub.brain import BotText, BrainReply, BrainUnavailable, TurnContex
 _COUNT = re.compile(r"分\s*(\d{1,2})\s*期")
 _SLOW = re.compile(r"^!slow\s+(\d+(?:\.\d+)?)")
 DEMO_BALANCE = Decimal("12000.00")
+
+
+def _per_installment(balance: Decimal, count: int) -> Decimal:
+    """What the plan engine asks of each installment: the balance over `count`, rounded up to the fen."""
+    return (balance / count).quantize(Decimal("0.01"), rounding=ROUND_UP)
 
 
 @dataclass
@@ -67,15 +72,14 @@ class ScriptedBrain:
         if count:
             n = max(1, min(24, int(count.group(1))))
             self.offers[context.conversation_id] = n
-            amount = (self.balance / n).quantize(Decimal("0.01"))
+            amount = _per_installment(self.balance, n)
             return BrainReply((BotText(f"可以的：每月还{amount}元，共{n}期。您看确认这个计划吗？",
                                        (Button("确认这个计划", "/affirm"), Button("我再想想", "/think_it_over"))),))
         if text in ("确认", "/affirm") and context.conversation_id in self.offers:
             n = self.offers.pop(context.conversation_id)
-            amount = -(-(self.balance * 100) // n) / 100
             first = add_months(self.today, 1)
             return BrainReply((BotText(f"好的，已经为您确认还款计划：共{n}期。"),),
-                              (AgreePlan(Decimal(amount).quantize(Decimal("0.01")), n, Frequency.MONTHLY, first),))
+                              (AgreePlan(_per_installment(self.balance, n), n, Frequency.MONTHLY, first),))
         return BrainReply((BotText(f"收到：{text}"),))
 
     async def trigger(self, intent: str, entities: Mapping[str, Any], context: TurnContext) -> BrainReply:
@@ -84,6 +88,9 @@ class ScriptedBrain:
             amount = entities.get("amount", str(self.balance))
             return BrainReply((BotText(f"您好，这里是宽限还款助手。温馨提醒：您有一笔{amount}元的款项待还。"),))
         if intent == "EXTERNAL_handback":
+            if entities.get("plan_id"):  # like action_handback: confirm the plan agreed with the person
+                return BrainReply((BotText(f"工作人员已将对话交回给我。和您商定的还款计划（编号{entities['plan_id']}）已经记录好了，"
+                                           "关于这个计划有任何问题，都可以问我。"),))
             return BrainReply((BotText("工作人员已将对话交回给我。还有什么我可以帮您的吗？"),))
         return BrainReply()
 

@@ -27,6 +27,7 @@ from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.turns import TurnPipeline
 from kuanxian.hub.tx import Transactions
 from kuanxian.hub.webhooks import WebhookSender
+from kuanxian.safety import warm_up
 from kuanxian.settings import Settings
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage.db import make_engine
@@ -84,13 +85,15 @@ class Hub:
         broker = Broker(read_queue, redis)
         reminders = ReminderService(transactions, delivery, brain, locks, settings.contact_limits)
         turns = TurnPipeline(settings, transactions, delivery, handoffs, CommandApplier(settings), brain, locks, bus, reminders)
-        console = ConsoleService(transactions, delivery, handoffs, brain, locks)
+        console = ConsoleService(transactions, delivery, handoffs, brain, locks, reminders)
         metrics = Metrics(transactions)
         webhooks = WebhookSender(settings, transactions) if settings.webhook_url else None
-        for listener in (broker, reminders, metrics):
+        for listener in (broker, metrics):
             bus.subscribe(listener)
         hub = cls(settings, engine, clock, bus, transactions, brain, broker, locks, delivery, handoffs, reminders,
                   turns, console, metrics, webhooks, redis)
+        # Rules and models load before the first Borrower's turn, off the event loop.
+        await asyncio.to_thread(warm_up)
         if settings.demo:
             from kuanxian.hub.seed import seed_demo
 

@@ -19,16 +19,18 @@ import asyncio
 import logging
 import unicodedata
 import uuid
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Coroutine, Optional
 
 from sqlalchemy.exc import IntegrityError
 
 from kuanxian import notices
+from kuanxian.commands import AgreePlan, MarkWrongContact
 from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.conversation import Conversation, ConversationStatus, Speaker
-from kuanxian.domain.events import CrisisDetected, ThirdPartyNoticed, TypingChanged
+from kuanxian.domain.events import CrisisDetected, StatusChanged, ThirdPartyNoticed, TypingChanged
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.message import Message, NewMessage, SenderType
 from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
@@ -52,10 +54,20 @@ from kuanxian.storage import turns as turn_store
 logger = logging.getLogger(__name__)
 
 TURN_LEASE = timedelta(seconds=90)
+# While these wait for a person the assistant stays quiet (a person is what helps); for the others
+# (a question for a person, a complaint, a plan beyond policy) it keeps answering until one joins.
+QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY,
+                                 HandoffReason.ASSISTANT_UNAVAILABLE})
+# A turn that failed this many times (a bug, a poisoned reply) gets the honest notice instead of another run.
+MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3
 # A third party's words before they said who they are: changes this recent are reverted.
 THIRD_PARTY_LOOKBACK = timedelta(minutes=30)
 _ALLOWED_CONTROL = {"\n", "\t"}
+# Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
+_STOP_CONTACT = re.compile(r"别再|不要再|不用再|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
+_STRANGER = re.compile(r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|他|她)|新办的(?:卡|号)|换了号|号码是新的")
+_WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
 
 
 def clean_text(value: Any, max_chars: int) -> str:
@@ -179,6 +191,7 @@ class TurnPipeline:
         async with self.transactions.read() as conn:
             if await turn_store.status(conn, conversation_id, seq) != turn_store.PENDING:
                 return
+            tries = await turn_store.attempts(conn, conversation_id, seq)
             message = await message_store.by_seq(conn, conversation_id, seq)
             conversation = await conversation_store.get_conversation(conn, conversation_id)
             borrower = await borrower_store.get_borrower(conn, conversation.borrower_id) if conversation else None
@@ -188,6 +201,11 @@ class TurnPipeline:
             return
         context = [m.text for m in earlier if m.seq < seq][-CONTEXT_MESSAGES:]
         level = assess_distress(message.text, context).level
+        if tries > MAX_TURN_ATTEMPTS and level != "crisis":
+            # This turn failed every time it ran: the honest notice and a person, not another try.
+            logger.error("turn %s:%s failed %s times; handing it to a person", conversation_id, seq, tries - 1)
+            await self._deliver_reply(conversation, borrower, message, None, level)
+            return
         speaker = conversation.speaker
         if speaker is Speaker.HOLDER and level != "crisis" and assess_speaker(message.text).third_party:
             speaker = Speaker.THIRD_PARTY
@@ -195,7 +213,8 @@ class TurnPipeline:
             await self._crisis(conversation, borrower, message)
         elif speaker is Speaker.THIRD_PARTY:
             await self._third_party(conversation, borrower, message)
-        elif conversation.status.human:
+        elif conversation.status is ConversationStatus.WITH_COLLECTOR or (
+                conversation.status.human and conversation.reason in QUIET_WHILE_WAITING):
             await self._while_waiting(conversation, borrower, message, level)
         else:
             # Distress goes to the assistant too, told so: feelings (express_distress) bring a person at
@@ -239,18 +258,31 @@ class TurnPipeline:
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
     async def _third_party(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
-        """Nothing about the account, no change to it; the collector is told without the Borrower's data."""
+        """Nothing about the account, no change to it; the collector is told without the Borrower's data.
+
+        "别再发了" or a stranger's phone ("二手手机", "不认识机主") marks the contact wrong, so no
+        Reminder reaches this person again; "转人工" asks a person to check who is writing.
+        """
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             first = conversation.speaker is Speaker.HOLDER
             text = notices.third_party_first() if first else notices.third_party_again()
-            if not first and any(w in message.text for w in ("别再", "不要再", "不用再", "别联系", "不要联系")):
+            stop = _STOP_CONTACT.search(message.text) is not None
+            stranger = _STRANGER.search(message.text) is not None
+            if stop or stranger:
+                await self.applier.apply(tx, replace(conversation, speaker=Speaker.THIRD_PARTY), (MarkWrongContact(),))
+            if stop and not first:
                 text = notices.third_party_stop()
             if first:
                 await conversation_store.set_speaker(tx.conn, conversation.conversation_id, Speaker.THIRD_PARTY, tx.now)
                 reverted = await revert_recent(tx, borrower.borrower_id, conversation.conversation_id, tx.now - THIRD_PARTY_LOOKBACK)
+                conversation = replace(conversation, speaker=Speaker.THIRD_PARTY)
                 tx.emit(ThirdPartyNoticed(borrower.borrower_id, conversation.conversation_id, assess_speaker(message.text).cues,
-                                          tuple(reverted)))
+                                          tuple(reverted)), StatusChanged(conversation))
+            elif _WANTS_PERSON.search(message.text) and not conversation.status.human:
+                text = notices.third_party_person()
+                conversation = await self.handoffs.request(tx, conversation, HandoffReason.THIRD_PARTY, Priority.NORMAL,
+                                                           "对话中的人可能不是账户本人，请人工核实身份")
             await self._say(tx, conversation, message.seq, [Outgoing(text)], speaker=Speaker.THIRD_PARTY)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
@@ -290,7 +322,15 @@ class TurnPipeline:
                 await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
             else:
                 outcome = await self.applier.apply(tx, conversation, reply.commands)
-                await self._say(tx, conversation, message.seq, [Outgoing(t.text, t.buttons) for t in reply.texts], SenderType.BOT)
+                if outcome.plan is not None and outcome.plan.plan_id is not None:
+                    # An agreed plan's Installment notices are written with it, in this transaction.
+                    await self.reminders.schedule_plan(tx, conversation.borrower_id, outcome.plan.plan_id)
+                if outcome.plan is None and any(r.command == AgreePlan.__name__ for r in outcome.refused):
+                    # Its words confirm a plan the hub refused: never tell the Borrower of a plan that was not stored.
+                    await self._say(tx, conversation, message.seq, [Outgoing(notices.PLAN_NOT_CONFIRMED)])
+                else:
+                    await self._say(tx, conversation, message.seq, [Outgoing(t.text, t.buttons) for t in reply.texts],
+                                    SenderType.BOT)
                 for request in outcome.handoffs:
                     conversation = await self.handoffs.request(tx, conversation, request.reason, request.priority,
                                                                request.summary, request.details)

@@ -54,12 +54,11 @@ class Transactions:
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[Tx]:
-        async with self._writing():
-            async with self.engine.begin() as conn:
-                tx = Tx(conn, self.clock.now())
-                yield tx
-                await outbox.record(conn, tx.events, tx.now)
-                await record_blocked(conn, tx.events, tx.now)
+        async with self._writing(), self.engine.begin() as conn:
+            tx = Tx(conn, self.clock.now())
+            yield tx
+            await outbox.record(conn, tx.events, tx.now)
+            await record_blocked(conn, tx.events, tx.now)
         await self.bus.publish(tx.events)
 
     @asynccontextmanager

@@ -80,12 +80,35 @@ def payment_reminder(borrower: Borrower, amount: Decimal, due: Optional[date], t
     )
 
 
-def consequences() -> Reply:
+def consequences(borrower: Optional[Borrower] = None) -> Reply:
+    """What lateness means, truthfully; with the account's own fee figures when we know them."""
+    fees = ""
+    if borrower is not None:
+        fees = f"您账户里目前的利息和费用是{format_amount(borrower.interest_and_fees)}元，具体怎么计算以借款合同为准。"
+        if borrower.policy.interest_freeze_on_hardship:
+            fees += "如果您遇到了困难，按我们的政策，分期期间可以停止计息。"
     return Reply(
         "如实告诉您：按照合同约定，逾期记录可能会报送征信机构，逾期时间越长，对信用记录的影响可能越大。"
-        "逾期属于民事上的欠款，不是犯罪。我们绝不会就这笔欠款联系您的家人、朋友或单位，也不会上门。"
+        f"{fees}逾期属于民事上的欠款，不是犯罪。我们绝不会就这笔欠款联系您的家人、朋友或单位，也不会上门。"
         "我们更希望和您一起找到负担得起的办法，尽量减少影响。",
         (PLAN, HARDSHIP, PERSON),
+    )
+
+
+def early_repayment() -> Reply:
+    """Paying early or in full: always possible; fees only as the contract says (we don't invent one)."""
+    return Reply(
+        "可以的，随时都能提前还，一次还清或者多还一部分都行，在App“我的账户 → 还款”里操作就可以。"
+        "提前还清后，剩下的分期就自动结束了。有没有提前还款的费用，以您的借款合同为准；需要的话，我可以请工作人员帮您确认。",
+        (BALANCE, PAY, PERSON),
+    )
+
+
+def late_explained() -> Reply:
+    """"工资晚发了 / 忘了还": no blame; ask when, and say a plan is there if needed."""
+    return Reply(
+        "没关系，谢谢您主动告诉我。您大概哪天能还上？告诉我日期，我帮您记下来；如果一次还有困难，我们也可以商量分期。",
+        (PLAN, PERSON),
     )
 
 

@@ -9,3 +9,17 @@ from .guard import review_message
 from .rules import Review, Violation
 
 __all__ = ["review_message", "Review", "Violation", "assess_distress", "DistressAssessment"]
+
+
+def warm_up() -> None:
+    """Load every rule file and model now (blocking; run it in a worker thread at start-up).
+
+    Without it the first message of a fresh process pays several seconds of
+    JSON parsing inside a Borrower's turn.
+    """
+    from .identity import assess_speaker
+
+    review_message("您好")
+    assess_distress("您好")
+    assess_speaker("您好")
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
 import yaml
 
@@ -42,6 +42,8 @@ class GuardThresholds:
 
 @dataclass(frozen=True)
 class DistressThresholds:
+    # Crisis from the model when something corroborates it (the lexicon saw distress
+    # or crisis, or the model itself leans distressed: P(crisis)+P(distress) >= raise_at).
     crisis_at: float = 0.3
     raise_at: float = 0.5
     context_crisis_at: float = 0.15
@@ -50,6 +52,9 @@ class DistressThresholds:
     # evidence) puts P(none) at or above these; a crisis word needs more.
     lexicon_distress_veto_at: float = 1.01
     lexicon_crisis_veto_at: float = 1.01
+    # Crisis from the model when nothing corroborates it: an everyday question that merely
+    # resembles a practical crisis question ("关了以后还能查吗") needs more (None = crisis_at).
+    crisis_alone_at: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ def load_thresholds(path: Path = DECISION_PATH) -> Thresholds:
             context_messages=count,
             lexicon_distress_veto_at=_probability(distress, "lexicon_distress_veto_at", 1.01),
             lexicon_crisis_veto_at=_probability(distress, "lexicon_crisis_veto_at", 1.01),
+            crisis_alone_at=_probability(distress, "crisis_alone_at", 0.0) if "crisis_alone_at" in distress else None,
         ),
         identity=IdentityThresholds(third_party_at=_probability(identity, "third_party_at", 0.5)),
     )
@@ -113,12 +119,17 @@ def pressure_blocked(rules_block: bool, exempted: bool, p_pressure: float, th: G
     return p_pressure >= (th.block_exempted_at if exempted else th.block_at)
 
 
-def model_level(probs: Mapping[str, float], th: DistressThresholds, *, crisis_at: float | None = None) -> str:
-    """The model's level from its probabilities."""
+def model_level(probs: Mapping[str, float], th: DistressThresholds, *, crisis_at: float | None = None,
+                lexicon: str = "none") -> str:
+    """The model's level from its probabilities (and whether the lexicon saw anything)."""
     crisis = probs.get("crisis", 0.0)
-    if crisis >= (th.crisis_at if crisis_at is None else crisis_at):
+    raised = crisis + probs.get("distress", 0.0) >= th.raise_at
+    if crisis_at is None:
+        alone = th.crisis_at if th.crisis_alone_at is None else max(th.crisis_at, th.crisis_alone_at)
+        crisis_at = th.crisis_at if (raised or lexicon != "none") else alone
+    if crisis >= crisis_at:
         return "crisis"
-    if crisis + probs.get("distress", 0.0) >= th.raise_at:
+    if raised:
         return "distress"
     return "none"
 
@@ -145,9 +156,11 @@ def distress_level(
     oldest first; only the last `context_messages` count. When in doubt it is
     crisis: either half alone can raise the level, neither can lower it.
     """
-    level = _max_level(_lexicon_stands(lexicon, probs, th), model_level(probs, th))
     recent = context[-th.context_messages:] if th.context_messages else ()
-    earlier = [_max_level(_lexicon_stands(lex, p, th), model_level(p, th)) for lex, p in recent]
+    earlier = [_max_level(_lexicon_stands(lex, p, th), model_level(p, th, lexicon=lex)) for lex, p in recent]
+    # Distress earlier in the conversation corroborates a crisis reading now.
+    seen = lexicon if lexicon != "none" or not ("distress" in earlier or "crisis" in earlier) else "distress"
+    level = _max_level(_lexicon_stands(lexicon, probs, th), model_level(probs, th, lexicon=seen))
     if level != "crisis" and "crisis" in earlier:
         # Still at risk: a practical question right after a crisis message is not a change of heart.
         return "crisis"

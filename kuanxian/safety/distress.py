@@ -49,9 +49,10 @@ def assess_distress(text: str, context: Sequence[str] = (), *, model: Optional[L
         earlier = [(assess_lexicon(c).level, model.predict(c)) for c in context if c and c.strip()]
     level = distress_level(lexicon.level, probs, earlier, th)
     if level == "none":
-        return DistressAssessment("none", ())
+        # Keep what the lexicon saw on a "none" (e.g. denied_risk: "I'd never do anything stupid").
+        return DistressAssessment("none", lexicon.signals if lexicon.level == "none" else ())
     signals = list(lexicon.signals)
-    by_model = model_level(probs, th)
+    by_model = model_level(probs, th, lexicon=lexicon.level)
     if by_model != "none":
         signals.append(f"model.{by_model}")
     if level == "crisis" and lexicon.level != "crisis" and by_model != "crisis":

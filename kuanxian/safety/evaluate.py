@@ -178,7 +178,7 @@ def guard_sweep(scores: Sequence[GuardScore], th: GuardThresholds) -> list[str]:
     rows = ["block_at  rule_veto_below  pressure_blocked  fair_blocked  (combined)"]
     p = [s for s in scores if s.line.label == "pressure" and independent(s.line)]
     f = [s for s in scores if s.line.label == "fair" and independent(s.line)]
-    for veto in (0.0, 0.05, 0.1, 0.2, 0.3):
+    for veto in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5):
         for t in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
             trial = replace(th, block_at=t, rule_veto_below=veto)
             pb = sum(pressure_blocked(s.rules_block, s.exempted, s.p_pressure, trial) for s in p) / len(p)
@@ -285,6 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(distress_sweep(dscores, d)))
         dump += [{"kind": "distress", "batch": s.line.batch, "line": s.line.line, "label": s.line.label, "category": s.line.category,
                   "text": s.line.text, "lexicon": s.lexicon, "probs": {k: round(v, 4) for k, v in s.probs.items()},
+                  "context": [[lex, {k: round(v, 4) for k, v in p.items()}] for lex, p in s.context],
                   "level": distress_level(s.lexicon, s.probs, s.context, d)} for s in dscores]
     if args.kind in ("identity", "all"):
         batches = load_batches("identity")

@@ -34,16 +34,20 @@ class FeatureConfig:
     pinyin_max: int = 3
     # "", "rules", "lexicon" or "identity": which hand-written evidence to add.
     evidence: str = ""
+    # Shortest pinyin n-gram: 2 leaves out single syllables, which carry little but homophone noise.
+    pinyin_min: int = 1
 
     def to_dict(self) -> dict[str, int | str]:
-        return {"char_min": self.char_min, "char_max": self.char_max, "pinyin_max": self.pinyin_max, "evidence": self.evidence}
+        return {"char_min": self.char_min, "char_max": self.char_max, "pinyin_max": self.pinyin_max, "evidence": self.evidence,
+                "pinyin_min": self.pinyin_min}
 
     @classmethod
     def from_dict(cls, data: dict[str, int | str]) -> "FeatureConfig":
         evidence = str(data.get("evidence", ""))
         if evidence not in EVIDENCE_KINDS:
             raise ValueError(f"unknown evidence {evidence!r}")
-        return cls(int(data["char_min"]), int(data["char_max"]), int(data["pinyin_max"]), evidence)
+        return cls(int(data["char_min"]), int(data["char_max"]), int(data["pinyin_max"]), evidence,
+                   int(data.get("pinyin_min", 1)))
 
 
 EVIDENCE_KINDS = ("", "rules", "lexicon", "identity")
@@ -73,7 +77,7 @@ def _featurize(text: str, config: FeatureConfig) -> frozenset[str]:
             elif not gram.isspace():
                 feats.add("c:" + gram)
     tokens = syllables(norm)
-    for n in range(1, config.pinyin_max + 1):
+    for n in range(max(1, config.pinyin_min), config.pinyin_max + 1):
         for i in range(len(tokens) - n + 1):
             window = tokens[i:i + n]
             if "|" in window:

@@ -36,11 +36,18 @@ def _models() -> tuple[LinearModel, LinearModel]:
 def review_message(text: str, *, model: Optional[LinearModel] = None) -> Review:
     """The guard's verdict on one outgoing message (rules, then the model)."""
     rules = review_rules(text)
-    if not rules.allowed or not text or not text.strip():
+    if not text or not text.strip():
         return rules
     guard_model, category_model = _models() if model is None else (model, load_model("guard_category"))
     p = guard_model.predict(text)["pressure"]
-    if not pressure_blocked(False, bool(rules.exempted), p, load_thresholds().guard):
+    blocked = pressure_blocked(not rules.allowed, bool(rules.exempted), p, load_thresholds().guard)
+    if not rules.allowed:
+        # The same decision the evaluation scores: a rule block stands unless the
+        # model, which saw that verdict among its features, is sure it is fair.
+        if blocked:
+            return rules
+        return Review(allowed=True, violations=[], exempted=rules.exempted + rules.rule_ids)
+    if not blocked:
         return rules
     return Review(allowed=False, violations=[_model_violation(text, p, guard_model, category_model)], exempted=rules.exempted)
 

@@ -27,7 +27,7 @@ DATA_DIR = Path(__file__).with_name("data")
 _DROP = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad")
 # Filler between two Chinese characters, dropped ("家*人", "不 想 活"). Clause
 # punctuation (，。！？) is not filler: the rules scope negation by clause.
-_SEPARATORS = frozenset(" \t\u3000*·•_-~^/|\\+=#@'\"`")
+_SEPARATORS = frozenset(" \t\u3000*·•_-~^/|\\+=#@'`")
 
 
 def is_cjk(ch: str) -> bool:

@@ -20,7 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from .corpus import CORPUS_DIR, CorpusLine, Kind, corpus_digest, load_batches
 from .features import DEFAULT_CONFIG, FeatureConfig, featurize
@@ -37,6 +37,8 @@ class TrainConfig:
     min_df: int = 2
     prune_below: float = 1e-4
     digits: int = 5
+    # "balanced" weighs every class equally; None keeps the corpus's own proportions.
+    class_weight: Optional[str] = "balanced"
 
 
 # Chosen by leave-one-batch-out evaluation (`make safety-eval`, docs/safety.md).
@@ -119,7 +121,7 @@ def fit(
     x = csr_matrix((vals, (rows, cols)), shape=(len(sets), len(vocab)), dtype=np.float64)
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[label] for label in labels])
-    clf = LogisticRegression(C=config.c, class_weight="balanced", max_iter=5000, solver="lbfgs", tol=1e-6)
+    clf = LogisticRegression(C=config.c, class_weight=config.class_weight, max_iter=5000, solver="lbfgs", tol=1e-6)
     clf.fit(x, y)
     coef = clf.coef_  # (1, n) for two classes, (k, n) otherwise
     present = [int(c) for c in clf.classes_]

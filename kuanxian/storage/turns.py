@@ -51,6 +51,12 @@ async def lease_stale(conn: AsyncConnection, now: datetime, owner: str, lease: t
     return leased
 
 
+async def attempts(conn: AsyncConnection, conversation_id: str, seq: int) -> int:
+    value = (await conn.execute(select(turns.c.attempts).where(turns.c.conversation_id == conversation_id)
+                                .where(turns.c.seq == seq))).scalar()
+    return int(value or 0)
+
+
 async def status(conn: AsyncConnection, conversation_id: str, seq: int) -> Optional[str]:
     value = (await conn.execute(select(turns.c.status).where(turns.c.conversation_id == conversation_id).where(turns.c.seq == seq))).scalar()
     return str(value) if value is not None else None

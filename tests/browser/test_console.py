@@ -129,8 +129,9 @@ def test_collector_handles_a_handoff_end_to_end(new_page: Any, hub: HubApi, shot
 
 
 def test_trainer_labels_a_reported_block(new_page: Any, hub: HubApi, shots: Any) -> None:
-    """A report filed with 这条不该拦 is labelled by a trainer (pressure + category) and leaves the open list."""
-    text = "您这个月方便时再联系我们就好，不着急"
+    """A report filed with 这条不该拦 is labelled by a trainer (here: the block was right, pressure + category)
+    and leaves the open list."""
+    text = "三天之内不还，后果你自己负责"
     report = hub.call("POST", "/api/console/reports", {"text": text}, token=hub.login("demo"))
     page: Page = new_page()
     console_login(page, hub.url, "trainer")
@@ -215,3 +216,31 @@ def test_collector_sees_neither_review_nor_dashboard(new_page: Any, hub: HubApi,
         expect(page.get_by_test_id("tiles")).to_have_count(0)
         expect(page.get_by_test_id("reports")).to_have_count(0)
     shots(page, "collector-nav")
+
+
+def test_third_party_speaker_raises_a_clear_warning_live(new_page: Any, hub: HubApi, shots: Any) -> None:
+    """Someone else writes in a waiting conversation: the open workspace warns the collector without a reload;
+    the collector then closes the conversation."""
+    borrower = hub.new_borrower("赵女士")
+    session = hub.widget_session(borrower)["session_token"]
+    hub.borrower_says(session, "转人工")
+    page: Page = new_page((1440, 900))
+    console_login(page, hub.url, "demo")
+    queue_item(page, borrower).click()
+    expect(page.get_by_test_id("ws-status")).to_have_attribute("data-status", "waiting_for_collector")
+    expect(page.get_by_test_id("third-party-warning")).to_have_count(0)
+
+    hub.borrower_says(session, "我是她妈妈，她手机在我这里")
+    warning = page.get_by_test_id("third-party-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("对方可能不是借款人本人")
+    expect(page.get_by_test_id("ws-title").locator("..")).to_contain_text("疑似非本人")
+    shots(page, "third-party-warning")
+
+    # Closing it takes two presses (no modal dialog), and it leaves the queue.
+    resolve = page.get_by_test_id("resolve")
+    resolve.click()
+    expect(resolve).to_have_text("确认结束？")
+    resolve.click()
+    expect(page.get_by_test_id("ws-status")).to_have_attribute("data-status", "resolved")
+    expect(queue_item(page, borrower)).to_have_count(0)

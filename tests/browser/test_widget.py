@@ -1,4 +1,8 @@
-"""The borrower widget, embedded by a lender on another origin, in real headless Chromium."""
+"""The borrower widget, embedded by a lender on another origin, in real headless Chromium.
+
+Each test has its own borrower (lender admin API), so texts need not be unique across tests; they are
+fixed on purpose: a random suffix once made the crisis model hand a test conversation to a person.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What the tests do to a running hub: the lender's, the Borrower's and the collector's side of the API.
 
-    api = Api(hub, http)
+    api = Api(hub, http, Database(hub.database_url))
     widget = await api.widget()                  # a fresh Borrower (admin PUT) with a widget session
     seq = await widget.send("你好")               # 202, then
     answer = await widget.answers_after(seq)     # what the Borrower sees in reply
@@ -17,16 +17,15 @@ import asyncio
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import text
-from websockets.asyncio.client import ClientConnection, connect
-
 from support.hubproc import HubProcess
 from support.polling import eventually
+from websockets.asyncio.client import ClientConnection, connect
 
 ADMIN_TOKEN = "demo-admin-token"
 ADMIN = {"authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -44,7 +43,7 @@ def today_shanghai() -> date:
 
 
 def utc_now() -> datetime:
-    return datetime.now(tz=timezone.utc)
+    return datetime.now(tz=UTC)
 
 
 def policy(**overrides: Any) -> dict[str, Any]:
@@ -61,11 +60,6 @@ def account(**overrides: Any) -> dict[str, Any]:
                             "policy": policy()}
     body.update(overrides)
     return body
-
-
-def raw_json(body: bytes) -> dict[str, Any]:
-    """Request kwargs that send `body` byte for byte (a raw JSON escape survives, no client re-encoding)."""
-    return {"content": body, "headers": {"content-type": "application/json"}}
 
 
 class Database:
@@ -99,6 +93,17 @@ class Database:
                 out[table] = int((await conn.execute(text(f'SELECT COUNT(*) FROM "{table}"'))).scalar_one())
         return out
 
+    async def update(self, table: str, where: dict[str, Any], **values: Any) -> int:
+        """Change columns of matching rows through the schema's types (aware datetimes work on both databases)."""
+        from sqlalchemy import and_, update
+
+        from kuanxian.storage.schema import metadata
+
+        t = metadata.tables[table]
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(t).where(and_(*(t.c[k] == v for k, v in where.items()))).values(**values))
+            return result.rowcount
+
     async def pending_turns(self, conversation_id: Optional[str] = None) -> int:
         sql = "SELECT COUNT(*) FROM turns WHERE status = 'pending'"
         if conversation_id is None:
@@ -111,7 +116,7 @@ class Database:
 
 @dataclass
 class Console:
-    api: "Api"
+    api: Api
     username: str
     token: str
     collector_id: int
@@ -155,7 +160,7 @@ class Console:
 
 @dataclass
 class Widget:
-    api: "Api"
+    api: Api
     borrower_id: str
     conversation_id: str
     token: str
@@ -312,7 +317,7 @@ async def frames_until(ws: ClientConnection, predicate: Any, *, timeout: float =
             raise AssertionError(f"timed out waiting for {what}; frames so far: {frames}")
         try:
             frame = await recv_json(ws, timeout=left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise AssertionError(f"timed out waiting for {what}; frames so far: {frames}") from None
         frames.append(frame)
         if predicate(frame):

@@ -1,19 +1,30 @@
-"""One hub process per database per module, shared by tests that don't interfere (each uses fresh Borrowers).
+"""Hub processes for the API suite, each suite on SQLite and on PostgreSQL.
 
-A module that needs other settings (webhooks, restarts) starts its own hubs with
-support.hubproc; `database` gives it a fresh SQLite file or PostgreSQL database.
+- `hub`: one hub per database for the whole run, shared by the modules whose tests never interfere
+  (widget, console, turns, lender): every test makes fresh Borrowers, and the console's login tests
+  throttle only their own loopback addresses and usernames. A hub start costs seconds; this saves most.
+- A module that must not share (hostile input compares row counts, webhooks need other settings)
+  overrides `hub` with `yield from serve(database, logs)` on a fresh database of its own.
+- Modules that restart hubs (restart, migrations) start them on `database` themselves.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
+from support.hubproc import KINDS, HubProcess, hub_database, reap_lingering, serve
 
 from hub.client import Api, Database
-from support.hubproc import KINDS, HubProcess, hub_database, start_hub
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reap() -> Iterator[None]:
+    yield
+    reap_lingering()
 
 
 @pytest.fixture(scope="module", params=KINDS)
@@ -28,11 +39,16 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hub-logs")
 
 
-@pytest.fixture(scope="module")
-def hub(database: str, logs: Path) -> Iterator[HubProcess]:
-    process = start_hub(database, logs)
-    yield process
-    process.stop()
+@pytest.fixture(scope="session", params=KINDS)
+def shared_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with hub_database(request.param, tmp_path_factory.mktemp(f"shared-{request.param}")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def hub(shared_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    """The shared hub (see the module docstring); a module may override it with its own."""
+    yield from serve(shared_database, tmp_path_factory.mktemp("shared-logs"))
 
 
 @pytest.fixture

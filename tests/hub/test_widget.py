@@ -9,9 +9,10 @@ import uuid
 
 import jwt
 import pytest
+from support.hubproc import HubProcess
+from websockets.exceptions import ConnectionClosed
 
 from hub.client import Api, frames_until, recv_json
-from support.hubproc import HubProcess
 
 DEMO_SECRET = "kuanxian-demo-secret-not-for-production-use"  # the hub's KUANXIAN_SECRET in demo mode
 
@@ -156,7 +157,6 @@ async def test_a_signed_session_for_a_conversation_that_does_not_exist_is_refuse
     widget = await api.widget()
     ghost = uuid.uuid4().hex
     forged = {"authorization": f"Bearer {session_token(widget.borrower_id, ghost)}"}
-    before = await api.db.counts()
 
     sent = await api.http.post("/api/widget/messages", json={"text": "你好"}, headers=forged)
     listed = await api.http.get("/api/widget/messages", headers=forged)
@@ -167,10 +167,12 @@ async def test_a_signed_session_for_a_conversation_that_does_not_exist_is_refuse
     async with widget.stream(token=session_token(widget.borrower_id, ghost)) as ws:
         error = await recv_json(ws)
         assert error["type"] == "error" and error["error"] == "unauthorized"
-        with pytest.raises(Exception):
+        with pytest.raises(ConnectionClosed):
             await recv_json(ws, timeout=5)
-        assert ws.close_code == 4401
-    assert await api.db.counts() == before
+        assert ws.close_code == 4401, "closed as unauthorized, not dropped"
+    for table, column in (("conversations", "id"), ("messages", "conversation_id"), ("turns", "conversation_id")):
+        assert await api.db.scalar(f"SELECT COUNT(*) FROM {table} WHERE {column} = :cid", cid=ghost) == 0, table
+    assert await widget.messages() == []
 
 
 async def test_another_borrowers_conversation_is_unreachable(api: Api) -> None:

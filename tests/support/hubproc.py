@@ -23,15 +23,18 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Coroutine, Iterator, Optional
+from typing import Any, Optional
 
 from support.services import ROOT, free_port, missing_service, port_open
 
 POSTGRES_ADMIN_URL = os.environ.get("KUANXIAN_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1/test")
 START_TIMEOUT = 60.0
 KINDS = ("sqlite", "postgresql")
+STOPPED = "Server Stopped"  # Sanic logs it after the hub's own shutdown (drain, close) has run
+_lingering: list[HubProcess] = []
 
 
 @dataclass
@@ -51,14 +54,31 @@ class HubProcess:
         return self.process.poll() is None
 
     def stop(self, timeout: float = 20.0) -> None:
-        """A graceful stop (SIGTERM), then SIGKILL if it hangs."""
-        if self.alive():
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        """A graceful stop (SIGTERM): returns once the server has shut down (turns drained, connections closed).
+
+        The interpreter may still be finishing a start-up warm-up thread; it exits on its own and
+        reap_lingering() collects it at the end of the run. A hub that never shuts down is killed.
+        """
+        if not self.alive():
+            return
+        offset = self.log_path.stat().st_size
+        self.process.terminate()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return
+            if STOPPED in self._log_since(offset):
+                _lingering.append(self)
+                return
+            time.sleep(0.05)
+        self.process.kill()
+        self.process.wait(timeout=10)
+        raise RuntimeError(f"the hub did not shut down within {timeout:.0f}s of SIGTERM; log:\n{self.log_tail()}")
+
+    def _log_since(self, offset: int) -> str:
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            return log.read().decode("utf-8", errors="replace")
 
     def kill(self) -> None:
         """kill -9: no drain, no clean-up, whatever was in flight is lost in this process."""
@@ -72,6 +92,17 @@ class HubProcess:
         except OSError:
             return ""
         return "\n".join(text.splitlines()[-lines:])
+
+
+def reap_lingering(timeout: float = 30.0) -> None:
+    """Wait for stopped hubs to finish exiting (kill any that don't)."""
+    while _lingering:
+        hub = _lingering.pop()
+        try:
+            hub.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            hub.process.kill()
+            hub.process.wait(timeout=10)
 
 
 def _environment(database_url: str, port: int, overrides: dict[str, Optional[str]]) -> dict[str, str]:
@@ -111,6 +142,15 @@ def start_hub(database_url: str, log_dir: Path, *, name: str = "hub", **override
     return hub
 
 
+def serve(database_url: str, log_dir: Path, *, name: str = "hub", **overrides: Optional[str]) -> Iterator[HubProcess]:
+    """A hub for the span of a fixture: `yield from serve(url, logs)` starts it, and stops it afterwards."""
+    hub = start_hub(database_url, log_dir, name=name, **overrides)
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
 def _wait_live(hub: HubProcess) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -133,7 +173,7 @@ def _run(coro: Coroutine[Any, Any, Any]) -> Any:
     def target() -> None:
         try:
             outcome["value"] = asyncio.run(coro)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+        except BaseException as exc:
             outcome["error"] = exc
 
     thread = threading.Thread(target=target, name="hubproc-db")
@@ -166,7 +206,7 @@ def postgres_database() -> Iterator[str]:
     name = f"kuanxian_hub_{uuid.uuid4().hex[:12]}"
     try:
         _run(_admin_execute(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection or permission failure means no usable server
+    except Exception as exc:
         missing_service(f"cannot create a database through {POSTGRES_ADMIN_URL}: {exc}")
     try:
         yield f"{_postgres_base()}/{name}"

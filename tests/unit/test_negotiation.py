@@ -631,3 +631,28 @@ def test_the_agreed_holiday_is_what_policy_allows() -> None:
     talk.inform("分12期")
     assert talk.agreed().holiday_days == 60 and talk.offered_plan().first_date == date(2025, 3, 16)
     assert_humane(talk)
+
+
+def test_restating_the_plan_on_the_table_agrees_to_it_instead_of_offering_it_again() -> None:
+    talk = Talk()
+    offered = talk.say("propose_installment", "分12期")
+    assert offered.pending == "plan_confirm" and not offered.accept
+    restated = talk.say("propose_installment", "行吧，那就12期")
+    assert restated.accept, "the Borrower said yes in their own words"
+    assert agree_command(restated.state.draft or {}).count == 12
+
+
+def test_asking_about_the_plan_on_the_table_is_not_agreeing_to_it() -> None:
+    talk = Talk()
+    talk.say("propose_installment", "分12期")
+    asked = talk.say("propose_installment", "12期的话每期多少？")
+    assert not asked.accept
+
+
+def test_moving_the_payment_day_is_a_new_offer_not_a_repeat() -> None:
+    talk = Talk()
+    first = talk.say("propose_installment", "每月1000")
+    moved = talk.say("set_payment_date", "好，那每期扣款放在10号")
+    assert moved.pending == "plan_confirm" and not moved.accept
+    assert moved.state.draft and moved.state.draft["first_date"].endswith("-10")
+    assert first.state.draft and first.state.draft["first_date"] != moved.state.draft["first_date"]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import IntegrityError
 
 from kuanxian.dates import Frequency
 from kuanxian.domain.borrower import Borrower
@@ -21,7 +22,7 @@ from kuanxian.hub.api.spec import body_of, dump, operation, query_of
 from kuanxian.hub.context import account_json, reminders_json
 from kuanxian.hub.errors import ApiError, conflict, invalid, not_found
 from kuanxian.hub.outcomes import outcomes, to_csv
-from kuanxian.hub.payments import PaymentConflict, UnknownBorrower, record_payment
+from kuanxian.hub.payments import PaymentConflict, Recorded, UnknownBorrower, record_payment
 from kuanxian.money import to_fen
 from kuanxian.storage import borrowers as borrower_store
 from kuanxian.storage import hardships as hardship_store
@@ -134,9 +135,15 @@ async def post_payment(request: Request) -> HTTPResponse:
     bid = borrower_id_param(body.borrower_id)
     if body.paid_at > hub.clock.now() + PAID_AT_FUTURE_LIMIT:
         raise invalid("paid_at", "is more than a day in the future")
-    try:
+    async def record() -> Recorded:
         async with hub.transactions() as tx:
-            recorded = await record_payment(tx, hub.reminders, body.payment_id, bid, body.amount, body.paid_at)
+            return await record_payment(tx, hub.reminders, body.payment_id, bid, body.amount, body.paid_at)
+
+    try:
+        try:
+            recorded = await record()
+        except IntegrityError:  # the same payment_id delivered twice at once: the other request stored it, this is the retry
+            recorded = await record()
     except PaymentConflict:
         raise conflict("payment_id was already used with a different amount or borrower") from None
     except UnknownBorrower:

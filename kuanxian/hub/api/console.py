@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any
 
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
@@ -131,8 +131,9 @@ async def reply(request: Request, conversation_id: str) -> HTTPResponse:
 
             first = blocked.review.violations[0]
             await record_blocked(tx.conn, [GuardBlocked(cid, "collector", first.category, first.rule_id)], tx.now)
+        explanation = await asyncio.to_thread(review_draft, blocked.text)
         raise ApiError(422, "blocked_by_policy", "the guard blocked this reply; nothing was sent",
-                       violations=[v.to_dict() for v in blocked.review.violations], explanation=blocked.explanation) from None
+                       violations=[v.to_dict() for v in blocked.review.violations], explanation=explanation) from None
     except (HandoffConflict, HandoffMissing) as exc:
         raise _mapped(exc) from exc
     return response.json({"message": message_json(message, console=True)}, status=201)

@@ -20,7 +20,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Optional
 
 from kuanxian.domain.borrower import Borrower
-from kuanxian.domain.events import Event, PlanAgreed
 from kuanxian.domain.message import SenderType
 from kuanxian.domain.reminder import ReminderKind, ReminderStatus
 from kuanxian.hub.brain import Brain, BrainUnavailable, TurnContext
@@ -97,12 +96,6 @@ class ReminderService:
         if status is ReminderStatus.SCHEDULED and scheduled_for is not None and scheduled_for <= tx.now:
             self.wake.set()
         return Scheduled(reminder_id, status, scheduled_for, decision.reason)
-
-    async def handle(self, event: Event) -> None:
-        """Bus listener: an agreed plan gets its Installment notices."""
-        if isinstance(event, PlanAgreed) and event.plan.plan_id is not None:
-            async with self.transactions() as tx:
-                await self.schedule_plan(tx, event.plan.borrower_id, event.plan.plan_id)
 
     async def schedule_plan(self, tx: Tx, borrower_id: str, plan_id: int) -> int:
         from kuanxian.storage import plans as plan_store

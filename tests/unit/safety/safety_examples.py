@@ -1,9 +1,10 @@
 """Examples written for these tests by the test engineer, not taken from the corpus.
 
-Every message here was written by hand for the test suite, without reading
-kuanxian/safety/corpus/ (test_examples_are_not_in_the_corpus checks that none
-of them appears there). They are the suite's independent evidence: the models
-were never trained on them and the rules were not tuned on them.
+Every message here was written by hand for the test suite, not copied or
+adapted from kuanxian/safety/corpus/ (test_examples_are_not_in_the_corpus
+checks that none of them appears there, whole or inside a corpus line).
+They are the suite's independent evidence: the models were never trained on
+them and the rules were not tuned on them.
 
 Examples that the safety layer got wrong when they were written are kept in the
 KNOWN_* tables with what they got at the time. They are run as non-strict

@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from kuanxian.safety import Review, Violation, review_message
+from kuanxian.safety.rulebook import _load_compiled
 from kuanxian.safety.rules import (
     CATEGORIES,
     RulesError,
-    _load_compiled,
     category_info,
     load_rules,
     normalize,
@@ -364,8 +364,8 @@ def test_import_does_no_work() -> None:
     code = """
 import sys
 import kuanxian.safety, kuanxian.safety.guard, kuanxian.safety.distress, kuanxian.safety.identity
-from kuanxian.safety import rules, lexicon, model, identity, decision, text
-assert rules._compiled is None, "rules.yml compiled at import"
+from kuanxian.safety import rulebook, lexicon, model, identity, decision, text
+assert rulebook._compiled is None, "rules.yml compiled at import"
 assert lexicon._lexicon is None, "distress.yml compiled at import"
 assert model._load.cache_info().currsize == 0, "a model loaded at import"
 assert identity._cues.cache_info().currsize == 0, "identity.yml compiled at import"
@@ -373,7 +373,7 @@ assert decision.load_thresholds.cache_info().currsize == 0, "decision.yml read a
 assert text._table.cache_info().currsize == 0, "tables read at import"
 assert not any(m.split('.')[0] in ('sklearn', 'numpy', 'scipy') for m in sys.modules), "heavy import"
 kuanxian.safety.review_message("x")
-assert rules._compiled is not None
+assert rulebook._compiled is not None
 """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)

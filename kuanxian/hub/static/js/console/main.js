@@ -79,6 +79,7 @@ async function route() {
   current = { route: target, page };
   page.show?.(param);
   document.title = `${target.label} · 宽限客服工作台`;
+  main.focus({ preventScroll: true }); // screen readers start at the new page, not at the old link
 }
 
 function start(saved) {

@@ -1,13 +1,15 @@
 // One conversation: header with claim/resolve, the transcript and reply box, the context panel
 // and the plan calculator. Live frames keep it current; a reconnect re-fetches it.
 import { ConversationStatus, FrameType } from "../protocol.js";
-import { h, replace } from "../shared/dom.js";
+import { debounce, h, replace } from "../shared/dom.js";
 import { friendlyError } from "../shared/errors.js";
 import { renderContext } from "./context.js";
 import * as L from "./labels.js";
 import { PlanCalculator } from "./plan.js";
 import { ReplyBox } from "./reply.js";
 import { ConsoleTranscript } from "./transcript.js";
+
+const CONTEXT_REFRESH_MS = 700;
 
 export class Workspace {
   #api;
@@ -21,6 +23,7 @@ export class Workspace {
   #plan = null;
   #transcript = null;
   #confirmTimer = null;
+  #refreshSoon = debounce(() => this.refresh(), CONTEXT_REFRESH_MS);
   node;
 
   constructor({ api, user, announce }) {
@@ -82,7 +85,8 @@ export class Workspace {
   onFrame(frame) {
     if (!this.#data) return;
     if (frame.type === FrameType.MESSAGE && frame.conversation_id === this.#cid) {
-      this.#transcript.add(frame.message);
+      // A new message can change the context too (a plan agreed, hardship told, someone else speaking).
+      if (this.#transcript.add(frame.message)) this.#refreshSoon();
     } else if (frame.type === FrameType.CONVERSATION && frame.conversation?.conversation_id === this.#cid) {
       const before = this.#data.conversation.status;
       this.#data.conversation = frame.conversation;
@@ -94,6 +98,7 @@ export class Workspace {
 
   destroy() {
     this.#loadToken += 1;
+    this.#refreshSoon.cancel();
     clearTimeout(this.#confirmTimer);
     this.#reply?.destroy();
     this.#reply = null;

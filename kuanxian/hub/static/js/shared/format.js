@@ -44,7 +44,9 @@ export function formatDate(isoDate) {
 
 /** "3分12秒", "2小时5分", "45秒" */
 export function formatDuration(seconds) {
-  const total = Math.max(0, Math.round(Number(seconds) || 0));
+  const raw = Math.max(0, Number(seconds) || 0);
+  if (raw > 0 && raw < 1) return "不到1秒";
+  const total = Math.round(raw);
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const secs = total % 60;

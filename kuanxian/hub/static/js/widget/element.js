@@ -24,7 +24,7 @@ export class KuanxianWidget extends HTMLElement {
   #session = null;
   #tokenGetter = null;
   #generation = 0;
-  #starting = false;
+  #starting = -1; // the generation whose start is under way
   #renewing = false;
   #refreshing = false;
   #synced = false;
@@ -94,15 +94,15 @@ export class KuanxianWidget extends HTMLElement {
   }
 
   async #start() {
-    if (this.#starting || this.#transport) return;
-    if (!this.#tokenGetter && !this.hasAttribute("borrower-token")) return; // waiting for the lender
-    this.#starting = true;
     const generation = this.#generation;
+    if (this.#transport || this.#starting === generation) return;
+    if (!this.#tokenGetter && !this.hasAttribute("borrower-token")) return; // waiting for the lender
+    this.#starting = generation; // a restart (new generation) may start while an older start is still waiting
     try {
       const session = await this.#openSession(generation);
       if (session && generation === this.#generation) this.#begin(session);
     } finally {
-      this.#starting = false;
+      if (this.#starting === generation) this.#starting = -1;
     }
   }
 

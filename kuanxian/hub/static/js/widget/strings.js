@@ -14,7 +14,7 @@ export const T = Object.freeze({
   sending: "发送中…",
   sent: "已发送",
   failed: "发送失败",
-  typing: "正在输入",
+  typing: "对方正在输入",
   newMessages: "以下为新消息",
   you: "我",
   bot: "助手",

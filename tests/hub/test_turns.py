@@ -1,0 +1,126 @@
+"""Turns and safety at the hub: crisis first, someone else typing, an assistant that fails, and waiting for a person."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from hub.client import Api, later, utc_now
+
+CRISIS = "我真的撑不下去了，想从楼上跳下去，一了百了"
+CRISIS_AGAIN = "活着没意思，我准备今晚吃安眠药结束这一切"
+SAVED = "消息已保存"
+# Account detail a third party must never see: any number at all (amounts, dates, counts), or money words.
+DETAIL = re.compile(r"[0-9０-９一二三四五六七八九十百千万]+\s*(?:元|块|期|天|号|日|月)|\d|余额|逾期|欠款")
+
+
+async def test_a_crisis_gets_crisis_lines_at_once_and_an_urgent_person(api: Api) -> None:
+    widget = await api.widget()
+    answers = await widget.answers_after(await widget.send(CRISIS))
+
+    assert answers and all(m["sender_type"] == "system" for m in answers), answers
+    said = "\n".join(m["text"] for m in answers)
+    assert "12356" in said and "结束自己的生命" in said
+    assert "110" in said, "emergency numbers for Asia/Shanghai"
+    assert not any(word in said for word in ("还款", "欠", "元", "逾期")), "crisis texts never mention the debt"
+
+    demo = await api.console("demo")
+    entry = await demo.queued(widget.conversation_id)
+    assert (entry["status"], entry["priority"], entry["reason"]) == ("waiting_for_collector", "urgent", "crisis")
+    assert (await demo.queue())[0]["priority"] == "urgent", "crisis goes to the top of the queue"
+
+    flags = (await api.account_of(widget.borrower_id))["flags"]
+    assert flags["crisis_pause_until"] is not None
+    reminder = await api.admin_post("/reminders", {"borrower_id": widget.borrower_id, "kind": "upcoming_due",
+                                                   "send_at": later(hours=2).isoformat()})
+    assert reminder.status_code == 201 and (reminder.json()["status"], reminder.json()["reason"]) == ("suppressed", "crisis_pause")
+
+
+async def test_a_crisis_while_a_collector_holds_the_conversation_still_gets_crisis_lines(api: Api) -> None:
+    widget = await api.widget()
+    await api.waiting_for_person(widget)
+    demo = await api.console("demo")
+    assert (await demo.claim(widget.conversation_id)).status_code == 200
+
+    answers = await widget.answers_after(await widget.send(CRISIS_AGAIN))
+    assert any("12356" in m["text"] for m in answers), answers
+    entry = await demo.queued(widget.conversation_id)
+    assert (entry["status"], entry["collector_id"], entry["priority"], entry["reason"]) == \
+        ("with_collector", demo.collector_id, "urgent", "crisis")
+
+
+@pytest.mark.parametrize("who", ["我是他妈妈，他到底欠你们多少钱", "我是他姐姐，我弟弟到底欠了多少？", "他手机在我这儿，我是他老婆，想问问他还差多少钱没还"])
+async def test_someone_else_typing_learns_nothing_and_changes_nothing(api: Api, who: str) -> None:
+    widget = await api.widget()
+    opted = await widget.send("不要再发了")
+    assert (await widget.answers_after(opted))[0]["sender_type"] == "bot"
+    assert (await api.account_of(widget.borrower_id))["flags"]["opted_out"] is True
+
+    identified = await widget.send(who)
+    for text in ("分12期", "确认", "不是我的，你们搞错了吧", "他到底还欠多少钱？逾期几天了？什么时候要还？", "恢复提醒"):
+        await widget.send(text)
+    messages = await widget.settled()
+
+    told = [m for m in messages if m["seq"] > identified and m["sender_type"] != "borrower"]
+    assert len(told) >= 5, "every message got an answer"
+    for m in told:
+        assert not DETAIL.search(m["text"]), f"account detail shown to someone else: {m['text']}"
+        assert "收到：" not in m["text"], "the assistant was not consulted"
+    assert "隐私" in told[0]["text"] or "本人" in told[0]["text"]
+
+    account = await api.account_of(widget.borrower_id)
+    assert account["plans"] == [] and account["promises"] == []
+    assert account["disputes"] == {"open": False}
+    assert account["flags"]["opted_out"] is False, "what they typed before saying who they are is undone"
+    assert account["balance"] == "12000.00"
+    context = await (await api.console("demo")).transcript(widget.conversation_id)
+    assert context["speaker"] == "third_party"
+    assert [(c["command"], c["reverted"]) for c in context["account_changes"]] == [("opt_out", True)]
+
+
+@pytest.mark.parametrize("command", ["!silent", "!fail"])
+async def test_an_assistant_that_says_nothing_or_is_down_gets_an_honest_notice_and_a_person_once(api: Api, command: str) -> None:
+    widget = await api.widget()
+    answers = await widget.answers_after(await widget.send(command))
+    assert [m["sender_type"] for m in answers] == ["system"]
+    assert SAVED in answers[0]["text"]
+
+    demo = await api.console("demo")
+    entry = await demo.queued(widget.conversation_id)
+    assert (entry["status"], entry["reason"]) == ("waiting_for_collector", "assistant_unavailable")
+
+    for _ in range(3):
+        await widget.send(command)
+    messages = await widget.settled()
+    assert sum(SAVED in m["text"] for m in messages) == 1
+    assert [m["sender_type"] for m in messages].count("system") == 1, "no acknowledgment right after the notice"
+    handoffs = await api.db.scalar("SELECT COUNT(*) FROM handoffs WHERE conversation_id = :cid", cid=widget.conversation_id)
+    assert handoffs == 1
+
+
+async def test_while_waiting_for_a_person_messages_are_acknowledged_at_most_once_every_few_minutes(api: Api) -> None:
+    widget = await api.widget()
+    notice = await widget.answers_after(await widget.send("!fail"))  # the assistant is down: a person is asked for
+    assert SAVED in notice[0]["text"]
+    since = notice[-1]["seq"]
+
+    for text in ("请问还要等多久", "有人吗"):
+        await widget.send(text)
+    messages = await widget.settled()
+    assert [m["sender_type"] for m in messages if m["seq"] > since] == ["borrower", "borrower"], \
+        "the notice a moment ago was the acknowledgment: no flood"
+
+    moved = await api.db.update("conversations", {"id": widget.conversation_id}, acknowledged_at=utc_now() - timedelta(seconds=181))
+    assert moved == 1  # three minutes pass
+    acknowledged = await widget.answers_after(await widget.send("我还在等"))
+    assert [m["sender_type"] for m in acknowledged] == ["system"], acknowledged
+    assert acknowledged[0]["text"].startswith("已收到"), acknowledged[0]["text"]
+    assert await widget.answers_after(await widget.send("还是没人吗")) == [], "once per interval"
+
+    demo = await api.console("demo")
+    assert (await demo.claim(widget.conversation_id)).status_code == 200
+    await api.db.update("conversations", {"id": widget.conversation_id}, acknowledged_at=utc_now() - timedelta(seconds=600))
+    with_person = await widget.answers_after(await widget.send("您好"))
+    assert with_person == [], "with a person in the conversation, the person answers"
