@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Text
+from collections.abc import Callable
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import Context, Events, KuanxianAction, say
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say
 from actions.session import account_of
 from kuanxian.dialogue.negotiation import State, resume
 from kuanxian.replies import Reply
@@ -29,13 +30,12 @@ def _with_resume(dispatcher: CollectingDispatcher, tracker: Tracker, context: Op
     return events
 
 
-class _Answer(KuanxianAction):
+class _Answer(BorrowerAction):
     """An answer composed from the context, then the negotiation resumed if one is open."""
 
     compose: Callable[[Context], Reply]
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None  # needs_borrower
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         say(dispatcher, type(self).compose(context))
         return _with_resume(dispatcher, tracker, context)
 
@@ -43,29 +43,35 @@ class _Answer(KuanxianAction):
 class ActionAnswerBalance(_Answer):
     compose = staticmethod(lambda c: texts.balance(c.borrower, c.today, c.plan))  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_balance"
 
 
 class ActionAnswerDueDate(_Answer):
     compose = staticmethod(lambda c: texts.due_date(c.borrower, c.today, c.plan))  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_due_date"
 
 
 class ActionAnswerPaymentMethod(_Answer):
     compose = staticmethod(lambda c: texts.payment_method(c.borrower))  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_payment_method"
 
 
 class ActionAnswerPlanDetails(_Answer):
-    compose = staticmethod(lambda c: plan_texts.plan_details(c.plan, c.today) if c.plan is not None else  # type: ignore[assignment]
-                           Reply("您现在还没有确定的还款计划。需要的话，我们可以现在就商量一个。", (PLAN,)))
+    compose = staticmethod(
+        lambda c: (
+            plan_texts.plan_details(c.plan, c.today)
+            if c.plan is not None
+            # type: ignore[assignment]
+            else Reply("您现在还没有确定的还款计划。需要的话，我们可以现在就商量一个。", (PLAN,))
+        )
+    )
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_plan_details"
 
 
@@ -83,23 +89,23 @@ class _Plain(KuanxianAction):
 class ActionAnswerConsequences(_Answer):
     compose = staticmethod(lambda c: texts.consequences(c.borrower))  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_consequences"
 
 
 class ActionAnswerEarlyRepayment(_Plain):
     reply = staticmethod(texts.early_repayment)  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_early_repayment"
 
 
 class ActionExplainLate(KuanxianAction):
-    """"工资晚发了，所以没按时还": thanks, no blame, and when could they pay (a date answers it as a promise)."""
+    """ "工资晚发了，所以没按时还": thanks, no blame, and when could they pay (a date answers it as a promise)."""
 
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_late"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
@@ -110,21 +116,21 @@ class ActionExplainLate(KuanxianAction):
 class ActionAnswerFears(_Plain):
     reply = staticmethod(texts.fears)  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_fears"
 
 
 class ActionAnswerMissedPayment(_Plain):
     reply = staticmethod(plan_texts.if_cannot_pay)  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_missed_payment"
 
 
 class ActionOutOfScope(_Plain):
     reply = staticmethod(texts.out_of_scope)  # type: ignore[assignment]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_out_of_scope"
 
 
@@ -134,17 +140,16 @@ class ActionListenKindly(KuanxianAction):
 
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_listen_kindly"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         if isinstance(metadata, dict) and metadata.get("safety") == "distress":
+            from actions.runtime import command
             from kuanxian.commands import PauseReminders, RequestHandoff
             from kuanxian.domain.handoff import HandoffReason, Priority
             from kuanxian.safety.crisis import distress_messages
-
-            from actions.runtime import command
 
             days = metadata.get("hardship_pause_days")
             for text in distress_messages(days if isinstance(days, int) and 1 <= days <= 90 else 7):
@@ -161,13 +166,12 @@ class ActionFallback(KuanxianAction):
 
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         times = int(tracker.get_slot("misunderstood") or 0) + 1
         say(dispatcher, texts.not_understood(times))
-        events: Events = [SlotSet("misunderstood", float(times))]
-        if times >= 2:
-            events.append(SlotSet("pending_offer", "transfer_offer"))
-        return events
+        # Not understood is not an answer: the question on the table stays (a person is offered after two).
+        pending = "transfer_offer" if times >= 2 else tracker.get_slot("pending_offer")
+        return [SlotSet("misunderstood", float(times)), SlotSet("pending_offer", pending)]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Optional, Text
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import Context, Events, KuanxianAction, borrower_id_of, command, say, text_of
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, borrower_id_of, command, say, text_of
 from kuanxian.commands import MarkWrongContact, OpenDispute, OptIn, OptOut, RecordPromise, RequestHandoff, ScheduleReminder
 from kuanxian.dates import parse_date
 from kuanxian.dialogue.outlook import reminder_outlook
@@ -28,7 +28,7 @@ async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context:
     promised = tracker.get_slot("follow_date")
     if not promise and (found is None or found.date is None) and promised:
         # "到时候提醒我一下" after a promise: the promised day is the day.
-        return _remind_on(dispatcher, context, date.fromisoformat(str(promised)))
+        return remind_on(dispatcher, context, date.fromisoformat(str(promised)))
     if found is None or found.date is None:
         asked_before = tracker.get_slot("awaiting") == awaiting
         if found is not None and found.needs_clarification == "payday":
@@ -46,15 +46,22 @@ async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context:
         command(dispatcher, RecordPromise(day, parse_amount(text), remind=False))
         say(dispatcher, texts.promise_noted(day, context.today, outlook))
         pending = "reminder_offer" if outlook.allowed else None
-        return [SlotSet("awaiting", None), SlotSet("follow_date", day.isoformat()), SlotSet("pending_offer", pending),
-                SlotSet("misunderstood", 0.0)]
-    return _remind_on(dispatcher, context, day)
+        return [
+            SlotSet("awaiting", None),
+            SlotSet("follow_date", day.isoformat()),
+            SlotSet("pending_offer", pending),
+            SlotSet("misunderstood", 0.0),
+        ]
+    return remind_on(dispatcher, context, day)
 
 
-def _remind_on(dispatcher: CollectingDispatcher, context: Context, day: date) -> Events:
+def remind_on(dispatcher: CollectingDispatcher, context: Context, day: date) -> Events:
+    """A follow-up on `day` at 10:00 in the Borrower's zone, if that is still ahead and the contact rules allow it."""
     send_at = datetime.combine(day, FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
     outlook = reminder_outlook(context.borrower, send_at)
-    if outlook.allowed:
+    if send_at <= context.now:
+        say(dispatcher, texts.reminder_too_late(day, context.today))
+    elif outlook.allowed:
         command(dispatcher, ScheduleReminder(send_at, "follow_up", "borrower_request"))
         say(dispatcher, texts.follow_up_scheduled(day, context.today))
     else:
@@ -62,42 +69,39 @@ def _remind_on(dispatcher: CollectingDispatcher, context: Context, day: date) ->
     return [SlotSet("awaiting", None), SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 
 
-class ActionPromise(KuanxianAction):
-    def name(self) -> Text:
+class ActionPromise(BorrowerAction):
+    def name(self) -> str:
         return "action_promise"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         return await follow_up(dispatcher, tracker, context, promise=True)
 
 
-class ActionRemindLater(KuanxianAction):
-    def name(self) -> Text:
+class ActionRemindLater(BorrowerAction):
+    def name(self) -> str:
         return "action_remind_later"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         return await follow_up(dispatcher, tracker, context, promise=False)
 
 
-class ActionStopContact(KuanxianAction):
-    def name(self) -> Text:
+class ActionStopContact(BorrowerAction):
+    def name(self) -> str:
         return "action_stop_contact"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         command(dispatcher, OptOut())
         say(dispatcher, texts.stop_contact())
         return [SlotSet("misunderstood", 0.0)]
 
 
-class ActionResumeContact(KuanxianAction):
+class ActionResumeContact(BorrowerAction):
     """Reminders back on for real: the opt-out and the Borrower's own hardship pause end (a crisis pause does not)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_resume_contact"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         command(dispatcher, OptIn())
         after = context.borrower.with_flags(opted_out=False, hardship_pause_until=None)
         at = datetime.combine(context.today, FOLLOW_UP_TIME, tzinfo=after.zone)
@@ -107,11 +111,11 @@ class ActionResumeContact(KuanxianAction):
         return [SlotSet("misunderstood", 0.0)]
 
 
-class ActionOpenDispute(KuanxianAction):
-    def name(self) -> Text:
+class ActionOpenDispute(BorrowerAction):
+    def name(self) -> str:
         return "action_open_dispute"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         said = text_of(tracker)[:200]
         command(dispatcher, OpenDispute(said))
         command(dispatcher, RequestHandoff(HandoffReason.DISPUTE, Priority.HIGH, f"借款人对欠款有异议：{said}"))
@@ -124,7 +128,7 @@ class ActionWrongPerson(KuanxianAction):
 
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_wrong_person"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Optional, Text
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -11,11 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.hardship import record_consent
 from actions.runtime import Context, Events, KuanxianAction, command, say
-from actions.session import account_of
-from kuanxian.commands import RequestHandoff, ScheduleReminder
+from kuanxian.commands import RequestHandoff
 from kuanxian.dialogue.negotiation import State, agree_command, start_income_check, summary_details
 from kuanxian.dialogue.outlook import reminder_outlook
-from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.domain.handoff import Priority
 from kuanxian.plans import PlanError, Proposal, evaluate
 from kuanxian.replies import account as account_texts
 from kuanxian.replies import contact as contact_texts
@@ -28,8 +27,7 @@ def _clear() -> Events:
     return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 
 
-async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *,
-                       state: Optional[State] = None) -> Events:
+async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, state: Optional[State] = None) -> Events:
     """The plan on the table is agreed: confirm it in words and send AgreePlan to the hub."""
     state = state or State.from_slot(tracker.get_slot("negotiation"))
     if not state.draft:
@@ -37,25 +35,30 @@ async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, conte
         return _clear()
     agreed = agree_command(state.draft)
     try:
-        decision = evaluate(context.borrower.balance, context.borrower.policy,
-                            Proposal(amount=agreed.amount, count=agreed.count, frequency=agreed.frequency,
-                                     start=agreed.first_date, hardship=agreed.hardship), today=context.today)
+        decision = evaluate(
+            context.borrower.balance,
+            context.borrower.policy,
+            Proposal(
+                amount=agreed.amount, count=agreed.count, frequency=agreed.frequency, start=agreed.first_date, hardship=agreed.hardship
+            ),
+            today=context.today,
+        )
     except PlanError as error:
         say(dispatcher, plan_texts.plan_error(error, context.borrower.balance))
-        return _clear() + [SlotSet("negotiation", None)]
+        return [*_clear(), SlotSet("negotiation", None)]
     first_notice = datetime.combine(decision.plan.first_date - timedelta(days=3), FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
     from dataclasses import replace
 
     plan = replace(decision.plan, holiday_days=agreed.holiday_days)
     say(dispatcher, plan_texts.confirmed(plan, context.today, reminder_outlook(context.borrower, first_notice)))
     command(dispatcher, agreed)
-    return _clear() + [SlotSet("negotiation", None)]
+    return [*_clear(), SlotSet("negotiation", None)]
 
 
 class ActionHandleAffirm(KuanxianAction):
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handle_affirm"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
@@ -81,15 +84,10 @@ class ActionHandleAffirm(KuanxianAction):
         if pending == "reminder_offer":
             value = tracker.get_slot("follow_date")
             if value:
-                day = date.fromisoformat(str(value))
-                send_at = datetime.combine(day, FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
-                outlook = reminder_outlook(context.borrower, send_at)
-                if outlook.allowed:
-                    command(dispatcher, ScheduleReminder(send_at, "follow_up", "borrower_request"))
-                    say(dispatcher, contact_texts.follow_up_scheduled(day, context.today))
-                else:
-                    say(dispatcher, contact_texts.reminder_not_possible(outlook, context.today))
-                return _clear() + [SlotSet("follow_date", None)]
+                from actions.contact import remind_on
+
+                remind_on(dispatcher, context, date.fromisoformat(str(value)))
+                return [*_clear(), SlotSet("follow_date", None)]
         say(dispatcher, account_texts.noted())
         return _clear()
 
@@ -97,14 +95,14 @@ class ActionHandleAffirm(KuanxianAction):
 class ActionHandleDeny(KuanxianAction):
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handle_deny"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         pending = tracker.get_slot("pending_offer")
         if pending == "reminder_offer":
             say(dispatcher, contact_texts.no_reminder())
-            return _clear() + [SlotSet("follow_date", None)]
+            return [*_clear(), SlotSet("follow_date", None)]
         if pending == "hardship_consent" and context is not None:
             return await record_consent(dispatcher, tracker, context, consent=False)
         if pending == "plan_confirm":
@@ -112,11 +110,15 @@ class ActionHandleDeny(KuanxianAction):
             from dataclasses import replace
 
             say(dispatcher, plan_texts.declined())
-            return _clear() + [SlotSet("negotiation", replace(state, asked="terms", asked_times=1, draft=None).to_slot())]
+            return [*_clear(), SlotSet("negotiation", replace(state, asked="terms", asked_times=1, draft=None).to_slot())]
         if pending == "ie_consent" and context is not None:
             policy = context.borrower.policy
-            say(dispatcher, plan_texts.unaffordable_options(policy.payment_holiday_days > 0, policy.payment_holiday_days,
-                                                            policy.interest_freeze_on_hardship))
+            say(
+                dispatcher,
+                plan_texts.unaffordable_options(
+                    policy.payment_holiday_days > 0, policy.payment_holiday_days, policy.interest_freeze_on_hardship
+                ),
+            )
             return _clear()
         say(dispatcher, account_texts.acknowledged())
         return _clear()

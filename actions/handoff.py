@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Text
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -35,23 +35,27 @@ def reason_for_person(tracker: Tracker) -> HandoffReason:
 class ActionRequestHuman(KuanxianAction):
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_request_human"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         say(dispatcher, texts.request_human())
-        command(dispatcher, RequestHandoff(reason_for_person(tracker), Priority.NORMAL, text_of(tracker)[:200] or "借款人要求人工服务",
-                                           _details(tracker)))
+        command(
+            dispatcher,
+            RequestHandoff(reason_for_person(tracker), Priority.NORMAL, text_of(tracker)[:200] or "借款人要求人工服务", _details(tracker)),
+        )
         return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
 
 
 class ActionHandleComplaint(KuanxianAction):
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handle_complaint"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         say(dispatcher, texts.complaint())
-        command(dispatcher, RequestHandoff(HandoffReason.COMPLAINT, Priority.HIGH, text_of(tracker)[:200] or "借款人投诉", _details(tracker)))
+        command(
+            dispatcher, RequestHandoff(HandoffReason.COMPLAINT, Priority.HIGH, text_of(tracker)[:200] or "借款人投诉", _details(tracker))
+        )
         return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]

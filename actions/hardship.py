@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional, Text
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import Context, Events, KuanxianAction, command, say
+from actions.runtime import BorrowerAction, Context, Events, command, say
 from kuanxian.commands import PauseReminders, RecordHardship, RequestHandoff
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.hardship import HardshipCategory
@@ -18,23 +16,34 @@ from kuanxian.replies import hardship as texts
 HARDSHIP_PAUSE_DAYS_DEFAULT = 7
 
 
+def pause_days(tracker: Tracker) -> int:
+    """How long the hub pauses reminders after a hardship (it sends KUANXIAN_HARDSHIP_PAUSE_DAYS with each turn)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    days = metadata.get("hardship_pause_days") if isinstance(metadata, dict) else None
+    return days if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 90 else HARDSHIP_PAUSE_DAYS_DEFAULT
+
+
 def category_of(tracker: Tracker) -> HardshipCategory:
     value = next(tracker.get_latest_entity_values("hardship_type"), None) or tracker.get_slot("hardship_type")
     return HardshipCategory.parse(value)
 
 
-class ActionAcknowledgeHardship(KuanxianAction):
+class ActionAcknowledgeHardship(BorrowerAction):
     """Thank, Explain, ask eXplicit consent before recording anything; reminders pause meanwhile."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_acknowledge_hardship"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         category = category_of(tracker)
         say(dispatcher, texts.acknowledge(category))
         command(dispatcher, PauseReminders("hardship"))
-        return [SlotSet("hardship_type", category.value), SlotSet("hardship_disclosed", True),
-                SlotSet("pending_offer", "hardship_consent"), SlotSet("misunderstood", 0.0)]
+        return [
+            SlotSet("hardship_type", category.value),
+            SlotSet("hardship_disclosed", True),
+            SlotSet("pending_offer", "hardship_consent"),
+            SlotSet("misunderstood", 0.0),
+        ]
 
 
 async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, consent: bool) -> Events:
@@ -49,18 +58,17 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
     if state.holiday_days and state.asked in HOLIDAY_QUESTIONS:
         say(dispatcher, Reply("已经记录好了，谢谢您。" if consent else "好的，我们不做记录。"))
         return await negotiate(dispatcher, tracker, context, intent="request_deferral", text="")
-    say(dispatcher, texts.options(context.borrower, consent, HARDSHIP_PAUSE_DAYS_DEFAULT))
+    say(dispatcher, texts.options(context.borrower, consent, pause_days(tracker)))
     return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True)]
 
 
-class ActionHandleFeeRelief(KuanxianAction):
+class ActionHandleFeeRelief(BorrowerAction):
     """Interest freeze within policy on hardship; waivers need a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handle_fee_relief"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         hardship = bool(tracker.get_slot("hardship_disclosed")) or bool(context.hardships)
         if hardship and context.borrower.policy.interest_freeze_on_hardship:
             say(dispatcher, texts.fee_relief_offer())

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Optional, Text
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import Context, Events, KuanxianAction, command, intent_of, say, text_of
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, command, intent_of, say, text_of
 from actions.session import account_of
 from kuanxian.dialogue.negotiation import Said, State, Step, step
+from kuanxian.dialogue.parse import names_plan_terms
 from kuanxian.replies import plans as texts
 
 
@@ -24,12 +25,17 @@ def emit(dispatcher: CollectingDispatcher, result: Step) -> Events:
         say(dispatcher, extra)
     for cmd in result.commands:
         command(dispatcher, cmd)
-    return [SlotSet("negotiation", result.state.to_slot()), SlotSet("pending_offer", result.pending),
-            SlotSet("awaiting", None), SlotSet("misunderstood", 0.0)]
+    return [
+        SlotSet("negotiation", result.state.to_slot()),
+        SlotSet("pending_offer", result.pending),
+        SlotSet("awaiting", None),
+        SlotSet("misunderstood", 0.0),
+    ]
 
 
-async def negotiate(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, intent: Optional[str] = None,
-                    text: Optional[str] = None) -> Events:
+async def negotiate(
+    dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, intent: Optional[str] = None, text: Optional[str] = None
+) -> Events:
     state = State.from_slot(tracker.get_slot("negotiation"))
     said = Said(intent or intent_of(tracker), text if text is not None else text_of(tracker))
     result = step(state, said, account_of(context, hardship_of(tracker, context)))
@@ -40,25 +46,30 @@ async def negotiate(dispatcher: CollectingDispatcher, tracker: Tracker, context:
     return emit(dispatcher, result)
 
 
-class ActionNegotiate(KuanxianAction):
+class ActionNegotiate(BorrowerAction):
     """Installments, amounts, counts, dates, holidays, "too much": one conversation, remembered."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_negotiate"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        text = text_of(tracker)
+        if context.plan is not None and intent_of(tracker) == "request_installment" and not names_plan_terms(text, context.today):
+            # "我现在的分期是怎么安排的" with a plan already agreed: the plan, not a new negotiation.
+            from kuanxian.replies import plans as plan_texts
+
+            say(dispatcher, plan_texts.plan_details(context.plan, context.today))
+            return [SlotSet("misunderstood", 0.0)]
         return await negotiate(dispatcher, tracker, context)
 
 
-class ActionInform(KuanxianAction):
+class ActionInform(BorrowerAction):
     """A bare answer ("3", "15号", "两个月") goes to whatever was asked last."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_inform"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         if tracker.get_slot("awaiting") in ("promise_date", "reminder_date"):
             from actions.contact import follow_up
 
@@ -67,11 +78,11 @@ class ActionInform(KuanxianAction):
 
 
 class ActionKeepDraft(KuanxianAction):
-    """"Let me think" is respected; the offer is kept for later."""
+    """ "Let me think" is respected; the offer is kept for later."""
 
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_keep_draft"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:

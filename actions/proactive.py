@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Optional, Text
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import Context, Events, KuanxianAction, engine, say
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, engine, say
 from kuanxian.dialogue.negotiation import State
 from kuanxian.dialogue.outlook import reminder_outlook
 from kuanxian.replies import account as account_texts
@@ -38,37 +38,39 @@ def _date(value: Optional[str]) -> Optional[date]:
         return None
 
 
-class ActionPaymentReminder(KuanxianAction):
-    def name(self) -> Text:
+class ActionPaymentReminder(BorrowerAction):
+    def name(self) -> str:
         return "action_payment_reminder"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         amount = _amount(_entity(tracker, "amount"), context.borrower.balance)
         installment = _entity(tracker, "reminder_kind") == "installment_due"
-        say(dispatcher, account_texts.payment_reminder(context.borrower, amount, _date(_entity(tracker, "due_date")), context.today,
-                                                       installment=installment))
+        say(
+            dispatcher,
+            account_texts.payment_reminder(
+                context.borrower, amount, _date(_entity(tracker, "due_date")), context.today, installment=installment
+            ),
+        )
         return []
 
 
-class ActionPaymentThanks(KuanxianAction):
-    def name(self) -> Text:
+class ActionPaymentThanks(BorrowerAction):
+    def name(self) -> str:
         return "action_payment_thanks"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        assert context is not None
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         amount = _amount(_entity(tracker, "amount"), Decimal("0.00"))
         say(dispatcher, plan_texts.payment_thanks(amount, context.borrower.balance, _date(_entity(tracker, "due_date")), context.today))
         return []
 
 
-class ActionCheckIn(KuanxianAction):
+class ActionCheckIn(BorrowerAction):
     """After a missed installment or promise: ask what changed; the next plan talk reassesses first (FCA)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_check_in"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         say(dispatcher, plan_texts.check_in())
         state = replace(State.from_slot(tracker.get_slot("negotiation")), reassess=True, draft=None, offers={})
         return [SlotSet("negotiation", state.to_slot()), SlotSet("pending_offer", None)]
@@ -79,7 +81,7 @@ class ActionHandback(KuanxianAction):
 
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
@@ -97,5 +99,3 @@ class ActionHandback(KuanxianAction):
                 return [SlotSet("negotiation", None), SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
         say(dispatcher, contact_texts.handback())
         return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
-
-

@@ -12,10 +12,11 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Text
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, Optional
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,12 +27,15 @@ from kuanxian.domain.plan import PaymentPlan
 from kuanxian.replies import Reply
 from kuanxian.replies import account as account_texts
 
+
 # The clock is a module attribute so tests can move time.
-clock: Callable[[], datetime] = lambda: datetime.now(tz=timezone.utc)
+def clock() -> datetime:
+    return datetime.now(tz=UTC)
+
 
 _engine: Optional[AsyncEngine] = None
 
-Events = List[Dict[Text, Any]]
+Events = list[dict[str, Any]]
 
 
 def now() -> datetime:
@@ -115,7 +119,7 @@ AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_
 UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
 
 
-def registry() -> dict[str, "KuanxianAction"]:
+def registry() -> dict[str, KuanxianAction]:
     """Every concrete action by name (the modules are imported by the action server before any turn)."""
     found: dict[str, KuanxianAction] = {}
     pending: list[type[KuanxianAction]] = list(KuanxianAction.__subclasses__())
@@ -137,22 +141,27 @@ class KuanxianAction(Action, ABC):
     Abstract, so the action server registers only the concrete subclasses.
     """
 
-    needs_borrower = True
+    needs_borrower: ClassVar[bool] = True
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action's name in domain.yml."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         borrower_id = None if tracker.get_slot("wrong_person") else borrower_id_of(tracker)
         context = await load_context(borrower_id) if borrower_id else None
         if context is None and self.needs_borrower:
             say(dispatcher, account_texts.wrong_person_guard() if tracker.get_slot("wrong_person") else account_texts.not_authenticated())
             return []
         target = self.reroute(tracker, context)
-        return await (target or self).act(dispatcher, tracker, context)
+        events = await (target or self).act(dispatcher, tracker, context)
+        if not any(e.get("event") == "slot" and e.get("name") == "pending_offer" for e in events):
+            # A question on the table is answered, or left behind, by the next turn: a later
+            # "好的" must never agree to it (a plan, recording a hardship) by accident.
+            events.append(SlotSet("pending_offer", None))
+        return events
 
-    def reroute(self, tracker: Tracker, context: Optional[Context]) -> Optional["KuanxianAction"]:
+    def reroute(self, tracker: Tracker, context: Optional[Context]) -> Optional[KuanxianAction]:
         """The words decide over a doubtful intent, in two cases.
 
         A plain yes or no ("好的", "不用了", "记吧，没关系") answers the question on
@@ -177,3 +186,23 @@ class KuanxianAction(Action, ABC):
     @abstractmethod
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         """Do the work (context is None only when needs_borrower is False and nobody is logged in)."""
+
+
+class BorrowerAction(KuanxianAction, ABC):
+    """An action only for a logged-in Borrower: `act_for` always receives their Context.
+
+    `run` answers "not logged in" before any action that needs the Borrower is
+    reached, and `reroute` sends a turn to one only with a context, so a missing
+    context here is a wiring error.
+    """
+
+    needs_borrower = True
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        if context is None:
+            raise RuntimeError(f"{self.name()} needs the Borrower's context; run() answers 'not logged in' before reaching it")
+        return await self.act_for(dispatcher, tracker, context)
+
+    @abstractmethod
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        """Do the work for the logged-in Borrower."""

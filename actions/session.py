@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
@@ -22,11 +22,11 @@ _RETURNING = re.compile(r"又来|回来了|上次|之前|不好意思|抱歉|对
 class ActionSessionStart(Action):
     """Start a session with the identity from the authenticated message metadata."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        events: List[Dict[Text, Any]] = [SessionStarted()]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = [SessionStarted()]
         for slot in CARRIED_SLOTS:
             value = tracker.get_slot(slot)
             if value is not None:
@@ -41,8 +41,13 @@ class ActionSessionStart(Action):
 def account_of(context: Context, hardship: bool) -> Account:
     from datetime import timedelta
 
-    return Account(context.borrower.balance, context.borrower.policy, context.today, hardship,
-                   reminder_outlook(context.borrower, context.now + timedelta(days=30)))
+    return Account(
+        context.borrower.balance,
+        context.borrower.policy,
+        context.today,
+        hardship,
+        reminder_outlook(context.borrower, context.now + timedelta(days=30)),
+    )
 
 
 class ActionGreet(KuanxianAction):
@@ -50,7 +55,7 @@ class ActionGreet(KuanxianAction):
 
     needs_borrower = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_greet"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
@@ -58,7 +63,9 @@ class ActionGreet(KuanxianAction):
         returning = bool(_RETURNING.search(text_of(tracker)))
         say(dispatcher, texts.welcome_back(borrower) if returning else texts.greeting(borrower))
         if context is not None:
-            pending = resume(State.from_slot(tracker.get_slot("negotiation")), account_of(context, bool(tracker.get_slot("hardship_disclosed"))))
+            pending = resume(
+                State.from_slot(tracker.get_slot("negotiation")), account_of(context, bool(tracker.get_slot("hardship_disclosed")))
+            )
             if pending is not None:
                 say(dispatcher, pending.reply)
                 return [SlotSet("pending_offer", pending.pending), SlotSet("misunderstood", 0.0)]

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping, Optional, Union
+from enum import Enum
+from typing import Any, Optional, TypeVar, Union
 
 from kuanxian.dates import Frequency
 from kuanxian.domain.handoff import HandoffReason, Priority
@@ -138,8 +140,16 @@ class MarkWrongContact:
 
 
 Command = Union[
-    AgreePlan, RecordHardship, PauseReminders, OptOut, OptIn, OpenDispute,
-    RequestHandoff, RecordPromise, ScheduleReminder, MarkWrongContact,
+    AgreePlan,
+    RecordHardship,
+    PauseReminders,
+    OptOut,
+    OptIn,
+    OpenDispute,
+    RequestHandoff,
+    RecordPromise,
+    ScheduleReminder,
+    MarkWrongContact,
 ]
 
 _TYPES: dict[str, type] = {
@@ -224,7 +234,10 @@ def _flag(value: Any, name: str) -> bool:
     return value
 
 
-def _enum(enum: Any, value: Any, name: str) -> Any:
+_E = TypeVar("_E", bound=Enum)
+
+
+def _enum(enum: type[_E], value: object, name: str) -> _E:
     try:
         return enum(value)
     except ValueError as exc:
@@ -234,9 +247,12 @@ def _enum(enum: Any, value: Any, name: str) -> Any:
 def _build(kind: str, body: Mapping[str, Any]) -> Command:
     if kind == "agree_plan":
         return AgreePlan(
-            amount=_decimal(body["amount"], "amount"), count=_int(body["count"], "count", 1, 520),
-            frequency=_enum(Frequency, body["frequency"], "frequency"), first_date=_date(body["first_date"], "first_date"),
-            holiday_days=_int(body.get("holiday_days", 0), "holiday_days", 0, 366), hardship=_flag(body.get("hardship", False), "hardship"),
+            amount=_decimal(body["amount"], "amount"),
+            count=_int(body["count"], "count", 1, 520),
+            frequency=_enum(Frequency, body["frequency"], "frequency"),
+            first_date=_date(body["first_date"], "first_date"),
+            holiday_days=_int(body.get("holiday_days", 0), "holiday_days", 0, 366),
+            hardship=_flag(body.get("hardship", False), "hardship"),
         )
     if kind == "record_hardship":
         return RecordHardship(HardshipCategory.parse(body["category"]), body["consent"] is True)
@@ -250,12 +266,19 @@ def _build(kind: str, body: Mapping[str, Any]) -> Command:
             raise CommandError("details must be an object")
         if len(json.dumps(details, ensure_ascii=False, default=str)) > MAX_DETAILS:
             raise CommandError(f"details must be at most {MAX_DETAILS} characters of JSON")
-        return RequestHandoff(_enum(HandoffReason, body["reason"], "reason"), _enum(Priority, body["priority"], "priority"),
-                              _text(body.get("summary", ""), "summary"), dict(details))
+        return RequestHandoff(
+            _enum(HandoffReason, body["reason"], "reason"),
+            _enum(Priority, body["priority"], "priority"),
+            _text(body.get("summary", ""), "summary"),
+            dict(details),
+        )
     if kind == "record_promise":
         amount = body.get("amount")
-        return RecordPromise(_date(body["promised_for"], "promised_for"), _decimal(amount, "amount") if amount is not None else None,
-                             _flag(body.get("remind", False), "remind"))
+        return RecordPromise(
+            _date(body["promised_for"], "promised_for"),
+            _decimal(amount, "amount") if amount is not None else None,
+            _flag(body.get("remind", False), "remind"),
+        )
     if kind == "schedule_reminder":
         # An action may ask only for the follow-ups a Borrower can request, never a collection notice.
         reminder_kind = _text(body.get("kind", "follow_up"), "kind")
@@ -266,7 +289,7 @@ def _build(kind: str, body: Mapping[str, Any]) -> Command:
     return cls()  # type: ignore[no-any-return]
 
 
-def parse_command(custom: Any) -> Optional[Command]:
+def parse_command(custom: object) -> Optional[Command]:
     """The command in a Rasa `custom` payload; None when it is not a Kuanxian payload."""
     if not isinstance(custom, Mapping) or PAYLOAD_KEY not in custom:
         return None

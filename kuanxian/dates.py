@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kuanxian.money import cn_to_int
@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 
-class Frequency(str, Enum):
+class Frequency(StrEnum):
     """How often an installment falls due."""
 
     MONTHLY = "monthly"

@@ -31,9 +31,10 @@ import argparse
 import csv
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Sequence, TextIO
+from typing import Any, Optional, TextIO
 from urllib.parse import quote
 
 import httpx
@@ -41,9 +42,19 @@ import httpx
 from kuanxian.demo import DEMO_ADMIN_TOKEN
 
 BORROWER_COLUMNS = (
-    "borrower_id", "display_name", "timezone", "currency", "principal", "interest_and_fees",
-    "days_overdue", "due_day", "min_installment", "max_term_months", "payment_holiday_days",
-    "interest_freeze_on_hardship", "allowed_frequencies",
+    "borrower_id",
+    "display_name",
+    "timezone",
+    "currency",
+    "principal",
+    "interest_and_fees",
+    "days_overdue",
+    "due_day",
+    "min_installment",
+    "max_term_months",
+    "payment_holiday_days",
+    "interest_freeze_on_hardship",
+    "allowed_frequencies",
 )
 BORROWER_REQUIRED = len(BORROWER_COLUMNS) - 1
 REMINDER_COLUMNS = ("borrower_id", "send_at", "kind", "amount", "due_date")
@@ -105,7 +116,7 @@ def _columns(row: Row, names: Sequence[str], required: int) -> dict[str, str]:
     if not required <= count <= len(names):
         expected = str(required) if required == len(names) else f"{required} to {len(names)}"
         raise RowError(f"expected {expected} columns ({','.join(names)}), got {count}")
-    return dict(zip(names, row.cells))
+    return dict(zip(names, row.cells, strict=False))
 
 
 def _integer(values: dict[str, str], name: str) -> int:
@@ -201,7 +212,10 @@ def run(
     err: TextIO,
 ) -> int:
     builders: dict[str, Callable[[Row], Request]] = {
-        "borrowers": borrower_request, "reminders": reminder_request, "payments": payment_request}
+        "borrowers": borrower_request,
+        "reminders": reminder_request,
+        "payments": payment_request,
+    }
     build = builders[kind]
     first_column = "payment_id" if kind == "payments" else "borrower_id"
     try:
@@ -248,7 +262,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("file", type=Path, help="the CSV file (UTF-8)")
     parser.add_argument("--hub", default=default_hub_url(), help="the hub's base URL (default: %(default)s, from KUANXIAN_PORT)")
     parser.add_argument(
-        "--token", default=os.environ.get("KUANXIAN_ADMIN_TOKEN") or DEMO_ADMIN_TOKEN,
+        "--token",
+        default=os.environ.get("KUANXIAN_ADMIN_TOKEN") or DEMO_ADMIN_TOKEN,
         help="admin bearer token (default: KUANXIAN_ADMIN_TOKEN, else the demo token)",
     )
     args = parser.parse_args(argv)

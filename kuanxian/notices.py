@@ -12,8 +12,9 @@ ASSISTANT_UNAVAILABLE = "抱歉，助手暂时无法回复。您的消息已保�
 COLLECTOR_JOINED = "客服 {name} 已加入对话"
 RESOLVED = "本次对话已结束，感谢您的耐心。如需帮助，随时可以再发消息。"
 # Instead of the assistant's confirmation when the hub refused the plan it confirms (the balance or policy changed).
-PLAN_NOT_CONFIRMED = ("抱歉，这个还款方案刚才没能确认：您的账户情况刚刚有了变化。"
-                      "您可以再告诉我想怎么安排，我按最新的情况重新帮您算；也可以说“转人工”。")
+PLAN_NOT_CONFIRMED = (
+    "抱歉，这个还款方案刚才没能确认：您的账户情况刚刚有了变化。您可以再告诉我想怎么安排，我按最新的情况重新帮您算；也可以说“转人工”。"
+)
 
 
 def collector_joined(name: str) -> str:
@@ -72,5 +73,7 @@ def is_staffed(local: datetime, start: time, end: time) -> bool:
 
 def care_offer() -> str:
     """After words of distress in a plan talk: reminders paused, and a person if they want one."""
-    return ("听得出来您最近压力很大，不用一个人扛。接下来几天我们不会主动发提醒。"
-            "想和工作人员直接聊聊的话，随时说“转人工”；如果心里难受到有伤害自己的念头，请直接告诉我。")
+    return (
+        "听得出来您最近压力很大，不用一个人扛。接下来几天我们不会主动发提醒。"
+        "想和工作人员直接聊聊的话，随时说“转人工”；如果心里难受到有伤害自己的念头，请直接告诉我。"
+    )

@@ -25,16 +25,16 @@ from typing import Literal
 
 from kuanxian.dates import Frequency, add_months, month_end
 from kuanxian.domain.plan import Installment, PaymentPlan
-from kuanxian.domain.policy import MAX_TERM_LIMIT, Policy, as_frequency, money_fen
+from kuanxian.domain.policy import Policy, as_frequency, money_fen
 from kuanxian.money import from_fen, to_fen
 
 __all__ = [
     "Decision",
     "Installment",
+    "PaymentPlan",
     "PlanError",
     "Policy",
     "Proposal",
-    "PaymentPlan",
     "build_schedule",
     "default_first_due",
     "evaluate",
@@ -118,9 +118,7 @@ def _latest_first_due(today: date, policy: Policy, hardship: bool) -> date:
     return end + timedelta(days=policy.payment_holiday_days if hardship else 0)
 
 
-def build_schedule(
-    balance: Decimal, amount: Decimal, count: int, frequency: Frequency, first_date: date
-) -> PaymentPlan:
+def build_schedule(balance: Decimal, amount: Decimal, count: int, frequency: Frequency, first_date: date) -> PaymentPlan:
     """Dated schedule exact to the fen: ``count - 1`` installments of ``amount``, the last takes the rest.
 
     If that rest would be zero the last installment is dropped.  Raises
@@ -145,8 +143,7 @@ def build_schedule(
     elif rest < 0:
         raise ValueError("more installments than the balance needs")
     installments = tuple(
-        Installment(seq=i + 1, due=due_date(first_date, freq, i), amount=from_fen(a if i < count - 1 else rest))
-        for i in range(count)
+        Installment(seq=i + 1, due=due_date(first_date, freq, i), amount=from_fen(a if i < count - 1 else rest)) for i in range(count)
     )
     return PaymentPlan(installments=installments, frequency=freq, total=from_fen(b))
 
@@ -156,7 +153,11 @@ def _closest_allowed(wanted: Frequency, allowed: frozenset[Frequency]) -> Freque
     return min(allowed, key=lambda f: (abs(_FREQ_ORDER.index(f) - pos), f is not Frequency.MONTHLY))
 
 
-def _validate(balance: Decimal, policy: Policy, proposal: Proposal, today: date) -> tuple[int, int | None]:
+# The terms asked for, in fen and installments: an amount, a count, or both (never neither).
+_Terms = tuple[int, None] | tuple[None, int] | tuple[int, int]
+
+
+def _validate(balance: Decimal, policy: Policy, proposal: Proposal, today: date) -> tuple[int, _Terms]:
     if not isinstance(policy, Policy) or not isinstance(proposal, Proposal):
         raise TypeError("policy and proposal must be Policy and Proposal")
     b = _money_fen(balance, "balance")
@@ -180,18 +181,23 @@ def _validate(balance: Decimal, policy: Policy, proposal: Proposal, today: date)
             raise TypeError("count must be an int")
         if proposal.count <= 0:
             raise PlanError("count_not_positive", "分期数至少需要1期，您希望分几期呢？")
-    if a is None and proposal.count is None:
+    terms: _Terms
+    if a is not None:
+        terms = (a, None) if proposal.count is None else (a, proposal.count)
+    elif proposal.count is not None:
+        terms = (None, proposal.count)
+    else:
         raise PlanError("missing_terms", "请告诉我您每期大概能还多少，或者希望分几期，我来帮您算一算。")
     if proposal.start is not None and proposal.start < today:
         raise PlanError("start_in_past", "开始还款的日期不能早于今天，您看从哪一天开始比较方便？")
     if proposal.holiday_days < 0:
         raise PlanError("holiday_negative", "延后的天数不能是负数，您希望延后多少天开始还款呢？")
-    return b, a
+    return b, terms
 
 
 def evaluate(balance: Decimal, policy: Policy, proposal: Proposal, *, today: date) -> Decision:
     """Accept the proposal if the policy allows it, else counter with the nearest allowed plan."""
-    b, a_req = _validate(balance, policy, proposal, today)
+    b, terms = _validate(balance, policy, proposal, today)
     reasons: list[str] = []
 
     freq = proposal.frequency
@@ -217,37 +223,34 @@ def evaluate(balance: Decimal, policy: Policy, proposal: Proposal, *, today: dat
     max_n = max_installments(first, freq, policy.max_term_months)
     n_req = proposal.count
 
-    if n_req is None:
-        assert a_req is not None
-        a = a_req
-        if a < minimum:
-            reasons.append("below_minimum")
-            a = minimum
-        if _ceil_div(b, a) > max_n:
-            reasons.append("term_too_long")
-            a = _ceil_div(b, max_n)
-    elif a_req is None:
-        n = n_req
-        if n > max_n:
-            reasons.append("term_too_long")
-            n = max_n
-        a = _ceil_div(b, n)
-        if a < minimum:
-            reasons.append("below_minimum")
-            a = minimum
-    else:
-        a, n = a_req, n_req
-        if n > max_n:
-            reasons.append("term_too_long")
-            n = max_n
-        if a < minimum:
-            reasons.append("below_minimum")
-            a = minimum
-        if a * n < b:
-            reasons.append("count_too_small")
+    match terms:
+        case (a, None):  # an amount only
+            if a < minimum:
+                reasons.append("below_minimum")
+                a = minimum
+            if _ceil_div(b, a) > max_n:
+                reasons.append("term_too_long")
+                a = _ceil_div(b, max_n)
+        case (None, n):  # a count only
+            if n > max_n:
+                reasons.append("term_too_long")
+                n = max_n
             a = _ceil_div(b, n)
-        elif a * (n - 1) >= b and "below_minimum" not in reasons:
-            reasons.append("count_too_large")
+            if a < minimum:
+                reasons.append("below_minimum")
+                a = minimum
+        case (a, n):  # both
+            if n > max_n:
+                reasons.append("term_too_long")
+                n = max_n
+            if a < minimum:
+                reasons.append("below_minimum")
+                a = minimum
+            if a * n < b:
+                reasons.append("count_too_small")
+                a = _ceil_div(b, n)
+            elif a * (n - 1) >= b and "below_minimum" not in reasons:
+                reasons.append("count_too_large")
 
     n_final = _ceil_div(b, a)
     if n_req is not None and n_final != n_req and not {"term_too_long", "below_minimum", "count_too_large"} & set(reasons):
@@ -331,7 +334,7 @@ class Decision:
             return text
         parts = self._reason_sentences()
         offer = f"我们可以按{plan}来安排" if sch.count > 1 else f"我们可以安排{plan}"
-        if sch.count > 1 and {"start_too_late", "holiday_too_long", "holiday_needs_hardship"} & set(self.reasons) or sch.holiday_days:
+        if (sch.count > 1 and {"start_too_late", "holiday_too_long", "holiday_needs_hardship"} & set(self.reasons)) or sch.holiday_days:
             offer += f"，首期在{_zh_date(sch.first_date)}"
         if sch.interest_frozen:
             offer += "，还款期间暂停计息"
@@ -365,8 +368,11 @@ class Decision:
                 out.append(f"分这么多期的话，{per}会低于最低还款额{_yuan(minimum)}。")
         if "term_too_long" in reasons and max_months is not None:
             span = _SPAN[sch.frequency]
-            if req is not None and req.count is not None and req.count > sch.count and (
-                asked is None or "count_too_large" not in reasons or req.count > max_months
+            if (
+                req is not None
+                and req.count is not None
+                and req.count > sch.count
+                and (asked is None or "count_too_large" not in reasons or req.count > max_months)
             ):
                 out.append(f"分{req.count}期超过了最长{max_months}个月的期限。")
             elif asked is not None and self.balance is not None:
@@ -375,7 +381,13 @@ class Decision:
                 lead = "按照" if "below_minimum" not in reasons else "即使按"
                 tail = "超过了" if "below_minimum" not in reasons else "也超过了"
                 out.append(f"{lead}{per}{_yuan(basis)}，需要{need}{span}，{tail}最长{max_months}个月的期限。")
-        if "count_too_small" in reasons and "term_too_long" not in reasons and req is not None and req.count is not None and asked is not None:
+        if (
+            "count_too_small" in reasons
+            and "term_too_long" not in reasons
+            and req is not None
+            and req.count is not None
+            and asked is not None
+        ):
             total = _yuan(self.balance) if self.balance is not None else "全部欠款"
             out.append(f"按{per}{_yuan(max(asked, minimum or asked))}、分{req.count}期，还不够还清{total}。")
         if "count_too_large" in reasons and req is not None and req.count is not None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
-from typing import Mapping, Optional
+from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kuanxian.demo import DEMO_ADMIN_TOKEN
@@ -52,7 +53,7 @@ class StaffedHours:
     zone: str = "Asia/Shanghai"
 
     @classmethod
-    def parse(cls, value: str, zone: str) -> "StaffedHours":
+    def parse(cls, value: str, zone: str) -> StaffedHours:
         try:
             start_s, end_s = value.split("-")
             start, end = time.fromisoformat(start_s.strip()), time.fromisoformat(end_s.strip())
@@ -109,15 +110,13 @@ class Settings:
         return self.env == "production"
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if environ is None else environ
         mode = env.get("KUANXIAN_ENV", "development").strip().lower()
         if mode not in ENVIRONMENTS:
             raise SettingsError(f"KUANXIAN_ENV must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}")
         try:
-            limits = ContactLimits(
-                per_day=_int(env, "KUANXIAN_CONTACT_PER_DAY", 1), per_7_days=_int(env, "KUANXIAN_CONTACT_PER_7_DAYS", 3)
-            )
+            limits = ContactLimits(per_day=_int(env, "KUANXIAN_CONTACT_PER_DAY", 1), per_7_days=_int(env, "KUANXIAN_CONTACT_PER_7_DAYS", 3))
         except ContactConfigError as exc:
             raise SettingsError(f"KUANXIAN_CONTACT_PER_DAY / KUANXIAN_CONTACT_PER_7_DAYS: {exc}") from exc
         rasa = _urls(env, "KUANXIAN_RASA_URLS", env.get("KUANXIAN_RASA_URL", "http://127.0.0.1:5005"))
@@ -142,8 +141,9 @@ class Settings:
             scheduler_interval_seconds=_float(env, "KUANXIAN_SCHEDULER_INTERVAL", 5.0),
             scheduler_enabled=_bool(env.get("KUANXIAN_SCHEDULER", "true")),
             widget_origins=tuple(o.strip() for o in env.get("KUANXIAN_WIDGET_ORIGINS", "*").split(",") if o.strip()),
-            staffed_hours=StaffedHours.parse(env.get("KUANXIAN_STAFFED_HOURS", "09:00-21:00"),
-                                             env.get("KUANXIAN_STAFFED_ZONE", "Asia/Shanghai")),
+            staffed_hours=StaffedHours.parse(
+                env.get("KUANXIAN_STAFFED_HOURS", "09:00-21:00"), env.get("KUANXIAN_STAFFED_ZONE", "Asia/Shanghai")
+            ),
             expected_wait_minutes=_int(env, "KUANXIAN_EXPECTED_WAIT_MINUTES", 10, low=1, high=24 * 60),
             installment_grace_days=_int(env, "KUANXIAN_GRACE_DAYS", 3, low=0, high=60),
             broken_after_missed=_int(env, "KUANXIAN_BROKEN_AFTER_MISSED", 2, low=1, high=12),
@@ -167,13 +167,16 @@ class Settings:
             raise SettingsError("KUANXIAN_ENV=production refuses demo mode (set KUANXIAN_DEMO=false)")
         if self.brain != "rasa":
             raise SettingsError("KUANXIAN_ENV=production needs KUANXIAN_BRAIN=rasa")
-        secrets = {"KUANXIAN_SECRET": self.secret, "KUANXIAN_BORROWER_TOKEN_SECRET": self.borrower_token_secret,
-                   "KUANXIAN_ADMIN_TOKEN": self.admin_token}
+        secrets = {
+            "KUANXIAN_SECRET": self.secret,
+            "KUANXIAN_BORROWER_TOKEN_SECRET": self.borrower_token_secret,
+            "KUANXIAN_ADMIN_TOKEN": self.admin_token,
+        }
         for name, value in secrets.items():
             if value in DEMO_SECRETS or len(value) < MIN_SECRET_LENGTH or entropy_bits(value) < MIN_SECRET_BITS:
                 raise SettingsError(
                     f"KUANXIAN_ENV=production refuses a demo, short or guessable {name}: use at least "
-                    f"{MIN_SECRET_LENGTH} random characters, e.g. python -c \"import secrets; print(secrets.token_urlsafe(48))\""
+                    f'{MIN_SECRET_LENGTH} random characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"'
                 )
         if len(set(secrets.values())) != len(secrets):
             raise SettingsError("KUANXIAN_ENV=production needs three different secrets for tokens, borrower tokens and the admin API")

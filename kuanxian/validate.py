@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Optional
 
 import yaml
 
@@ -22,8 +23,16 @@ HARDSHIP_CATEGORIES = tuple(c.value for c in HardshipCategory)
 
 MIN_EXAMPLES = 20
 ENTITY = re.compile(r"\[([^\]]+)\](?:\((\w+)(?::([^)]+))?\)|(\{[^}]*\}))")
-BUILTIN_ACTIONS = {"action_listen", "action_restart", "action_default_fallback", "action_deactivate_loop",
-                   "action_two_stage_fallback", "action_unlikely_intent", "action_back", "action_session_start"}
+BUILTIN_ACTIONS = {
+    "action_listen",
+    "action_restart",
+    "action_default_fallback",
+    "action_deactivate_loop",
+    "action_two_stage_fallback",
+    "action_unlikely_intent",
+    "action_back",
+    "action_session_start",
+}
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,8 @@ def plain_text(example: str) -> str:
     return ENTITY.sub(lambda m: m.group(1), example)
 
 
-def load_domain(root: Path) -> tuple[dict, list[Problem]]:
-    node, problem = compose(root / "domain.yml")
+def load_domain(root: Path) -> tuple[dict[str, Any], list[Problem]]:
+    _node, problem = compose(root / "domain.yml")
     if problem:
         return {}, [problem]
     return yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8")) or {}, []
@@ -98,7 +107,11 @@ def check(root: Path) -> list[Problem]:
         if intent.startswith("EXTERNAL_"):
             continue
         if counts.get(intent, 0) < MIN_EXAMPLES:
-            problems.append(Problem(root / "domain.yml", 1, f"intent '{intent}' has {counts.get(intent, 0)} examples; at least {MIN_EXAMPLES} are needed"))
+            problems.append(
+                Problem(
+                    root / "domain.yml", 1, f"intent '{intent}' has {counts.get(intent, 0)} examples; at least {MIN_EXAMPLES} are needed"
+                )
+            )
     return problems
 
 
@@ -107,7 +120,14 @@ def _items(node: yaml.Node, key: str) -> list[yaml.Node]:
     return list(section.value) if isinstance(section, yaml.SequenceNode) else []
 
 
-def _check_nlu_item(path: Path, item: yaml.Node, intents: set, entities: set, counts: dict, first_seen: dict) -> list[Problem]:
+def _check_nlu_item(
+    path: Path,
+    item: yaml.Node,
+    intents: set[str],
+    entities: set[str],
+    counts: dict[str, int],
+    first_seen: dict[str, tuple[str, Path, int]],
+) -> list[Problem]:
     problems: list[Problem] = []
     intent_node = mapping_get(item, "intent")
     examples = mapping_get(item, "examples")
@@ -140,7 +160,7 @@ def _check_nlu_item(path: Path, item: yaml.Node, intents: set, entities: set, co
     return problems
 
 
-def _check_steps(path: Path, item: yaml.Node, intents: set, actions: set) -> list[Problem]:
+def _check_steps(path: Path, item: yaml.Node, intents: set[str], actions: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     for section in ("steps", "condition"):
         steps = mapping_get(item, section)

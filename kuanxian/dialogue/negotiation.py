@@ -12,10 +12,11 @@ to a person with the request recorded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from kuanxian.commands import AgreePlan, Command, RequestHandoff
 from kuanxian.dates import Frequency
@@ -56,7 +57,7 @@ class State:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}
 
     @classmethod
-    def from_slot(cls, value: Any) -> "State":
+    def from_slot(cls, value: object) -> State:
         if not isinstance(value, Mapping):
             return cls()
         known = {f: value[f] for f in cls.__dataclass_fields__ if f in value}
@@ -106,9 +107,19 @@ def _handoff_step(state: State, reply: Reply, reason: HandoffReason, summary: st
 
 def summary_details(state: State) -> dict[str, Any]:
     """For the collector: what was offered and refused, and what the Borrower told us."""
-    return {"offers": dict(state.offers), "refusals": state.refusals, "income": state.income, "essentials": state.essentials,
-            "requested": {"amount": state.amount, "count": state.count, "day_of_month": state.day_of_month,
-                          "first_date": state.first_date, "holiday_days": state.holiday_days}}
+    return {
+        "offers": dict(state.offers),
+        "refusals": state.refusals,
+        "income": state.income,
+        "essentials": state.essentials,
+        "requested": {
+            "amount": state.amount,
+            "count": state.count,
+            "day_of_month": state.day_of_month,
+            "first_date": state.first_date,
+            "holiday_days": state.holiday_days,
+        },
+    }
 
 
 def _interpret_bare(state: State, value: Decimal, policy: Policy) -> State:
@@ -133,7 +144,7 @@ def _absorb(state: State, said: Said, account: Account) -> State:
     if state.asked in ("income", "essentials"):
         money = parse.money_in(text)
         if money is not None:
-            return replace(state, **{state.asked: str(money)})
+            return replace(state, income=str(money)) if state.asked == "income" else replace(state, essentials=str(money))
     amount, count = parse.terms(text, today)
     if amount is not None or count is not None:
         state = replace(state, amount=str(amount) if amount is not None else None, count=count)
@@ -158,8 +169,14 @@ def _proposal(state: State, account: Account) -> Proposal:
         start = parse.next_day_of_month(account.today, state.day_of_month, after=after)
     elif state.holiday_days:
         start = account.today + timedelta(days=state.holiday_days)
-    return Proposal(amount=Decimal(state.amount) if state.amount else None, count=state.count, frequency=Frequency.MONTHLY,
-                    start=start, hardship=account.hardship, holiday_days=0)
+    return Proposal(
+        amount=Decimal(state.amount) if state.amount else None,
+        count=state.count,
+        frequency=Frequency.MONTHLY,
+        start=start,
+        hardship=account.hardship,
+        holiday_days=0,
+    )
 
 
 def _evaluate(state: State, account: Account, proposal: Proposal) -> Decision:
@@ -191,14 +208,25 @@ def draft_fingerprint(draft: Mapping[str, Any]) -> str:
 
 def _draft(decision: Decision, state: State, account: Account) -> dict[str, Any]:
     plan = decision.plan
-    return {"amount": str(plan.regular_amount), "count": plan.count, "frequency": plan.frequency.value,
-            "first_date": plan.first_date.isoformat(), "holiday_days": min(state.holiday_days, account.policy.payment_holiday_days),
-            "hardship": account.hardship}
+    return {
+        "amount": str(plan.regular_amount),
+        "count": plan.count,
+        "frequency": plan.frequency.value,
+        "first_date": plan.first_date.isoformat(),
+        "holiday_days": min(state.holiday_days, account.policy.payment_holiday_days),
+        "hardship": account.hardship,
+    }
 
 
 def agree_command(draft: Mapping[str, Any]) -> AgreePlan:
-    return AgreePlan(Decimal(str(draft["amount"])), int(draft["count"]), Frequency(draft.get("frequency", "monthly")),
-                     date.fromisoformat(str(draft["first_date"])), int(draft.get("holiday_days", 0)), bool(draft.get("hardship")))
+    return AgreePlan(
+        Decimal(str(draft["amount"])),
+        int(draft["count"]),
+        Frequency(draft.get("frequency", "monthly")),
+        date.fromisoformat(str(draft["first_date"])),
+        int(draft.get("holiday_days", 0)),
+        bool(draft.get("hardship")),
+    )
 
 
 def _offer(state: State, account: Account, decision: Decision, *, affordable: Optional[Decimal] = None) -> Step:
@@ -226,9 +254,13 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
     if allowed <= 0 or wanted > allowed:
         reply = texts.holiday_beyond_policy(wanted, allowed) if allowed > 0 else texts.holiday_beyond_policy(wanted, 0)
         # The collector sees what was asked for; the negotiation carries on with what policy allows.
-        step = _handoff_step(state, reply, HandoffReason.DEFERRAL,
-                             f"借款人申请暂缓{wanted}天，超过政策上限{allowed}天", {"requested_holiday_days": wanted,
-                                                                          "allowed_holiday_days": allowed})
+        step = _handoff_step(
+            state,
+            reply,
+            HandoffReason.DEFERRAL,
+            f"借款人申请暂缓{wanted}天，超过政策上限{allowed}天",
+            {"requested_holiday_days": wanted, "allowed_holiday_days": allowed},
+        )
         return replace(step, state=replace(step.state, holiday_days=allowed))
     if state.amount is None and state.count is None:
         return _ask(state, "terms", texts.holiday_granted(wanted))
@@ -252,11 +284,14 @@ def _reassess(state: State, account: Account, *, refused_after_check: bool = Fal
             decision = None
         if decision is not None and decision.plan.regular_amount <= affordable:
             return _offer(state, account, decision, affordable=affordable)
-    reply = texts.unaffordable_options(policy.payment_holiday_days > 0, policy.payment_holiday_days,
-                                       policy.interest_freeze_on_hardship and account.hardship)
-    summary = (f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，借款人仍表示负担不了，需要人工评估"
-               if refused_after_check and affordable >= minimum else
-               f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，低于最低还款额，需要人工评估")
+    reply = texts.unaffordable_options(
+        policy.payment_holiday_days > 0, policy.payment_holiday_days, policy.interest_freeze_on_hardship and account.hardship
+    )
+    summary = (
+        f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，借款人仍表示负担不了，需要人工评估"
+        if refused_after_check and affordable >= minimum
+        else f"按收支测算每月约可还{format_amount(max(affordable, Decimal(0)))}，低于最低还款额，需要人工评估"
+    )
     return _handoff_step(state, reply, HandoffReason.HARDSHIP, summary, {"affordable": str(affordable), "minimum": str(minimum)})
 
 
@@ -272,8 +307,9 @@ def step(state: State, said: Said, account: Account) -> Step:
     if state.asked == "essentials" and state.essentials is not None and before.essentials is None:
         return _reassess(replace(state, asked=None, asked_times=0), account)
     if state.asked in ("income", "essentials") and state.asked_times >= MAX_ASKS:
-        return _handoff_step(state, texts.unaffordable_options(False, 0, False), HandoffReason.HARDSHIP,
-                             "收支情况没能说清，需要人工帮忙测算", {})
+        return _handoff_step(
+            state, texts.unaffordable_options(False, 0, False), HandoffReason.HARDSHIP, "收支情况没能说清，需要人工帮忙测算", {}
+        )
     if state.asked in ("income", "essentials"):
         reply = texts.ask_income() if state.asked == "income" else texts.ask_essentials()
         return _ask(state, state.asked, reply)
@@ -282,9 +318,16 @@ def step(state: State, said: Said, account: Account) -> Step:
         if state.income is None:
             if state.asked == "income_consent" and state.asked_times >= MAX_ASKS:
                 policy = account.policy
-                return _ask(state, "stuck", texts.unaffordable_options(policy.payment_holiday_days > 0, policy.payment_holiday_days,
-                                                                      policy.interest_freeze_on_hardship and account.hardship),
-                            pending="transfer_offer")
+                return _ask(
+                    state,
+                    "stuck",
+                    texts.unaffordable_options(
+                        policy.payment_holiday_days > 0,
+                        policy.payment_holiday_days,
+                        policy.interest_freeze_on_hardship and account.hardship,
+                    ),
+                    pending="transfer_offer",
+                )
             return _ask(state, "income_consent", texts.ask_income_consent(), pending="ie_consent")
         return _reassess(state, account, refused_after_check=True)
     if refused:
@@ -292,8 +335,7 @@ def step(state: State, said: Said, account: Account) -> Step:
     if state.reassess:
         # After a missed payment: what changed comes first; terms named meanwhile are kept for the next turn.
         return _ask(replace(state, reassess=False), "changes", texts.reassess_first())
-    if (state.holiday_days and not account.hardship and before.asked in HOLIDAY_QUESTIONS
-            and _names_terms(said.text, account.today)):
+    if state.holiday_days and not account.hardship and before.asked in HOLIDAY_QUESTIONS and _names_terms(said.text, account.today):
         # Asked why they need a holiday, they answered with terms: a plan without one.
         state = replace(state, holiday_days=0)
     holiday_step = _holiday(state, account)
@@ -307,8 +349,7 @@ def step(state: State, said: Said, account: Account) -> Step:
         decision = _evaluate(state, account, _proposal(state, account))
     except PlanError as error:
         return _ask(replace(state, amount=None, count=None), "terms", texts.plan_error(error, account.balance))
-    if (before.draft and _fingerprint(decision) == draft_fingerprint(before.draft) and not refused
-            and not parse.asks_question(said.text)):
+    if before.draft and _fingerprint(decision) == draft_fingerprint(before.draft) and not refused and not parse.asks_question(said.text):
         return Step(texts.offer(decision, account.today, repeated=True), state, "plan_confirm", accept=True)
     step_ = _offer(state, account, decision)
     adjusted = _date_note(state, decision, account)
@@ -331,15 +372,18 @@ def start_income_check(state: State) -> Step:
     return _ask(replace(state, income=None, essentials=None), "income", texts.ask_income())
 
 
-def resume(state: State, account: Account) -> Optional[Step]:
+def resume(state: State, account: Account, *, returning: bool = False) -> Optional[Step]:
     """After a digression: offer to pick up where we were (None when there is nothing to resume)."""
     if state.draft:
         try:
             command = agree_command(state.draft)
-            decision = evaluate(account.balance, account.policy, Proposal(amount=command.amount, count=command.count,
-                                                                          start=command.first_date, hardship=account.hardship),
-                                today=account.today)
+            decision = evaluate(
+                account.balance,
+                account.policy,
+                Proposal(amount=command.amount, count=command.count, start=command.first_date, hardship=account.hardship),
+                today=account.today,
+            )
         except (PlanError, ValueError, KeyError, InvalidOperation):  # a draft from an old or damaged slot
             return None
-        return Step(texts.resume_draft(decision.plan, account.today), state, "plan_confirm")
+        return Step(texts.resume_draft(decision.plan, account.today, returning=returning), state, "plan_confirm")
     return None

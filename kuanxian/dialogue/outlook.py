@@ -13,9 +13,14 @@ def reminder_outlook(borrower: Borrower, at: datetime) -> ReminderOutlook:
     """What the contact rules would decide for a reminder at `at` (caps aside: they apply when it fires)."""
     flags = borrower.flags
     state = ContactState(
-        timezone=borrower.timezone, opted_out=flags.opted_out, dispute_open=flags.dispute_open, with_collector=False,
-        wrong_contact=flags.wrong_contact, crisis_pause_until=flags.crisis_pause_until,
-        hardship_pause_until=flags.hardship_pause_until, breathing_space_until=flags.breathing_space_until,
+        timezone=borrower.timezone,
+        opted_out=flags.opted_out,
+        dispute_open=flags.dispute_open,
+        with_collector=False,
+        wrong_contact=flags.wrong_contact,
+        crisis_pause_until=flags.crisis_pause_until,
+        hardship_pause_until=flags.hardship_pause_until,
+        breathing_space_until=flags.breathing_space_until,
         recent_contacts=(),
     )
     decision = decide(state, at)

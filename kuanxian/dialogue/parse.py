@@ -16,20 +16,30 @@ from kuanxian.money import cn_to_int, parse_amount, parse_count
 _N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
 _HOLIDAY_CUE = re.compile(
     r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半])|先不还|晚点还|推迟|延后|延期|宽限|歇|喘口气|等我|等到|"
-    r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|\b(?:defer|postpone|pause|holiday)\b", re.IGNORECASE)
+    r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|\b(?:defer|postpone|pause|holiday)\b",
+    re.IGNORECASE,
+)
 _PERIOD = re.compile(_N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
 _UNTIL_MONTH = re.compile(r"(?:到|等到|至)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _DAY_NUM = r"([0-9]{1,2}|[一二三四五六七八九十廿]{1,3})\s*(?:号|日)"
 # "每个月10号", "每期扣款放在10号", "改到15号" (a day named in a recurring-payment context)...
 _DAY_OF_MONTH = re.compile(
     r"(?:每个?月|每月的?|月月|以后都|每期|每次|扣款|扣钱|还款日?|放在|定在|改到|改成|改在|换到|挪到|安排在|设在|设成|固定在|都在)"
-    r"[^，。,;；!！?？0-9月]{0,6}?" + _DAY_NUM + r"(?!\s*(?:起|开始))")
+    r"[^，。,;；!！?？0-9月]{0,6}?" + _DAY_NUM + r"(?!\s*(?:起|开始))"
+)
 # ... or followed by what happens on it: "10号扣", "15号发工资".
 _DAY_THEN = re.compile(r"(?<![0-9月])" + _DAY_NUM + r"\s*(?:扣|还|划|交|付|发工资|发薪|开工资|发钱|到账)")
 _MONTH_END = re.compile(r"每个?月(?:的)?(?:月底|最后一天|月末)")
-_FIRST_CUE = re.compile(r"第一期|首期|头一期|第一笔|第一次(?:还|扣)|开始还|起还|开始扣|从.{0,8}开始|[号日]\s*(?:开始|起)|first (?:payment|installment)|start", re.IGNORECASE)
-_REFUSAL = re.compile(r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上")
-_BARE_NUMBER = re.compile(r"^\s*(?:就|大概|差不多|最多|只能)?\s*([0-9]{1,7}(?:\.[0-9]{1,2})?|[零〇一二两三四五六七八九十百千万]{1,6})\s*(?:块|元|吧|呢|行吗|可以吗|啊|呀|。|！|!|\?|？)?\s*$")
+_FIRST_CUE = re.compile(
+    r"第一期|首期|头一期|第一笔|第一次(?:还|扣)|开始还|起还|开始扣|从.{0,8}开始|[号日]\s*(?:开始|起)|first (?:payment|installment)|start",
+    re.IGNORECASE,
+)
+_REFUSAL = re.compile(
+    r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上"
+)
+_BARE_NUMBER = re.compile(
+    r"^\s*(?:就|大概|差不多|最多|只能)?\s*([0-9]{1,7}(?:\.[0-9]{1,2})?|[零〇一二两三四五六七八九十百千万]{1,6})\s*(?:块|元|吧|呢|行吗|可以吗|啊|呀|。|！|!|\?|？)?\s*$"
+)
 
 
 _QUESTION = re.compile(r"[?？]|吗|么\s*$|呢\s*$|多少|怎么|为什么|能不能|可不可以|是不是|行不行|哪")
@@ -67,7 +77,7 @@ def holiday_days(text: str, today: date) -> Optional[int]:
         if n:
             unit = m.group(3)
             if unit == "月":
-                return int(round(n * 30))
+                return round(n * 30)
             if unit in ("周", "星期", "礼拜"):
                 return int(n * 7)
             if unit == "年":
@@ -81,7 +91,7 @@ def wants_holiday(text: str) -> bool:
 
 
 def day_of_month(text: str) -> Optional[int]:
-    """"每个月10号扣" → 10; "每月月底" → 31 (the month's last day)."""
+    """ "每个月10号扣" → 10; "每月月底" → 31 (the month's last day)."""
     if _MONTH_END.search(text):
         return 31
     m = _DAY_OF_MONTH.search(text) or _DAY_THEN.search(text)
@@ -162,10 +172,14 @@ def later(today: date, days: int) -> date:
     return today + timedelta(days=days)
 
 
-_YES_WORDS = (r"嗯+|恩|好+|好的|好吧|好呀|好啊|行|行吧|行的|可以|可以的|可以啊|可以吧|成|中|对|对的|是|是的|没问题|确认|确定|同意|"
-              r"就这样|就这样吧|就这么办|就按这个|按这个来|ok|okay|yes|要|需要|麻烦了|麻烦你了|好嘞|妥")
-_NO_WORDS = (r"不|不要|不用|不行|不了|算了|不需要|不同意|不可以|别|先不|先不用|先不要|暂时不用|no|nope|不必|不用了|还是不要|"
-             r"不太行|不合适")
+_YES_WORDS = (
+    r"嗯+|恩|好+|好的|好吧|好呀|好啊|行|行吧|行的|可以|可以的|可以啊|可以吧|成|中|对|对的|是|是的|没问题|确认|确定|同意|"
+    r"就这样|就这样吧|就这么办|就按这个|按这个来|ok|okay|yes|要|需要|麻烦了|麻烦你了|好嘞|妥"
+)
+_NO_WORDS = (
+    r"不|不要|不用|不行|不了|算了|不需要|不同意|不可以|别|先不|先不用|先不要|暂时不用|no|nope|不必|不用了|还是不要|"
+    r"不太行|不合适"
+)
 _TAIL = r"[\s,，。.!！~～啊呀吧的了哈嗯]*$"
 _YES = re.compile(rf"^(?:{_YES_WORDS})(?:[\s,，。.!！~～]*(?:{_YES_WORDS}|谢谢|谢了|麻烦您了))*{_TAIL}", re.IGNORECASE)
 _NO = re.compile(rf"^(?:{_NO_WORDS})(?:[\s,，。.!！~～]*(?:{_NO_WORDS}|谢谢))*{_TAIL}", re.IGNORECASE)
@@ -191,5 +205,9 @@ def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
 
 def names_plan_terms(text: str, today: date) -> bool:
     """Does the message say anything the negotiation can use (terms, a day, a first date, a holiday)?"""
-    return (terms(text, today) != (None, None) or day_of_month(text) is not None or first_date(text, today) is not None
-            or holiday_days(text, today) is not None)
+    return (
+        terms(text, today) != (None, None)
+        or day_of_month(text) is not None
+        or first_date(text, today) is not None
+        or holiday_days(text, today) is not None
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Optional
+from typing import Optional, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from kuanxian.dates import month_end
@@ -22,6 +22,17 @@ class ContactFlags:
     breathing_space_until: Optional[datetime] = None
     crisis_pause_until: Optional[datetime] = None
     hardship_pause_until: Optional[datetime] = None
+
+
+class FlagChanges(TypedDict, total=False):
+    """Some of the ContactFlags, by name (for `Borrower.with_flags`)."""
+
+    opted_out: bool
+    dispute_open: bool
+    wrong_contact: bool
+    breathing_space_until: Optional[datetime]
+    crisis_pause_until: Optional[datetime]
+    hardship_pause_until: Optional[datetime]
 
 
 @dataclass(frozen=True)
@@ -66,5 +77,5 @@ class Borrower:
     def overdue_since(self, today: date) -> Optional[date]:
         return today - timedelta(days=self.days_overdue) if self.days_overdue > 0 else None
 
-    def with_flags(self, **changes: object) -> "Borrower":
+    def with_flags(self, **changes: Unpack[FlagChanges]) -> Borrower:
         return replace(self, flags=replace(self.flags, **changes))

@@ -13,7 +13,7 @@ class Role(StrEnum):
     LEAD = "lead"
     TRAINER = "trainer"
 
-    def may(self, permission: "Permission") -> bool:
+    def may(self, permission: Permission) -> bool:
         return self in _PERMISSIONS[permission]
 
 

@@ -99,8 +99,14 @@ class InstallmentPaid:
 
     def webhook_data(self) -> dict[str, Any]:
         i = self.installment
-        return {"plan_id": self.plan_id, "seq": i.seq, "due_date": i.due.isoformat(), "amount": str(i.amount),
-                "paid": str(i.paid), "status": i.status.value}
+        return {
+            "plan_id": self.plan_id,
+            "seq": i.seq,
+            "due_date": i.due.isoformat(),
+            "amount": str(i.amount),
+            "paid": str(i.paid),
+            "status": i.status.value,
+        }
 
 
 @dataclass(frozen=True)
@@ -127,8 +133,11 @@ class PromiseMade:
     webhook_type = "promise.made"
 
     def webhook_data(self) -> dict[str, Any]:
-        return {"promise_id": self.promise_id, "promised_for": self.promised_for.isoformat(),
-                "amount": str(self.amount) if self.amount is not None else None}
+        return {
+            "promise_id": self.promise_id,
+            "promised_for": self.promised_for.isoformat(),
+            "amount": str(self.amount) if self.amount is not None else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -183,8 +192,11 @@ class HandoffRequested:
     webhook_type = "handoff.requested"
 
     def webhook_data(self) -> dict[str, Any]:
-        return {"conversation_id": self.handoff.conversation_id, "reason": self.handoff.reason.value,
-                "priority": self.handoff.priority.value}
+        return {
+            "conversation_id": self.handoff.conversation_id,
+            "reason": self.handoff.reason.value,
+            "priority": self.handoff.priority.value,
+        }
 
 
 @dataclass(frozen=True)
@@ -231,7 +243,25 @@ class ThirdPartyNoticed:
 
 
 Event = Union[
-    MessageStored, StatusChanged, QueueChanged, TypingChanged, PlanAgreed, PlanCompleted, PlanBroken,
-    InstallmentPaid, InstallmentMissed, PaymentReceived, PromiseMade, PromiseKept, PromiseMissed, DisputeOpened,
-    ContactChanged, HardshipRecorded, HandoffRequested, HandoffResolved, CrisisDetected, GuardBlocked, ThirdPartyNoticed,
+    MessageStored,
+    StatusChanged,
+    QueueChanged,
+    TypingChanged,
+    PlanAgreed,
+    PlanCompleted,
+    PlanBroken,
+    InstallmentPaid,
+    InstallmentMissed,
+    PaymentReceived,
+    PromiseMade,
+    PromiseKept,
+    PromiseMissed,
+    DisputeOpened,
+    ContactChanged,
+    HardshipRecorded,
+    HandoffRequested,
+    HandoffResolved,
+    CrisisDetected,
+    GuardBlocked,
+    ThirdPartyNoticed,
 ]

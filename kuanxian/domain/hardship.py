@@ -20,7 +20,7 @@ class HardshipCategory(StrEnum):
     OTHER = "other"
 
     @classmethod
-    def parse(cls, value: object) -> "HardshipCategory":
+    def parse(cls, value: object) -> HardshipCategory:
         """A known category, or OTHER."""
         try:
             return cls(str(value))

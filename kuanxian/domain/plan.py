@@ -94,5 +94,5 @@ class PaymentPlan:
                 return item
         return None
 
-    def stored(self, plan_id: int, borrower_id: str, created_at: datetime, conversation_id: Optional[str] = None) -> "PaymentPlan":
+    def stored(self, plan_id: int, borrower_id: str, created_at: datetime, conversation_id: Optional[str] = None) -> PaymentPlan:
         return replace(self, plan_id=plan_id, borrower_id=borrower_id, created_at=created_at, conversation_id=conversation_id)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import RowMapping
 
 from kuanxian.domain.events import InstallmentMissed, PlanBroken, PromiseMissed
 from kuanxian.domain.handoff import HandoffReason, Priority
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 
 class AftercareJob:
-    def __init__(self, hub: "Hub") -> None:
+    def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
     async def run_forever(self, interval: float) -> None:
@@ -54,12 +55,14 @@ class AftercareJob:
         """Mark what was missed; returns how many Installments and Promises changed."""
         changed = 0
         async with self.hub.transactions.read() as conn:
-            plan_ids = (await conn.execute(select(payment_plans.c.id).where(payment_plans.c.status == PlanStatus.ACTIVE.value))).scalars().all()
+            plan_ids = (
+                (await conn.execute(select(payment_plans.c.id).where(payment_plans.c.status == PlanStatus.ACTIVE.value))).scalars().all()
+            )
             promise_rows = (await conn.execute(select(promises).where(promises.c.status == "open"))).mappings().all()
         for plan_id in plan_ids:
             changed += await self._plan(int(plan_id))
         for row in promise_rows:
-            changed += await self._promise(dict(row))
+            changed += await self._promise(row)
         return changed
 
     async def _plan(self, plan_id: int) -> int:
@@ -74,18 +77,32 @@ class AftercareJob:
                 return 0
             today = borrower.today(tx.now)
             for item in plan.installments:
-                if item.status in (InstallmentStatus.DUE, InstallmentStatus.PARTLY_PAID) and today > item.due + timedelta(days=settings.installment_grace_days):
+                if item.status in (InstallmentStatus.DUE, InstallmentStatus.PARTLY_PAID) and today > item.due + timedelta(
+                    days=settings.installment_grace_days
+                ):
                     result = await tx.conn.execute(
-                        update(installments).where(installments.c.plan_id == plan_id).where(installments.c.seq == item.seq)
-                        .where(installments.c.status == item.status.value).values(status=InstallmentStatus.MISSED.value))
+                        update(installments)
+                        .where(installments.c.plan_id == plan_id)
+                        .where(installments.c.seq == item.seq)
+                        .where(installments.c.status == item.status.value)
+                        .values(status=InstallmentStatus.MISSED.value)
+                    )
                     if result.rowcount != 1:
                         continue
                     changed += 1
                     missed = replace(item, status=InstallmentStatus.MISSED)
                     tx.emit(InstallmentMissed(plan.borrower_id, plan_id, missed))
-                    await self.hub.reminders.schedule_in(tx, plan.borrower_id, ReminderKind.CHECK_IN, tx.now, source="aftercare",
-                                                         amount_fen=to_fen(item.outstanding), due_date=item.due, plan_id=plan_id,
-                                                         installment_seq=item.seq)
+                    await self.hub.reminders.schedule_in(
+                        tx,
+                        plan.borrower_id,
+                        ReminderKind.CHECK_IN,
+                        tx.now,
+                        source="aftercare",
+                        amount_fen=to_fen(item.outstanding),
+                        due_date=item.due,
+                        plan_id=plan_id,
+                        installment_seq=item.seq,
+                    )
             fresh = await plan_store.get_plan(tx.conn, plan_id)
             if fresh is None:
                 return changed
@@ -93,26 +110,37 @@ class AftercareJob:
             if missed_count >= settings.broken_after_missed:
                 await plan_store.set_plan_status(tx.conn, plan_id, PlanStatus.BROKEN, tx.now)
                 tx.emit(PlanBroken(replace(fresh, status=PlanStatus.BROKEN), missed_count))
-                conversation = await conversation_store.find_open(tx.conn, plan.borrower_id) or \
-                    await conversation_store.create(tx.conn, plan.borrower_id, tx.now)
-                await self.hub.handoffs.request(tx, conversation, HandoffReason.PLAN_BROKEN, Priority.NORMAL,
-                                                f"还款计划#{plan_id}已有{missed_count}期未还", {"plan_id": plan_id, "missed": missed_count})
+                conversation = await conversation_store.find_open(tx.conn, plan.borrower_id) or await conversation_store.create(
+                    tx.conn, plan.borrower_id, tx.now
+                )
+                await self.hub.handoffs.request(
+                    tx,
+                    conversation,
+                    HandoffReason.PLAN_BROKEN,
+                    Priority.NORMAL,
+                    f"还款计划#{plan_id}已有{missed_count}期未还",
+                    {"plan_id": plan_id, "missed": missed_count},
+                )
         return changed
 
-    async def _promise(self, row: dict[str, object]) -> int:
+    async def _promise(self, row: RowMapping) -> int:
         settings = self.hub.settings
         async with self.hub.transactions() as tx:
             borrower = await borrower_store.get_borrower(tx.conn, str(row["borrower_id"]))
             if borrower is None:
                 return 0
-            promised_for = row["promised_for"]
-            if borrower.today(tx.now) <= promised_for + timedelta(days=settings.installment_grace_days):  # type: ignore[operator]
+            promised_for: date = row["promised_for"]
+            if borrower.today(tx.now) <= promised_for + timedelta(days=settings.installment_grace_days):
                 return 0
-            result = await tx.conn.execute(update(promises).where(promises.c.id == row["id"]).where(promises.c.status == "open")
-                                           .values(status="missed", settled_at=tx.now))
+            result = await tx.conn.execute(
+                update(promises)
+                .where(promises.c.id == row["id"])
+                .where(promises.c.status == "open")
+                .values(status="missed", settled_at=tx.now)
+            )
             if result.rowcount != 1:
                 return 0
-            amount = from_fen(int(row["amount_fen"])) if row["amount_fen"] is not None else None  # type: ignore[arg-type]
-            tx.emit(PromiseMissed(borrower.borrower_id, int(row["id"]), promised_for, amount))  # type: ignore[arg-type]
+            amount = from_fen(int(row["amount_fen"])) if row["amount_fen"] is not None else None
+            tx.emit(PromiseMissed(borrower.borrower_id, int(row["id"]), promised_for, amount))
             await self.hub.reminders.schedule_in(tx, borrower.borrower_id, ReminderKind.CHECK_IN, tx.now, source="aftercare")
             return 1

@@ -26,7 +26,7 @@ def issue_borrower_token(borrower_id: str, secret: str, ttl_seconds: int = 3600)
     return jwt.encode({"sub": borrower_id, "iat": now, "exp": now + ttl_seconds}, secret, algorithm=ALGORITHM)
 
 
-def verify_borrower_token(token: Any, secret: str) -> str:
+def verify_borrower_token(token: object, secret: str) -> str:
     """The borrower_id in a lender-signed token, or 401."""
     claims = _decode(token, secret)
     sub = claims.get("sub")
@@ -47,7 +47,7 @@ def issue_session_token(session: WidgetSession, secret: str, ttl_seconds: int) -
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify_session_token(token: Any, secret: str) -> WidgetSession:
+def verify_session_token(token: object, secret: str) -> WidgetSession:
     claims = _decode(token, secret)
     cid, sub = claims.get("cid"), claims.get("sub")
     if claims.get("typ") != "session" or not isinstance(cid, str) or not isinstance(sub, str) or len(cid) > 64:
@@ -61,7 +61,7 @@ def issue_console_token(collector_id: int, secret: str, ttl_seconds: int) -> str
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify_console_token(token: Any, secret: str) -> int:
+def verify_console_token(token: object, secret: str) -> int:
     claims = _decode(token, secret)
     if claims.get("typ") != "console":
         raise unauthorized("not a console token")
@@ -75,7 +75,7 @@ def bearer(header: Optional[str]) -> str:
     """The token in an `Authorization: Bearer ...` header, or 401."""
     if not header or not header.startswith("Bearer "):
         raise unauthorized("Authorization: Bearer <token> required")
-    token = header[len("Bearer "):].strip()
+    token = header[len("Bearer ") :].strip()
     if not token:
         raise unauthorized()
     return token
@@ -91,7 +91,7 @@ def hash_password(password: str, *, salt: Optional[bytes] = None) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
-def check_password_or_dummy(password: str, stored: "str | None") -> bool:
+def check_password_or_dummy(password: str, stored: str | None) -> bool:
     """Check a password; with no stored hash, do the same work and fail (no timing oracle)."""
     if stored is None:
         check_password(password, _DUMMY_HASH)
@@ -110,7 +110,7 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
-def _decode(token: Any, secret: str) -> dict[str, Any]:
+def _decode(token: object, secret: str) -> dict[str, Any]:
     if not isinstance(token, str) or not token:
         raise unauthorized("token required")
     if len(token) > 4096:

@@ -17,23 +17,29 @@ import statistics
 import subprocess
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import httpx
 import websockets
 
 TURNS = ["你好", "我现在还欠多少钱", "能分期吗", "每月600", "我再想想"]
 ACCOUNT = {
-    "display_name": "压测用户", "timezone": "Asia/Shanghai", "currency": "CNY", "principal": "11200.00",
-    "interest_and_fees": "800.00", "days_overdue": 15, "due_day": 15,
+    "display_name": "压测用户",
+    "timezone": "Asia/Shanghai",
+    "currency": "CNY",
+    "principal": "11200.00",
+    "interest_and_fees": "800.00",
+    "days_overdue": 15,
+    "due_day": 15,
     "policy": {"min_installment": "300.00", "max_term_months": 24, "payment_holiday_days": 60, "interest_freeze_on_hardship": True},
 }
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 @dataclass
@@ -46,8 +52,10 @@ class PathFigures:
         self.seconds += seconds
 
     def line(self, name: str) -> str:
-        return (f"{name:>5}: {len(self.latencies)} turns, {len(self.latencies) / self.seconds:.2f} turns/s, "
-                f"p50 {percentile(self.latencies, 0.5) * 1000:.0f} ms, p95 {percentile(self.latencies, 0.95) * 1000:.0f} ms")
+        return (
+            f"{name:>5}: {len(self.latencies)} turns, {len(self.latencies) / self.seconds:.2f} turns/s, "
+            f"p50 {percentile(self.latencies, 0.5) * 1000:.0f} ms, p95 {percentile(self.latencies, 0.95) * 1000:.0f} ms"
+        )
 
 
 async def direct_conversation(client: httpx.AsyncClient, rasa: str, borrower_id: str) -> list[float]:
@@ -55,8 +63,9 @@ async def direct_conversation(client: httpx.AsyncClient, rasa: str, borrower_id:
     latencies = []
     for text in TURNS:
         start = time.perf_counter()
-        response = await client.post(f"{rasa}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": text, "metadata": {"borrower_id": borrower_id}})
+        response = await client.post(
+            f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"borrower_id": borrower_id}}
+        )
         response.raise_for_status()
         latencies.append(time.perf_counter() - start)
     return latencies
@@ -70,8 +79,11 @@ async def hub_conversation(client: httpx.AsyncClient, hub: str, borrower_id: str
     async with websockets.connect(ws_url, max_size=2**20) as ws:
         for text in TURNS:
             start = time.perf_counter()
-            response = await client.post(f"{hub}/api/widget/messages", json={"text": text, "client_id": uuid.uuid4().hex},
-                                         headers={"Authorization": f"Bearer {session['session_token']}"})
+            response = await client.post(
+                f"{hub}/api/widget/messages",
+                json={"text": text, "client_id": uuid.uuid4().hex},
+                headers={"Authorization": f"Bearer {session['session_token']}"},
+            )
             response.raise_for_status()
             await _until_turn_done(ws)
             latencies.append(time.perf_counter() - start)
@@ -121,8 +133,9 @@ async def main_async(args: argparse.Namespace) -> None:
     limits = httpx.Limits(max_connections=n * 4)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         for borrower_id in ids:
-            r = await client.put(f"{args.hub}/api/admin/borrowers/{borrower_id}", json=ACCOUNT,
-                                 headers={"Authorization": f"Bearer {args.admin_token}"})
+            r = await client.put(
+                f"{args.hub}/api/admin/borrowers/{borrower_id}", json=ACCOUNT, headers={"Authorization": f"Bearer {args.admin_token}"}
+            )
             r.raise_for_status()
         print(f"{n} concurrent conversations × {len(TURNS)} turns per round; hub and Rasa rounds interleaved", flush=True)
         await run_round(client, direct_conversation, args.rasa, ids[:1])  # warm both paths
@@ -135,17 +148,22 @@ async def main_async(args: argparse.Namespace) -> None:
             lat2, sec2 = await run_round(client, direct_conversation, args.rasa, ids)
             rasa.add(lat2, sec2)
             ratios.append(statistics.median(lat) / statistics.median(lat2))
-            print(f"round {round_no}: hub p50 {statistics.median(lat) * 1000:.0f} ms, rasa p50 {statistics.median(lat2) * 1000:.0f} ms, "
-                  f"ratio {ratios[-1]:.2f}", flush=True)
+            print(
+                f"round {round_no}: hub p50 {statistics.median(lat) * 1000:.0f} ms, rasa p50 {statistics.median(lat2) * 1000:.0f} ms, "
+                f"ratio {ratios[-1]:.2f}",
+                flush=True,
+            )
             if round_no >= args.min_rounds and max(ratios[-3:]) - min(ratios[-3:]) <= 0.10:
                 break
         single_hub, _ = await run_round(client, hub_conversation, args.hub, ids[:1])
         single_rasa, _ = await run_round(client, direct_conversation, args.rasa, ids[:1])
     print(hub.line("hub"))
     print(rasa.line("rasa"))
-    print(f"hub overhead: p50 {percentile(hub.latencies, 0.5) / percentile(rasa.latencies, 0.5):.2f}x, "
-          f"p95 {percentile(hub.latencies, 0.95) / percentile(rasa.latencies, 0.95):.2f}x "
-          f"(last rounds' ratios {', '.join(f'{r:.2f}' for r in ratios[-3:])})")
+    print(
+        f"hub overhead: p50 {percentile(hub.latencies, 0.5) / percentile(rasa.latencies, 0.5):.2f}x, "
+        f"p95 {percentile(hub.latencies, 0.95) / percentile(rasa.latencies, 0.95):.2f}x "
+        f"(last rounds' ratios {', '.join(f'{r:.2f}' for r in ratios[-3:])})"
+    )
     print(f"single user: hub p50 {statistics.median(single_hub) * 1000:.0f} ms, rasa p50 {statistics.median(single_rasa) * 1000:.0f} ms")
     rss = rasa_rss_mb(args.rasa.rsplit(":", 1)[-1])
     if rss is not None:

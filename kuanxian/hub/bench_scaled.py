@@ -22,7 +22,7 @@ import subprocess
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -50,7 +50,7 @@ def kill_listener(port: int, what: str) -> None:
 async def schedule_reminders(hubs: Hubs, admin_token: str, ids: list[str], seconds: float) -> None:
     """One Reminder per Borrower, due at a random moment in the first 60% of the run."""
     admin = {"Authorization": f"Bearer {admin_token}"}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for index, borrower_id in enumerate(ids):
         send_at = now + timedelta(seconds=random.uniform(5, max(6.0, seconds * 0.6)))
         body = {"borrower_id": borrower_id, "kind": "upcoming_due", "send_at": send_at.isoformat(), "amount": "500.00"}
@@ -62,7 +62,7 @@ async def reminder_report(hubs: Hubs, admin_token: str, ids: list[str]) -> tuple
     admin = {"Authorization": f"Bearer {admin_token}"}
     twice = stuck = 0
     statuses: Counter[str] = Counter()
-    late = datetime.now(timezone.utc) - timedelta(seconds=60)
+    late = datetime.now(UTC) - timedelta(seconds=60)
     for index, borrower_id in enumerate(ids):
         listed = (await hubs.call("GET", "/api/admin/reminders", index, params={"borrower_id": borrower_id}, headers=admin)).json()
         for reminder in listed["reminders"]:
@@ -84,8 +84,10 @@ async def main_async(args: argparse.Namespace) -> int:
         ids = [f"scaled-{i:04d}-{uuid.uuid4().hex[:6]}" for i in range(args.conversations)]
         tally.sessions = [(bid, await open_session(hubs, args.admin_token, bid, zone, i)) for i, bid in enumerate(ids)]
         await schedule_reminders(hubs, args.admin_token, ids, args.seconds)
-        print(f"{args.label}: {args.conversations} conversations over {len(urls)} hub(s) for {args.seconds:.0f} s "
-              f"(Borrowers in {zone})", flush=True)
+        print(
+            f"{args.label}: {args.conversations} conversations over {len(urls)} hub(s) for {args.seconds:.0f} s (Borrowers in {zone})",
+            flush=True,
+        )
         start = time.monotonic()
         until = start + args.seconds
         talking = asyncio.gather(*(borrower(hubs, auth, i, until, tally) for i, (_, auth) in enumerate(tally.sessions)))
@@ -99,8 +101,10 @@ async def main_async(args: argparse.Namespace) -> int:
         await asyncio.sleep(args.settle)
         result = await audit(hubs, tally.sessions)
         twice, stuck, statuses = await reminder_report(hubs, args.admin_token, ids)
-    print(f"{args.label}: {tally.sent} messages accepted, {len(tally.latencies)} answered; "
-          f"{tally.turns_per_second(start, end):.1f} turns/s, {tally.latency_line()}")
+    print(
+        f"{args.label}: {tally.sent} messages accepted, {len(tally.latencies)} answered; "
+        f"{tally.turns_per_second(start, end):.1f} turns/s, {tally.latency_line()}"
+    )
     print(f"{args.label}: {tally.error_line()}")
     print(f"{args.label}: {result.line()}")
     print(f"{args.label}: reminders {dict(statuses)}; fired twice {twice}, stuck {stuck}")

@@ -16,11 +16,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kuanxian.domain.events import DisputeOpened
 from kuanxian.domain.clock import SystemClock
+from kuanxian.domain.events import DisputeOpened
 from kuanxian.hub.bus import EventBus
 from kuanxian.hub.tx import Transactions
 from kuanxian.hub.webhooks import WebhookSender
@@ -49,14 +49,14 @@ class Receiver:
                     headers[k.strip().lower()] = v.strip()
             body = await reader.readexactly(int(headers.get("content-length", "0")))
             event_id, ts, sig = headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"]
-            key = base64.b64decode(SECRET[len("whsec_"):])
+            key = base64.b64decode(SECRET[len("whsec_") :])
             expected = "v1," + base64.b64encode(hmac.new(key, f"{event_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
             if not hmac.compare_digest(expected, sig):
                 self.bad_signatures += 1
             occurred = datetime.fromisoformat(json.loads(body)["occurred_at"])
             if event_id not in self.seen:
                 self.seen[event_id] = time.monotonic()
-                self.lags.append((datetime.now(tz=timezone.utc) - occurred).total_seconds())
+                self.lags.append((datetime.now(tz=UTC) - occurred).total_seconds())
             writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n")
             await writer.drain()
             await self.handle(reader, writer)
@@ -85,9 +85,11 @@ async def run(events: int) -> None:
         await sender.close()
         await engine.dispose()
     server.close()
-    print(f"webhooks: {len(receiver.seen)}/{events} events delivered in {elapsed:.1f} s = {len(receiver.seen) / elapsed:.0f} events/s; "
-          f"outbox lag p50 {statistics.median(receiver.lags):.2f} s, max {max(receiver.lags):.2f} s; "
-          f"bad signatures {receiver.bad_signatures}")
+    print(
+        f"webhooks: {len(receiver.seen)}/{events} events delivered in {elapsed:.1f} s = {len(receiver.seen) / elapsed:.0f} events/s; "
+        f"outbox lag p50 {statistics.median(receiver.lags):.2f} s, max {max(receiver.lags):.2f} s; "
+        f"bad signatures {receiver.bad_signatures}"
+    )
 
 
 def main() -> int:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Protocol, Sequence
+from typing import Any, Optional, Protocol
 
 import httpx
 
@@ -63,8 +64,13 @@ class TurnContext:
     hardship_pause_days: int = 7
 
     def metadata(self) -> dict[str, Any]:
-        return {"borrower_id": self.borrower_id, "conversation_id": self.conversation_id,
-                "recent": list(self.recent), "safety": self.safety, "hardship_pause_days": self.hardship_pause_days}
+        return {
+            "borrower_id": self.borrower_id,
+            "conversation_id": self.conversation_id,
+            "recent": list(self.recent),
+            "safety": self.safety,
+            "hardship_pause_days": self.hardship_pause_days,
+        }
 
 
 class Brain(Protocol):
@@ -72,18 +78,16 @@ class Brain(Protocol):
         """One Borrower turn."""
         ...
 
-    async def trigger(self, intent: str, entities: Mapping[str, Any], context: TurnContext) -> BrainReply:
+    async def trigger(self, intent: str, entities: Mapping[str, str], context: TurnContext) -> BrainReply:
         """A proactive turn (a reminder, a hand-back)."""
         ...
 
-    async def health(self) -> dict[str, str]:
-        ...
+    async def health(self) -> dict[str, str]: ...
 
-    async def close(self) -> None:
-        ...
+    async def close(self) -> None: ...
 
 
-def parse_outputs(outputs: Sequence[Any]) -> BrainReply:
+def parse_outputs(outputs: Sequence[object]) -> BrainReply:
     """Rasa's REST outputs as typed texts and commands; malformed payloads are set aside, never applied."""
     texts: list[BotText] = []
     commands: list[Command] = []
@@ -105,8 +109,7 @@ def parse_outputs(outputs: Sequence[Any]) -> BrainReply:
         if not isinstance(text, str) or not text.strip():
             continue
         buttons = tuple(
-            Button(str(b.get("title", "")), str(b.get("payload", "")))
-            for b in output.get("buttons") or [] if isinstance(b, Mapping)
+            Button(str(b.get("title", "")), str(b.get("payload", ""))) for b in output.get("buttons") or [] if isinstance(b, Mapping)
         )
         texts.append(BotText(text, buttons))
     return BrainReply(tuple(texts), tuple(commands), tuple(rejected))
@@ -130,7 +133,7 @@ class RasaBrain:
 
     def __post_init__(self) -> None:
         actions = list(self.actions_urls) + [self.actions_urls[-1]] * (len(self.rasa_urls) - len(self.actions_urls))
-        self._instances = [_Instance(r, a) for r, a in zip(self.rasa_urls, actions)]
+        self._instances = [_Instance(r, a) for r, a in zip(self.rasa_urls, actions, strict=False)]
         self._http = httpx.AsyncClient(timeout=self.timeout, limits=httpx.Limits(max_connections=200, max_keepalive_connections=100))
 
     def route(self, conversation_id: str) -> list[_Instance]:
@@ -146,15 +149,16 @@ class RasaBrain:
         result = await self._call(context.conversation_id, "/webhooks/rest/webhook", body)
         return parse_outputs(result if isinstance(result, list) else [])
 
-    async def trigger(self, intent: str, entities: Mapping[str, Any], context: TurnContext) -> BrainReply:
+    async def trigger(self, intent: str, entities: Mapping[str, str], context: TurnContext) -> BrainReply:
         cid = context.conversation_id
-        await self._call(cid, f"/conversations/{cid}/tracker/events",
-                         [{"event": "slot", "name": "borrower_id", "value": context.borrower_id}])
+        await self._call(
+            cid, f"/conversations/{cid}/tracker/events", [{"event": "slot", "name": "borrower_id", "value": context.borrower_id}]
+        )
         result = await self._call(cid, f"/conversations/{cid}/trigger_intent", {"name": intent, "entities": dict(entities)})
         messages = result.get("messages") if isinstance(result, Mapping) else None
         return parse_outputs(messages if isinstance(messages, list) else [])
 
-    async def _call(self, conversation_id: str, path: str, body: Any) -> Any:
+    async def _call(self, conversation_id: str, path: str, body: object) -> object:
         errors = []
         params = {"token": self.token} if self.token else {}
         for instance in self.route(conversation_id):

@@ -15,10 +15,12 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Optional
 
 from redis.asyncio import Redis
 
+from kuanxian.domain.conversation import Conversation
 from kuanxian.domain.events import Event, MessageStored, QueueChanged, StatusChanged, TypingChanged
 from kuanxian.hub.protocol import FrameType, conversation_json, message_json
 
@@ -33,12 +35,12 @@ REDIS_CHANNEL = "kuanxian:frames"
 class Subscription:
     """A bounded queue registered while the `async with` block runs."""
 
-    def __init__(self, broker: "Broker", channel: str) -> None:
+    def __init__(self, broker: Broker, channel: str) -> None:
         self.broker = broker
         self.channel = channel
         self.queue: asyncio.Queue[Frame] = asyncio.Queue(maxsize=QUEUE_LIMIT)
 
-    async def __aenter__(self) -> "Subscription":
+    async def __aenter__(self) -> Subscription:
         self.broker._subscribers[self.channel].add(self.queue)
         return self
 
@@ -55,7 +57,7 @@ class Subscription:
 
 
 class Broker:
-    def __init__(self, queue_reader: Callable[[], Awaitable[list[Any]]], redis: Optional[Redis] = None) -> None:
+    def __init__(self, queue_reader: Callable[[], Awaitable[list[Conversation]]], redis: Optional[Redis] = None) -> None:
         self._subscribers: defaultdict[str, set[asyncio.Queue[Frame]]] = defaultdict(set)
         self._queue_reader = queue_reader
         self.redis = redis
@@ -76,12 +78,15 @@ class Broker:
             message = event.message
             if not message.internal:
                 await self.publish(f"conv:{event.conversation_id}", {"type": FrameType.MESSAGE.value, "message": message_json(message)})
-            await self.publish(CONSOLE, {"type": FrameType.MESSAGE.value, "conversation_id": event.conversation_id,
-                                         "message": message_json(message, console=True)})
+            await self.publish(
+                CONSOLE,
+                {"type": FrameType.MESSAGE.value, "conversation_id": event.conversation_id, "message": message_json(message, console=True)},
+            )
         elif isinstance(event, StatusChanged):
             c = event.conversation
-            await self.publish(f"conv:{c.conversation_id}", {"type": FrameType.STATUS.value, "status": c.status.value,
-                                                            "collector_name": c.collector_name})
+            await self.publish(
+                f"conv:{c.conversation_id}", {"type": FrameType.STATUS.value, "status": c.status.value, "collector_name": c.collector_name}
+            )
             await self.publish(CONSOLE, {"type": FrameType.CONVERSATION.value, "conversation": conversation_json(c)})
         elif isinstance(event, TypingChanged):
             await self.publish(f"conv:{event.conversation_id}", {"type": FrameType.TYPING.value, "on": event.on})
@@ -93,17 +98,16 @@ class Broker:
         self._local(channel, frame)
         if self.redis is not None:
             try:
-                await self.redis.publish(REDIS_CHANNEL, json.dumps({"origin": self.origin, "channel": channel, "frame": frame},
-                                                                   ensure_ascii=False))
+                await self.redis.publish(
+                    REDIS_CHANNEL, json.dumps({"origin": self.origin, "channel": channel, "frame": frame}, ensure_ascii=False)
+                )
             except Exception:  # Redis down: local sockets still get frames, others catch up from seq
                 logger.warning("could not publish a frame on Redis", exc_info=True)
 
     def _local(self, channel: str, frame: Frame) -> None:
         for queue in list(self._subscribers.get(channel, ())):
-            try:
+            with contextlib.suppress(asyncio.QueueFull):  # a stalled client catches up from seq on reconnect
                 queue.put_nowait(frame)
-            except asyncio.QueueFull:
-                pass  # a stalled client catches up from seq on reconnect
 
     def connected(self, conversation_id: str) -> bool:
         return bool(self._subscribers.get(f"conv:{conversation_id}"))
@@ -111,7 +115,7 @@ class Broker:
     # Relaying from other hubs -------------------------------------------------------
     async def start(self) -> None:
         if self.redis is not None and self._relay is None:
-            self._relay = asyncio.get_running_loop().create_task(self._relay_forever())
+            self._relay = asyncio.get_running_loop().create_task(self._relay_forever(self.redis))
 
     async def stop(self) -> None:
         if self._relay is not None:
@@ -120,11 +124,10 @@ class Broker:
                 await self._relay
             self._relay = None
 
-    async def _relay_forever(self) -> None:
-        assert self.redis is not None
+    async def _relay_forever(self, redis: Redis) -> None:
         while True:
             try:
-                pubsub = self.redis.pubsub()
+                pubsub = redis.pubsub()
                 await pubsub.subscribe(REDIS_CHANNEL)
                 async for item in pubsub.listen():
                     if item.get("type") != "message":

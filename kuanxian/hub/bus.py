@@ -8,7 +8,8 @@ committed; a failing listener is logged and never stops the others.
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
 from kuanxian.domain.events import Event
 

@@ -12,28 +12,38 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Optional
 
 from sqlalchemy import select, update
 
 from kuanxian.commands import (
-    AgreePlan, Command, MarkWrongContact, OpenDispute, OptIn, OptOut, PauseReminders,
-    RecordHardship, RecordPromise, RequestHandoff, ScheduleReminder,
+    AgreePlan,
+    Command,
+    MarkWrongContact,
+    OpenDispute,
+    OptIn,
+    OptOut,
+    PauseReminders,
+    RecordHardship,
+    RecordPromise,
+    RequestHandoff,
+    ScheduleReminder,
 )
 from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.conversation import Conversation, Speaker
 from kuanxian.domain.events import ContactChanged, DisputeOpened, HardshipRecorded, PlanAgreed, PromiseMade
 from kuanxian.domain.hardship import Hardship
 from kuanxian.domain.plan import PaymentPlan
+from kuanxian.hub.tx import Tx
 from kuanxian.money import to_fen
 from kuanxian.plans import PlanError, Proposal, evaluate
 from kuanxian.settings import Settings
 from kuanxian.storage import borrowers as borrower_store
 from kuanxian.storage import hardships as hardship_store
 from kuanxian.storage import plans as plan_store
+from kuanxian.storage.rows import inserted_id
 from kuanxian.storage.schema import account_changes, promises
-from kuanxian.hub.tx import Tx
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +66,12 @@ class Outcome:
     reminders: tuple[ScheduleReminder, ...] = ()
 
 
-def plan_from_terms(borrower: Borrower, terms: AgreePlan, today: "datetime | object") -> PaymentPlan:
+def plan_from_terms(borrower: Borrower, terms: AgreePlan, today: date) -> PaymentPlan:
     """The plan the engine builds for these terms today; PlanError unless it accepts them as they are."""
-    proposal = Proposal(amount=terms.amount, count=terms.count, frequency=terms.frequency,
-                        start=terms.first_date, hardship=terms.hardship, holiday_days=0)
-    decision = evaluate(borrower.balance, borrower.policy, proposal, today=today)  # type: ignore[arg-type]
+    proposal = Proposal(
+        amount=terms.amount, count=terms.count, frequency=terms.frequency, start=terms.first_date, hardship=terms.hardship, holiday_days=0
+    )
+    decision = evaluate(borrower.balance, borrower.policy, proposal, today=today)
     if not decision.accepted:
         raise PlanError("not_accepted", "这个方案超出了当前的政策，需要重新商量。")
     # The agreed first date already carries the payment holiday; record how long it was.
@@ -106,8 +117,9 @@ class CommandApplier:
             logger.warning("refused %s in %s: %s", r.command, conversation.conversation_id, r.reason)
         return Outcome(tuple(applied), tuple(refused), plan, tuple(handoffs), tuple(reminders))
 
-    async def _apply_one(self, tx: Tx, conversation: Conversation, borrower: Borrower,
-                         command: Command) -> "None | str | PaymentPlan | ScheduleReminder":
+    async def _apply_one(
+        self, tx: Tx, conversation: Conversation, borrower: Borrower, command: Command
+    ) -> str | PaymentPlan | ScheduleReminder | None:
         cid = conversation.conversation_id
         if isinstance(command, AgreePlan):
             try:
@@ -150,11 +162,17 @@ class CommandApplier:
         if isinstance(command, RecordPromise):
             if command.promised_for < borrower.today(tx.now):
                 return "promise_in_the_past"
-            result = await tx.conn.execute(promises.insert().values(
-                borrower_id=borrower.borrower_id, conversation_id=cid, promised_for=command.promised_for,
-                amount_fen=to_fen(command.amount) if command.amount is not None else None, status="open", created_at=tx.now,
-            ))
-            promise_id = int(result.inserted_primary_key[0])
+            result = await tx.conn.execute(
+                promises.insert().values(
+                    borrower_id=borrower.borrower_id,
+                    conversation_id=cid,
+                    promised_for=command.promised_for,
+                    amount_fen=to_fen(command.amount) if command.amount is not None else None,
+                    status="open",
+                    created_at=tx.now,
+                )
+            )
+            promise_id = inserted_id(result)
             await self._audit(tx, borrower, cid, "record_promise", "promise", None, str(promise_id))
             tx.emit(PromiseMade(borrower.borrower_id, promise_id, command.promised_for, command.amount))
             if command.remind:
@@ -174,10 +192,17 @@ class CommandApplier:
         await self._audit(tx, borrower, cid, command, field, before, value)
 
     async def _audit(self, tx: Tx, borrower: Borrower, cid: str, command: str, field: str, before: object, after: object) -> None:
-        await tx.conn.execute(account_changes.insert().values(
-            borrower_id=borrower.borrower_id, conversation_id=cid, command=command, field=field,
-            before=json.dumps(_jsonable(before)), after=json.dumps(_jsonable(after)), at=tx.now,
-        ))
+        await tx.conn.execute(
+            account_changes.insert().values(
+                borrower_id=borrower.borrower_id,
+                conversation_id=cid,
+                command=command,
+                field=field,
+                before=json.dumps(_jsonable(before)),
+                after=json.dumps(_jsonable(after)),
+                at=tx.now,
+            )
+        )
 
 
 def _jsonable(value: object) -> object:
@@ -196,11 +221,20 @@ async def revert_recent(tx: Tx, borrower_id: str, conversation_id: str, since: d
     are never stored in the first place (CommandApplier refuses them once the
     speaker is known); this catches the messages before they said who they are.
     """
-    rows = (await tx.conn.execute(
-        select(account_changes).where(account_changes.c.borrower_id == borrower_id)
-        .where(account_changes.c.conversation_id == conversation_id).where(account_changes.c.at >= since)
-        .where(account_changes.c.reverted_at.is_(None)).order_by(account_changes.c.id.desc())
-    )).mappings().all()
+    rows = (
+        (
+            await tx.conn.execute(
+                select(account_changes)
+                .where(account_changes.c.borrower_id == borrower_id)
+                .where(account_changes.c.conversation_id == conversation_id)
+                .where(account_changes.c.at >= since)
+                .where(account_changes.c.reverted_at.is_(None))
+                .order_by(account_changes.c.id.desc())
+            )
+        )
+        .mappings()
+        .all()
+    )
     reverted: list[str] = []
     for row in rows:
         if row["field"] not in REVERTIBLE_FIELDS:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Optional
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kuanxian import notices, replies
 from kuanxian.dates import Frequency
@@ -36,6 +38,7 @@ from kuanxian.plans import Decision, PlanError, Proposal, evaluate
 from kuanxian.storage import borrowers as borrower_store
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage import plans as plan_store
+from kuanxian.storage.rows import inserted_id
 from kuanxian.storage.schema import guard_reports
 
 logger = logging.getLogger(__name__)
@@ -85,14 +88,25 @@ def check_plan(balance: Decimal, policy: Policy, terms: PlanTerms, today: date) 
         exceptions.append("holiday_too_long")
     if terms.interest_frozen and not policy.interest_freeze_on_hardship:
         exceptions.append("interest_freeze_not_in_policy")
-    decision = evaluate(balance, policy, Proposal(amount=terms.amount, count=terms.count, frequency=terms.frequency,
-                                                  start=terms.first_date, hardship=True), today=today)
+    decision = evaluate(
+        balance,
+        policy,
+        Proposal(amount=terms.amount, count=terms.count, frequency=terms.frequency, start=terms.first_date, hardship=True),
+        today=today,
+    )
     return PlanCheck(plan, tuple(exceptions), decision)
 
 
 class ConsoleService:
-    def __init__(self, transactions: Transactions, delivery: Delivery, handoffs: HandoffService, brain: Brain,
-                 locks: TurnLocks, reminders: ReminderService) -> None:
+    def __init__(
+        self,
+        transactions: Transactions,
+        delivery: Delivery,
+        handoffs: HandoffService,
+        brain: Brain,
+        locks: TurnLocks,
+        reminders: ReminderService,
+    ) -> None:
         self.transactions = transactions
         self.delivery = delivery
         self.handoffs = handoffs
@@ -103,9 +117,16 @@ class ConsoleService:
     async def reply(self, conversation_id: str, collector: Collector, text: str) -> Message:
         async with self.transactions() as tx:
             conversation = await self._held(tx.conn, conversation_id, collector)
-            return await self.delivery.post(tx, conversation_id, SenderType.COLLECTOR, Outgoing(text),
-                                            speaker=conversation.speaker, collector_id=collector.collector_id,
-                                            author="collector", borrower_id=conversation.borrower_id)
+            return await self.delivery.post(
+                tx,
+                conversation_id,
+                SenderType.COLLECTOR,
+                Outgoing(text),
+                speaker=conversation.speaker,
+                collector_id=collector.collector_id,
+                author="collector",
+                borrower_id=conversation.borrower_id,
+            )
 
     async def note(self, conversation_id: str, collector: Collector, text: str) -> Message:
         async with self.transactions() as tx:
@@ -121,9 +142,9 @@ class ConsoleService:
             borrower = await borrower_store.get_borrower(conn, borrower_id)
         if borrower is None:
             raise HandoffMissing(borrower_id)
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        return check_plan(borrower.balance, borrower.policy, terms, borrower.today(datetime.now(tz=timezone.utc)))
+        return check_plan(borrower.balance, borrower.policy, terms, borrower.today(datetime.now(tz=UTC)))
 
     async def hand_back(self, conversation_id: str, collector: Collector, note: str, terms: Optional[PlanTerms]) -> Conversation:
         plan: Optional[PaymentPlan] = None
@@ -135,8 +156,9 @@ class ConsoleService:
                 if check.exceptions and not collector.role.may(Permission.APPROVE_EXCEPTIONS):
                     raise PlanException(check.exceptions)
                 agreed_by = f"collector:{collector.collector_id}" + (":exception" if check.exceptions else "")
-                plan = await plan_store.save_plan(tx.conn, borrower.borrower_id, check.plan, tx.now,
-                                                  conversation_id=conversation_id, agreed_by=agreed_by)
+                plan = await plan_store.save_plan(
+                    tx.conn, borrower.borrower_id, check.plan, tx.now, conversation_id=conversation_id, agreed_by=agreed_by
+                )
                 tx.emit(PlanAgreed(plan))
                 # Its Installment notices are part of agreeing it: same transaction.
                 await self.reminders.schedule_plan(tx, borrower.borrower_id, plan.plan_id or 0)
@@ -144,8 +166,14 @@ class ConsoleService:
                 await self.delivery.note(tx, conversation_id, note.strip()[:2000], collector.collector_id)
             agreed = {"plan_id": plan.plan_id} if plan is not None else None
             released = await self.handoffs.release(tx, conversation_id, collector, HandoffOutcome.HANDED_BACK, agreed)
-            await self.delivery.post(tx, conversation_id, SenderType.SYSTEM, Outgoing(notices.handed_back(collector.display_name)),
-                                     author="system", borrower_id=conversation.borrower_id)
+            await self.delivery.post(
+                tx,
+                conversation_id,
+                SenderType.SYSTEM,
+                Outgoing(notices.handed_back(collector.display_name)),
+                author="system",
+                borrower_id=conversation.borrower_id,
+            )
         await self._resume(released.conversation, plan)
         return released.conversation
 
@@ -164,9 +192,9 @@ class ConsoleService:
                 async with self.transactions.read() as conn:
                     borrower = await borrower_store.get_borrower(conn, conversation.borrower_id)
                 if borrower is not None:
-                    from datetime import datetime, timezone
+                    from datetime import datetime
 
-                    confirmation = replies.plan_confirmed(plan, borrower.today(datetime.now(tz=timezone.utc)), reminders_on=True)
+                    confirmation = replies.plan_confirmed(plan, borrower.today(datetime.now(tz=UTC)), reminders_on=True)
                     texts = [Outgoing(confirmation.text)]
             async with self.transactions() as tx:
                 for text in texts:
@@ -182,21 +210,30 @@ class ConsoleService:
                 result = released.conversation
             else:
                 result = await self.handoffs.resolve_waiting(tx, conversation_id)
-            await self.delivery.post(tx, conversation_id, SenderType.SYSTEM, Outgoing(notices.RESOLVED), author="system",
-                                     borrower_id=current.borrower_id)
+            await self.delivery.post(
+                tx, conversation_id, SenderType.SYSTEM, Outgoing(notices.RESOLVED), author="system", borrower_id=current.borrower_id
+            )
             return result
 
-    async def report_block(self, collector: Collector, text: str, conversation_id: Optional[str], violations: list[dict[str, object]]) -> int:
-        """"这条不该拦": keep the text and who reported it for a trainer to label. Nothing is sent."""
+    async def report_block(
+        self, collector: Collector, text: str, conversation_id: Optional[str], violations: list[dict[str, object]]
+    ) -> int:
+        """ "这条不该拦": keep the text and who reported it for a trainer to label. Nothing is sent."""
         async with self.transactions() as tx:
-            result = await tx.conn.execute(guard_reports.insert().values(
-                text=text, reported_by=collector.collector_id, conversation_id=conversation_id,
-                violations=json.dumps(violations, ensure_ascii=False, default=str), created_at=tx.now, status="open",
-            ))
-            return int(result.inserted_primary_key[0])
+            result = await tx.conn.execute(
+                guard_reports.insert().values(
+                    text=text,
+                    reported_by=collector.collector_id,
+                    conversation_id=conversation_id,
+                    violations=json.dumps(violations, ensure_ascii=False, default=str),
+                    created_at=tx.now,
+                    status="open",
+                )
+            )
+            return inserted_id(result)
 
-    async def _held(self, conn: object, conversation_id: str, collector: Collector) -> Conversation:
-        conversation = await conversation_store.get_conversation(conn, conversation_id)  # type: ignore[arg-type]
+    async def _held(self, conn: AsyncConnection, conversation_id: str, collector: Collector) -> Conversation:
+        conversation = await conversation_store.get_conversation(conn, conversation_id)
         if conversation is None:
             raise HandoffMissing(conversation_id)
         if conversation.status.value != "with_collector" or conversation.collector_id != collector.collector_id:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 from kuanxian.domain.conversation import Speaker
 from kuanxian.domain.events import GuardBlocked, MessageStored
@@ -79,14 +80,24 @@ class Delivery:
     """Guard, store and announce outgoing Messages (inside the caller's transaction)."""
 
     async def post(
-        self, tx: Tx, conversation_id: str, sender: SenderType, outgoing: Outgoing, *,
-        speaker: Speaker = Speaker.HOLDER, client_id: Optional[str] = None, collector_id: Optional[int] = None,
-        author: str = "bot", borrower_id: str = "",
+        self,
+        tx: Tx,
+        conversation_id: str,
+        sender: SenderType,
+        outgoing: Outgoing,
+        *,
+        speaker: Speaker = Speaker.HOLDER,
+        client_id: Optional[str] = None,
+        collector_id: Optional[int] = None,
+        author: str = "bot",
+        borrower_id: str = "",
     ) -> Message:
         text, buttons = outgoing.text, outgoing.buttons
         violations = _violations(text, buttons)
-        if speaker is Speaker.THIRD_PARTY and sender is not SenderType.COLLECTOR and (
-            discloses_account(text) or any(discloses_account(b.title) for b in buttons)
+        if (
+            speaker is Speaker.THIRD_PARTY
+            and sender is not SenderType.COLLECTOR
+            and (discloses_account(text) or any(discloses_account(b.title) for b in buttons))
         ):
             logger.error("withheld account detail from a third party in %s", conversation_id)
             text, buttons = BOT_FALLBACK, ()
@@ -103,8 +114,10 @@ class Delivery:
             if existing is not None:
                 return existing
         message = await message_store.append_in(
-            tx.conn, conversation_id,
-            NewMessage(sender, text, buttons=buttons, client_id=client_id, collector_id=collector_id), tx.now,
+            tx.conn,
+            conversation_id,
+            NewMessage(sender, text, buttons=buttons, client_id=client_id, collector_id=collector_id),
+            tx.now,
         )
         tx.emit(MessageStored(conversation_id, message, borrower_id))
         return message

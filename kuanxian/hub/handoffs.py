@@ -10,9 +10,10 @@ line and the crisis lines keep them company until a person joins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 from kuanxian import notices
@@ -49,8 +50,15 @@ class HandoffService:
         self.transactions = transactions
         self.delivery = delivery
 
-    async def request(self, tx: Tx, conversation: Conversation, reason: HandoffReason, priority: Priority,
-                      summary: str = "", details: Optional[Mapping[str, Any]] = None) -> Conversation:
+    async def request(
+        self,
+        tx: Tx,
+        conversation: Conversation,
+        reason: HandoffReason,
+        priority: Priority,
+        summary: str = "",
+        details: Optional[Mapping[str, Any]] = None,
+    ) -> Conversation:
         """Ask for a person (inside the caller's transaction)."""
         try:
             after = conversation.request_handoff(reason, priority, tx.now)
@@ -82,18 +90,29 @@ class HandoffService:
                 raise HandoffConflict("another collector claimed it first")
             await handoff_store.claim_open(tx.conn, conversation_id, collector.collector_id, tx.now)
             await conversation_store.set_acknowledged(tx.conn, conversation_id, None)
-            await self.delivery.post(tx, conversation_id, SenderType.SYSTEM, Outgoing(notices.collector_joined(collector.display_name)),
-                                     author="system", borrower_id=current.borrower_id)
+            await self.delivery.post(
+                tx,
+                conversation_id,
+                SenderType.SYSTEM,
+                Outgoing(notices.collector_joined(collector.display_name)),
+                author="system",
+                borrower_id=current.borrower_id,
+            )
             fresh = await conversation_store.get_conversation(tx.conn, conversation_id) or after
             tx.emit(StatusChanged(fresh), QueueChanged())
             return fresh
 
-    async def release(self, tx: Tx, conversation_id: str, collector: Collector, outcome: HandoffOutcome,
-                      agreed: Optional[Mapping[str, Any]] = None) -> Released:
+    async def release(
+        self, tx: Tx, conversation_id: str, collector: Collector, outcome: HandoffOutcome, agreed: Optional[Mapping[str, Any]] = None
+    ) -> Released:
         """with_collector → bot (handed back) or → resolved, only by the holder (inside the caller's transaction)."""
         current = await self._get(tx, conversation_id)
         try:
-            after = current.hand_back(collector.collector_id) if outcome is HandoffOutcome.HANDED_BACK else current.resolve(collector.collector_id)
+            after = (
+                current.hand_back(collector.collector_id)
+                if outcome is HandoffOutcome.HANDED_BACK
+                else current.resolve(collector.collector_id)
+            )
         except TransitionError as exc:
             raise HandoffConflict("claim this conversation before handing it back or resolving it") from exc
         if not await conversation_store.save_transition(tx.conn, current, after, tx.now):
@@ -132,8 +151,9 @@ class HandoffService:
             return  # a person is already here; they answer themselves
         else:
             text = await self._waiting_text(tx, conversation)
-        await self.delivery.post(tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system",
-                                 borrower_id=conversation.borrower_id)
+        await self.delivery.post(
+            tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system", borrower_id=conversation.borrower_id
+        )
         await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
 
     async def _waiting_text(self, tx: Tx, conversation: Conversation) -> str:

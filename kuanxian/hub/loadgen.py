@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Optional
 from zoneinfo import ZoneInfo
 
@@ -29,14 +29,19 @@ ZONES = ("Asia/Shanghai", "Europe/London", "America/New_York", "Asia/Tokyo", "Eu
 
 def daytime_zone(now: Optional[datetime] = None) -> str:
     """A time zone where it is mid-day now, so contact rules let Reminders go out."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     return min(ZONES, key=lambda zone: abs(moment.astimezone(ZoneInfo(zone)).hour + 0.5 - 13))
 
 
 def account(name: str, zone: str) -> dict[str, object]:
     return {
-        "display_name": name, "timezone": zone, "currency": "CNY", "principal": "11200.00", "interest_and_fees": "800.00",
-        "days_overdue": 15, "due_day": 15,
+        "display_name": name,
+        "timezone": zone,
+        "currency": "CNY",
+        "principal": "11200.00",
+        "interest_and_fees": "800.00",
+        "days_overdue": 15,
+        "due_day": 15,
         "policy": {"min_installment": "300.00", "max_term_months": 24, "payment_holiday_days": 60, "interest_freeze_on_hardship": True},
     }
 
@@ -148,8 +153,10 @@ class Audit:
         return not (self.lost or self.duplicated_messages or self.doubled_answers)
 
     def line(self) -> str:
-        return (f"audit: {self.borrower_messages} Borrower messages stored; lost {self.lost}, stored twice {self.duplicated_messages}, "
-                f"answered twice {self.doubled_answers}")
+        return (
+            f"audit: {self.borrower_messages} Borrower messages stored; lost {self.lost}, stored twice {self.duplicated_messages}, "
+            f"answered twice {self.doubled_answers}"
+        )
 
 
 async def audit(hubs: Hubs, sessions: Sequence[tuple[str, dict[str, str]]]) -> Audit:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from typing import AsyncIterator, Optional
+from collections.abc import AsyncIterator
+from typing import Optional
 
 from redis.asyncio import Redis
 
@@ -30,8 +31,9 @@ class TurnLocks:
             if self.redis is None:
                 yield
                 return
-            lock = self.redis.lock(f"kuanxian:turn:{conversation_id}", timeout=LOCK_EXPIRY_SECONDS,
-                                   blocking_timeout=LOCK_WAIT_SECONDS, sleep=0.05)
+            lock = self.redis.lock(
+                f"kuanxian:turn:{conversation_id}", timeout=LOCK_EXPIRY_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS, sleep=0.05
+            )
             acquired = await lock.acquire()
             try:
                 yield  # if the lock could not be had in time, go on: a late answer beats none

@@ -8,7 +8,13 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from kuanxian.domain.events import (
-    CrisisDetected, Event, GuardBlocked, HandoffRequested, MessageStored, PlanAgreed, QueueChanged,
+    CrisisDetected,
+    Event,
+    GuardBlocked,
+    HandoffRequested,
+    MessageStored,
+    PlanAgreed,
+    QueueChanged,
 )
 from kuanxian.domain.message import SenderType
 from kuanxian.hub.tx import Transactions
@@ -23,9 +29,12 @@ class Metrics:
         self.transactions = transactions
         self.registry = CollectorRegistry()
         self.messages = Counter("kuanxian_messages_total", "Messages stored, by sender", ["sender"], registry=self.registry)
-        self.turn_seconds = Histogram("kuanxian_turn_seconds", "Borrower message to first reply",
-                                      buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30), registry=self.registry)
-        self.guard_blocks = Counter("kuanxian_guard_blocks_total", "Texts the guard blocked", ["author", "category"], registry=self.registry)
+        self.turn_seconds = Histogram(
+            "kuanxian_turn_seconds", "Borrower message to first reply", buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30), registry=self.registry
+        )
+        self.guard_blocks = Counter(
+            "kuanxian_guard_blocks_total", "Texts the guard blocked", ["author", "category"], registry=self.registry
+        )
         self.handoffs = Counter("kuanxian_handoffs_total", "Handoffs requested", ["reason", "priority"], registry=self.registry)
         self.crises = Counter("kuanxian_crisis_total", "Crisis handoffs", registry=self.registry)
         self.plans = Counter("kuanxian_plans_agreed_total", "Payment plans agreed", registry=self.registry)

@@ -39,22 +39,47 @@ async def outcomes(conn: AsyncConnection, start: date, end: date, zone: str) -> 
     since, until = _bounds(start, end, zone)
     tz = ZoneInfo(zone)
 
-    plans = (await conn.execute(select(payment_plans.c.total_fen, payment_plans.c.agreed_by).where(payment_plans.c.created_at >= since)
-                                .where(payment_plans.c.created_at < until))).all()
-    due_rows = (await conn.execute(select(installments.c.status, installments.c.amount_fen, installments.c.paid_fen)
-                                   .where(installments.c.due_date >= start).where(installments.c.due_date <= end))).all()
-    paid_rows = (await conn.execute(select(payments.c.amount_fen, payments.c.paid_at).where(payments.c.paid_at >= since)
-                                    .where(payments.c.paid_at < until))).all()
-    promise_rows = (await conn.execute(select(promises.c.status).where(promises.c.promised_for >= start)
-                                       .where(promises.c.promised_for <= end))).all()
+    plans = (
+        await conn.execute(
+            select(payment_plans.c.total_fen, payment_plans.c.agreed_by)
+            .where(payment_plans.c.created_at >= since)
+            .where(payment_plans.c.created_at < until)
+        )
+    ).all()
+    due_rows = (
+        await conn.execute(
+            select(installments.c.status, installments.c.amount_fen, installments.c.paid_fen)
+            .where(installments.c.due_date >= start)
+            .where(installments.c.due_date <= end)
+        )
+    ).all()
+    paid_rows = (
+        await conn.execute(
+            select(payments.c.amount_fen, payments.c.paid_at).where(payments.c.paid_at >= since).where(payments.c.paid_at < until)
+        )
+    ).all()
+    promise_rows = (
+        await conn.execute(select(promises.c.status).where(promises.c.promised_for >= start).where(promises.c.promised_for <= end))
+    ).all()
     handoffs = await handoff_store.between(conn, since, until)
-    blocked = (await conn.execute(select(blocked_texts.c.author, blocked_texts.c.category).where(blocked_texts.c.at >= since)
-                                  .where(blocked_texts.c.at < until))).all()
+    blocked = (
+        await conn.execute(
+            select(blocked_texts.c.author, blocked_texts.c.category).where(blocked_texts.c.at >= since).where(blocked_texts.c.at < until)
+        )
+    ).all()
     decisions = await reminder_store.decisions_between(conn, since, until)
-    fallbacks = int((await conn.execute(
-        select(func.count()).select_from(messages).where(messages.c.created_at >= since).where(messages.c.created_at < until)
-        .where(messages.c.sender_type == "bot").where(messages.c.text.like("不好意思，我没太听明白%"))
-    )).scalar_one())
+    fallbacks = int(
+        (
+            await conn.execute(
+                select(func.count())
+                .select_from(messages)
+                .where(messages.c.created_at >= since)
+                .where(messages.c.created_at < until)
+                .where(messages.c.sender_type == "bot")
+                .where(messages.c.text.like("不好意思，我没太听明白%"))
+            )
+        ).scalar_one()
+    )
 
     daily: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for amount_fen, paid_at in paid_rows:
@@ -69,17 +94,31 @@ async def outcomes(conn: AsyncConnection, start: date, end: date, zone: str) -> 
         "plans_agreed": len(plans),
         "plans_agreed_amount": str(sum((from_fen(t) for t, _ in plans), Decimal("0.00"))),
         "plans_agreed_by_collectors": sum(1 for _, by in plans if str(by).startswith("collector")),
-        "installments": {"due": len(due_rows), "paid": statuses.get("paid", 0), "partly_paid": statuses.get("partly_paid", 0),
-                         "missed": statuses.get("missed", 0)},
-        "promises": {"made": len(promise_rows), "kept": sum(1 for (s,) in promise_rows if s == "kept"),
-                     "missed": sum(1 for (s,) in promise_rows if s == "missed")},
+        "installments": {
+            "due": len(due_rows),
+            "paid": statuses.get("paid", 0),
+            "partly_paid": statuses.get("partly_paid", 0),
+            "missed": statuses.get("missed", 0),
+        },
+        "promises": {
+            "made": len(promise_rows),
+            "kept": sum(1 for (s,) in promise_rows if s == "kept"),
+            "missed": sum(1 for (s,) in promise_rows if s == "missed"),
+        },
         "recovered_amount": str(sum(daily.values(), Decimal("0.00"))),
         "recovered_daily": [{"date": d, "amount": str(daily.get(d, Decimal("0.00")))} for d in days],
-        "escalations": {"total": len(handoffs), "by_reason": dict(sorted(by_reason.items())),
-                        "median_seconds_to_claim": _median(claim_waits), "claimed": len(claim_waits)},
+        "escalations": {
+            "total": len(handoffs),
+            "by_reason": dict(sorted(by_reason.items())),
+            "median_seconds_to_claim": _median(claim_waits),
+            "claimed": len(claim_waits),
+        },
         "crisis_handoffs": by_reason.get("crisis", 0),
-        "blocked": {"total": len(blocked), "by_category": dict(sorted(Counter(c for _, c in blocked).items())),
-                    "by_author": dict(sorted(Counter(a for a, _ in blocked).items()))},
+        "blocked": {
+            "total": len(blocked),
+            "by_category": dict(sorted(Counter(c for _, c in blocked).items())),
+            "by_author": dict(sorted(Counter(a for a, _ in blocked).items())),
+        },
         "reminder_decisions": dict(sorted(Counter(f"{o}:{r or '-'}" for o, r in decisions).items())),
         "nlu_fallbacks": fallbacks,
     }

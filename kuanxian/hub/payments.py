@@ -42,16 +42,16 @@ class Recorded:
     duplicate: bool
 
 
-async def record_payment(tx: Tx, reminders: ReminderService, payment_id: str, borrower_id: str, amount: Decimal,
-                         paid_at: datetime) -> Recorded:
+async def record_payment(
+    tx: Tx, reminders: ReminderService, payment_id: str, borrower_id: str, amount: Decimal, paid_at: datetime
+) -> Recorded:
     existing = (await tx.conn.execute(select(payments).where(payments.c.payment_id == payment_id))).mappings().first()
     if existing is not None:
         if existing["borrower_id"] != borrower_id or existing["amount_fen"] != to_fen(amount):
             raise PaymentConflict(payment_id)
-        allocations = tuple(Allocation(a["seq"], from_fen(a["amount_fen"])) for a in json.loads(existing["allocations"]))
-        spent = sum((a.amount for a in allocations), Decimal("0.00"))
-        return Recorded(Payment(payment_id, borrower_id, amount, existing["paid_at"], existing["plan_id"], allocations,
-                                amount - spent), True)
+        recorded = tuple(Allocation(a["seq"], from_fen(a["amount_fen"])) for a in json.loads(existing["allocations"]))
+        spent = sum((a.amount for a in recorded), Decimal("0.00"))
+        return Recorded(Payment(payment_id, borrower_id, amount, existing["paid_at"], existing["plan_id"], recorded, amount - spent), True)
     borrower = await borrower_store.get_borrower(tx.conn, borrower_id, for_update=True)
     if borrower is None:
         raise UnknownBorrower(borrower_id)
@@ -81,26 +81,44 @@ async def record_payment(tx: Tx, reminders: ReminderService, payment_id: str, bo
             tx.emit(PlanCompleted(replace(updated, status=PlanStatus.COMPLETED)))
         plan = updated
     await borrower_store.reduce_balance(tx.conn, borrower_id, to_fen(amount), tx.now)
-    await tx.conn.execute(payments.insert().values(
-        payment_id=payment_id, borrower_id=borrower_id, amount_fen=to_fen(amount), paid_at=paid_at,
-        plan_id=plan.plan_id if plan is not None else None,
-        allocations=json.dumps([{"seq": a.seq, "amount_fen": to_fen(a.amount)} for a in allocations]), received_at=tx.now,
-    ))
-    kept = (await tx.conn.execute(select(promises.c.id, promises.c.promised_for, promises.c.amount_fen)
-                                  .where(promises.c.borrower_id == borrower_id).where(promises.c.status == "open"))).all()
+    await tx.conn.execute(
+        payments.insert().values(
+            payment_id=payment_id,
+            borrower_id=borrower_id,
+            amount_fen=to_fen(amount),
+            paid_at=paid_at,
+            plan_id=plan.plan_id if plan is not None else None,
+            allocations=json.dumps([{"seq": a.seq, "amount_fen": to_fen(a.amount)} for a in allocations]),
+            received_at=tx.now,
+        )
+    )
+    kept = (
+        await tx.conn.execute(
+            select(promises.c.id, promises.c.promised_for, promises.c.amount_fen)
+            .where(promises.c.borrower_id == borrower_id)
+            .where(promises.c.status == "open")
+        )
+    ).all()
     for promise_id, promised_for, amount_fen in kept:
         await tx.conn.execute(update(promises).where(promises.c.id == promise_id).values(status="kept", settled_at=tx.now))
         tx.emit(PromiseKept(borrower_id, int(promise_id), promised_for, from_fen(amount_fen) if amount_fen is not None else None))
     fresh = await borrower_store.get_borrower(tx.conn, borrower_id)
     next_due = plan.next_due(borrower.today(tx.now)) if plan is not None and plan.status is PlanStatus.ACTIVE else None
-    tx.emit(PaymentReceived(borrower_id, payment_id, amount, fresh.balance if fresh else Decimal("0"),
-                            next_due.due if next_due else None))
-    await reminders.schedule_in(tx, borrower_id, ReminderKind.PAYMENT_THANKS, tx.now, source="payment",
-                                amount_fen=to_fen(amount), due_date=next_due.due if next_due else None,
-                                plan_id=plan.plan_id if plan is not None else None)
+    tx.emit(PaymentReceived(borrower_id, payment_id, amount, fresh.balance if fresh else Decimal("0"), next_due.due if next_due else None))
+    await reminders.schedule_in(
+        tx,
+        borrower_id,
+        ReminderKind.PAYMENT_THANKS,
+        tx.now,
+        source="payment",
+        amount_fen=to_fen(amount),
+        due_date=next_due.due if next_due else None,
+        plan_id=plan.plan_id if plan is not None else None,
+    )
     spent = sum((a.amount for a in allocations), Decimal("0.00"))
-    return Recorded(Payment(payment_id, borrower_id, amount, paid_at, plan.plan_id if plan else None, tuple(allocations),
-                            amount - spent), False)
+    return Recorded(
+        Payment(payment_id, borrower_id, amount, paid_at, plan.plan_id if plan else None, tuple(allocations), amount - spent), False
+    )
 
 
 def to_balance_of(recorded: Recorded) -> Optional[Decimal]:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_UP, Decimal
-from typing import Any, Mapping
 
 from kuanxian.commands import AgreePlan, OpenDispute, OptIn, OptOut, RequestHandoff
 from kuanxian.dates import Frequency, add_months
@@ -59,38 +59,56 @@ class ScriptedBrain:
         if text.startswith("!silent"):
             return BrainReply()
         if "人工" in text:
-            return BrainReply((BotText("好的，我已经为您申请转接人工客服，请稍等。"),),
-                              (RequestHandoff(HandoffReason.REQUEST_HUMAN, Priority.NORMAL, text[:200]),))
+            return BrainReply(
+                (BotText("好的，我已经为您申请转接人工客服，请稍等。"),),
+                (RequestHandoff(HandoffReason.REQUEST_HUMAN, Priority.NORMAL, text[:200]),),
+            )
         if "恢复提醒" in text:
             return BrainReply((BotText("好的，已为您恢复还款提醒。"),), (OptIn(),))
         if "不要再发" in text or "退订" in text:
             return BrainReply((BotText("好的，已为您关闭主动还款提醒。"),), (OptOut(),))
         if "不是我的" in text:
-            return BrainReply((BotText("明白了，我们已经记录了您的异议。"),),
-                              (OpenDispute(text[:200]), RequestHandoff(HandoffReason.DISPUTE, Priority.HIGH, text[:200])))
+            return BrainReply(
+                (BotText("明白了，我们已经记录了您的异议。"),),
+                (OpenDispute(text[:200]), RequestHandoff(HandoffReason.DISPUTE, Priority.HIGH, text[:200])),
+            )
         count = _COUNT.search(text)
         if count:
             n = max(1, min(24, int(count.group(1))))
             self.offers[context.conversation_id] = n
             amount = _per_installment(self.balance, n)
-            return BrainReply((BotText(f"可以的：每月还{amount}元，共{n}期。您看确认这个计划吗？",
-                                       (Button("确认这个计划", "/affirm"), Button("我再想想", "/think_it_over"))),))
+            return BrainReply(
+                (
+                    BotText(
+                        f"可以的：每月还{amount}元，共{n}期。您看确认这个计划吗？",
+                        (Button("确认这个计划", "/affirm"), Button("我再想想", "/think_it_over")),
+                    ),
+                )
+            )
         if text in ("确认", "/affirm") and context.conversation_id in self.offers:
             n = self.offers.pop(context.conversation_id)
             first = add_months(self.today, 1)
-            return BrainReply((BotText(f"好的，已经为您确认还款计划：共{n}期。"),),
-                              (AgreePlan(_per_installment(self.balance, n), n, Frequency.MONTHLY, first),))
+            return BrainReply(
+                (BotText(f"好的，已经为您确认还款计划：共{n}期。"),),
+                (AgreePlan(_per_installment(self.balance, n), n, Frequency.MONTHLY, first),),
+            )
         return BrainReply((BotText(f"收到：{text}"),))
 
-    async def trigger(self, intent: str, entities: Mapping[str, Any], context: TurnContext) -> BrainReply:
+    async def trigger(self, intent: str, entities: Mapping[str, str], context: TurnContext) -> BrainReply:
         self.turns.append((context.conversation_id, f"!{intent}"))
         if intent == "EXTERNAL_payment_reminder":
             amount = entities.get("amount", str(self.balance))
             return BrainReply((BotText(f"您好，这里是宽限还款助手。温馨提醒：您有一笔{amount}元的款项待还。"),))
         if intent == "EXTERNAL_handback":
             if entities.get("plan_id"):  # like action_handback: confirm the plan agreed with the person
-                return BrainReply((BotText(f"工作人员已将对话交回给我。和您商定的还款计划（编号{entities['plan_id']}）已经记录好了，"
-                                           "关于这个计划有任何问题，都可以问我。"),))
+                return BrainReply(
+                    (
+                        BotText(
+                            f"工作人员已将对话交回给我。和您商定的还款计划（编号{entities['plan_id']}）已经记录好了，"
+                            "关于这个计划有任何问题，都可以问我。"
+                        ),
+                    )
+                )
             return BrainReply((BotText("工作人员已将对话交回给我。还有什么我可以帮您的吗？"),))
         return BrainReply()
 

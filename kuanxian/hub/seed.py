@@ -18,5 +18,5 @@ async def seed_demo(transactions: Transactions) -> None:
         for borrower in DEMO_BORROWERS:
             if await borrower_store.get_borrower(tx.conn, borrower.borrower_id) is None:
                 await borrower_store.upsert_borrower(tx.conn, borrower, tx.now)
-        for (username, _, display_name, role), password_hash in zip(DEMO_USERS, hashes):
+        for (username, _, display_name, role), password_hash in zip(DEMO_USERS, hashes, strict=False):
             await collector_store.ensure(tx.conn, username, display_name, password_hash, role, tx.now, demo=True)

@@ -6,6 +6,7 @@ No behaviour lives here: each part does one thing and gets only what it needs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -14,6 +15,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kuanxian.domain.clock import Clock, SystemClock
+from kuanxian.domain.conversation import Conversation
 from kuanxian.hub.brain import Brain, RasaBrain
 from kuanxian.hub.broker import Broker
 from kuanxian.hub.bus import EventBus
@@ -65,8 +67,9 @@ class Hub:
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     @classmethod
-    async def start(cls, settings: Settings, *, brain: Optional[Brain] = None, clock: Optional[Clock] = None,
-                    background: bool = True) -> "Hub":
+    async def start(
+        cls, settings: Settings, *, brain: Optional[Brain] = None, clock: Optional[Clock] = None, background: bool = True
+    ) -> Hub:
         engine = make_engine(settings.database_url)
         await upgrade(engine)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
@@ -78,7 +81,7 @@ class Hub:
         delivery = Delivery()
         handoffs = HandoffService(settings, transactions, delivery)
 
-        async def read_queue() -> list[Any]:
+        async def read_queue() -> list[Conversation]:
             async with transactions.read() as conn:
                 return await conversation_store.queue(conn)
 
@@ -90,8 +93,24 @@ class Hub:
         webhooks = WebhookSender(settings, transactions) if settings.webhook_url else None
         for listener in (broker, metrics):
             bus.subscribe(listener)
-        hub = cls(settings, engine, clock, bus, transactions, brain, broker, locks, delivery, handoffs, reminders,
-                  turns, console, metrics, webhooks, redis)
+        hub = cls(
+            settings,
+            engine,
+            clock,
+            bus,
+            transactions,
+            brain,
+            broker,
+            locks,
+            delivery,
+            handoffs,
+            reminders,
+            turns,
+            console,
+            metrics,
+            webhooks,
+            redis,
+        )
         # Rules and models load before the first Borrower's turn, off the event loop.
         await asyncio.to_thread(warm_up)
         if settings.demo:
@@ -110,8 +129,9 @@ class Hub:
             self.tasks.append(loop.create_task(self.reminders.run_forever(self.settings.scheduler_interval_seconds), name="reminders"))
             from kuanxian.hub.aftercare import AftercareJob
 
-            self.tasks.append(loop.create_task(AftercareJob(self).run_forever(self.settings.scheduler_interval_seconds * 12),
-                                               name="aftercare"))
+            self.tasks.append(
+                loop.create_task(AftercareJob(self).run_forever(self.settings.scheduler_interval_seconds * 12), name="aftercare")
+            )
         if self.webhooks is not None:
             self.tasks.append(loop.create_task(self.webhooks.run_forever(), name="webhooks"))
 
@@ -120,10 +140,8 @@ class Hub:
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-            except (asyncio.CancelledError, Exception):
-                pass
         await self.broker.stop()
         await self.brain.close()
         if self.webhooks is not None:

@@ -30,8 +30,10 @@ async def main_async(args: argparse.Namespace) -> int:
         end = time.monotonic()
         await asyncio.sleep(3)
         result = await audit(hubs, tally.sessions)
-    print(f"soak: {args.conversations} conversations for {args.seconds:.0f} s: {tally.sent} messages accepted, "
-          f"{len(tally.latencies)} answered; {tally.turns_per_second(start, end):.1f} turns/s, {tally.latency_line()}")
+    print(
+        f"soak: {args.conversations} conversations for {args.seconds:.0f} s: {tally.sent} messages accepted, "
+        f"{len(tally.latencies)} answered; {tally.turns_per_second(start, end):.1f} turns/s, {tally.latency_line()}"
+    )
     print(tally.error_line())
     print(result.line())
     return 0 if result.ok else 1

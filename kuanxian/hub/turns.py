@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import unicodedata
 import uuid
-import re
+from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any, Coroutine, Optional
+from typing import Any, Optional
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kuanxian import notices
 from kuanxian.commands import AgreePlan, MarkWrongContact
@@ -56,8 +58,7 @@ logger = logging.getLogger(__name__)
 TURN_LEASE = timedelta(seconds=90)
 # While these wait for a person the assistant stays quiet (a person is what helps); for the others
 # (a question for a person, a complaint, a plan beyond policy) it keeps answering until one joins.
-QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY,
-                                 HandoffReason.ASSISTANT_UNAVAILABLE})
+QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY})
 # A turn that failed this many times (a bug, a poisoned reply) gets the honest notice instead of another run.
 MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3
@@ -66,11 +67,13 @@ THIRD_PARTY_LOOKBACK = timedelta(minutes=30)
 _ALLOWED_CONTROL = {"\n", "\t"}
 # Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
 _STOP_CONTACT = re.compile(r"别再|不要再|不用再|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
-_STRANGER = re.compile(r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|他|她)|新办的(?:卡|号)|换了号|号码是新的")
+_STRANGER = re.compile(
+    r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
+)
 _WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
 
 
-def clean_text(value: Any, max_chars: int) -> str:
+def clean_text(value: object, max_chars: int) -> str:
     """A message text, or a 4xx: a string, not blank (zero-width counts as blank), not too long, valid Unicode."""
     if not isinstance(value, str):
         raise invalid("text", "must be a string")
@@ -89,7 +92,7 @@ def clean_text(value: Any, max_chars: int) -> str:
     return text
 
 
-def clean_client_id(value: Any) -> Optional[str]:
+def clean_client_id(value: object) -> Optional[str]:
     if value is None:
         return None
     if not isinstance(value, str) or not 0 < len(value) <= 128 or not value.isprintable() or not value.isascii():
@@ -104,8 +107,18 @@ class Accepted:
 
 
 class TurnPipeline:
-    def __init__(self, settings: Settings, transactions: Transactions, delivery: Delivery, handoffs: HandoffService,
-                 applier: CommandApplier, brain: Brain, locks: TurnLocks, bus: EventBus, reminders: "ReminderService") -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        transactions: Transactions,
+        delivery: Delivery,
+        handoffs: HandoffService,
+        applier: CommandApplier,
+        brain: Brain,
+        locks: TurnLocks,
+        bus: EventBus,
+        reminders: ReminderService,
+    ) -> None:
         self.settings = settings
         self.transactions = transactions
         self.delivery = delivery
@@ -119,7 +132,7 @@ class TurnPipeline:
         self._tasks: set[asyncio.Task[None]] = set()
 
     # Accepting ---------------------------------------------------------------
-    async def accept(self, conversation_id: str, text: Any, client_id: Any) -> Accepted:
+    async def accept(self, conversation_id: str, text: str, client_id: Optional[str]) -> Accepted:
         text = clean_text(text, self.settings.max_message_chars)
         client_id = clean_client_id(client_id)
         async with self.transactions.read() as conn:
@@ -131,7 +144,8 @@ class TurnPipeline:
         try:
             async with self.transactions() as tx:
                 message = await message_store.append_in(  # locks the Conversation row: appends queue up
-                    tx.conn, conversation_id, NewMessage(SenderType.BORROWER, shown, client_id=client_id), tx.now)
+                    tx.conn, conversation_id, NewMessage(SenderType.BORROWER, shown, client_id=client_id), tx.now
+                )
                 await self._check_rate(tx, conversation_id, message)
                 await turn_store.start(tx.conn, conversation_id, message.seq, tx.now, self.owner, TURN_LEASE)
                 from kuanxian.domain.events import MessageStored
@@ -155,7 +169,7 @@ class TurnPipeline:
             retry = (oldest + window - tx.now).total_seconds() if oldest else window.total_seconds()
             raise too_many(retry_after=max(1, int(retry + 0.999)))
 
-    async def _shown(self, conn: Any, conversation_id: str, text: str) -> tuple[str, str]:
+    async def _shown(self, conn: AsyncConnection, conversation_id: str, text: str) -> tuple[str, str]:
         """A button payload is shown by its title; other '/' text never reaches Rasa as a command."""
         if text.startswith("/"):
             for button in await message_store.recent_buttons(conn, conversation_id):
@@ -163,7 +177,7 @@ class TurnPipeline:
                     return button.title or text, text
         return text, text.lstrip("/") or text
 
-    async def _brain_text(self, conn: Any, conversation_id: str, shown: str) -> str:
+    async def _brain_text(self, conn: AsyncConnection, conversation_id: str, shown: str) -> str:
         """What the Brain hears: the payload of a button whose title was sent, else the text itself."""
         for button in await message_store.recent_buttons(conn, conversation_id):
             if button.title == shown and button.payload.startswith("/"):
@@ -214,7 +228,8 @@ class TurnPipeline:
         elif speaker is Speaker.THIRD_PARTY:
             await self._third_party(conversation, borrower, message)
         elif conversation.status is ConversationStatus.WITH_COLLECTOR or (
-                conversation.status.human and conversation.reason in QUIET_WHILE_WAITING):
+            conversation.status.human and conversation.reason in QUIET_WHILE_WAITING
+        ):
             await self._while_waiting(conversation, borrower, message, level)
         else:
             # Distress goes to the assistant too, told so: feelings (express_distress) bring a person at
@@ -232,12 +247,26 @@ class TurnPipeline:
         await conversation_store.save_transition(tx.conn, conversation, after, tx.now)
         return after
 
-    async def _say(self, tx: Tx, conversation: Conversation, seq: int, texts: list[Outgoing], sender: SenderType = SenderType.SYSTEM,
-                   speaker: Optional[Speaker] = None) -> None:
+    async def _say(
+        self,
+        tx: Tx,
+        conversation: Conversation,
+        seq: int,
+        texts: list[Outgoing],
+        sender: SenderType = SenderType.SYSTEM,
+        speaker: Optional[Speaker] = None,
+    ) -> None:
         for n, outgoing in enumerate(texts):
-            await self.delivery.post(tx, conversation.conversation_id, sender, outgoing, speaker=speaker or conversation.speaker,
-                                     client_id=f"turn-{seq}:{n}", author="bot" if sender is SenderType.BOT else "system",
-                                     borrower_id=conversation.borrower_id)
+            await self.delivery.post(
+                tx,
+                conversation.conversation_id,
+                sender,
+                outgoing,
+                speaker=speaker or conversation.speaker,
+                client_id=f"turn-{seq}:{n}",
+                author="bot" if sender is SenderType.BOT else "system",
+                borrower_id=conversation.borrower_id,
+            )
 
     async def _crisis(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
         """Crisis lines at once, whoever holds the Conversation; an urgent person; proactive contact paused."""
@@ -248,8 +277,9 @@ class TurnPipeline:
                 await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True)
             else:
                 await self._say(tx, conversation, message.seq, [Outgoing(t) for t in crisis_messages(borrower.timezone)])
-                await self.handoffs.request(tx, conversation, HandoffReason.CRISIS, Priority.URGENT, "危机信号（原话见对话记录）",
-                                            {"detected": "crisis"})
+                await self.handoffs.request(
+                    tx, conversation, HandoffReason.CRISIS, Priority.URGENT, "危机信号（原话见对话记录）", {"detected": "crisis"}
+                )
                 await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
             until = tx.now + timedelta(days=self.settings.crisis_pause_days)
             if borrower.flags.crisis_pause_until is None or borrower.flags.crisis_pause_until < until:
@@ -277,25 +307,33 @@ class TurnPipeline:
                 await conversation_store.set_speaker(tx.conn, conversation.conversation_id, Speaker.THIRD_PARTY, tx.now)
                 reverted = await revert_recent(tx, borrower.borrower_id, conversation.conversation_id, tx.now - THIRD_PARTY_LOOKBACK)
                 conversation = replace(conversation, speaker=Speaker.THIRD_PARTY)
-                tx.emit(ThirdPartyNoticed(borrower.borrower_id, conversation.conversation_id, assess_speaker(message.text).cues,
-                                          tuple(reverted)), StatusChanged(conversation))
+                tx.emit(
+                    ThirdPartyNoticed(
+                        borrower.borrower_id, conversation.conversation_id, assess_speaker(message.text).cues, tuple(reverted)
+                    ),
+                    StatusChanged(conversation),
+                )
             elif _WANTS_PERSON.search(message.text) and not conversation.status.human:
                 text = notices.third_party_person()
-                conversation = await self.handoffs.request(tx, conversation, HandoffReason.THIRD_PARTY, Priority.NORMAL,
-                                                           "对话中的人可能不是账户本人，请人工核实身份")
+                conversation = await self.handoffs.request(
+                    tx, conversation, HandoffReason.THIRD_PARTY, Priority.NORMAL, "对话中的人可能不是账户本人，请人工核实身份"
+                )
             await self._say(tx, conversation, message.seq, [Outgoing(text)], speaker=Speaker.THIRD_PARTY)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
     async def _while_waiting(self, conversation: Conversation, borrower: Borrower, message: Message, level: str) -> None:
         async with self.transactions() as tx:
             if level == "distress" and conversation.reason not in (HandoffReason.CRISIS, HandoffReason.DISTRESS):
-                conversation = await self.handoffs.request(tx, conversation, HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（等待人工期间）")
+                conversation = await self.handoffs.request(
+                    tx, conversation, HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（等待人工期间）"
+                )
             crisis = conversation.reason is HandoffReason.CRISIS
             await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
-    async def _bot_turn(self, conversation: Conversation, borrower: Borrower, message: Message, context: list[str],
-                        level: str = "none") -> None:
+    async def _bot_turn(
+        self, conversation: Conversation, borrower: Borrower, message: Message, context: list[str], level: str = "none"
+    ) -> None:
         cid = conversation.conversation_id
         await self.bus.publish([TypingChanged(cid, True)])
         try:
@@ -303,22 +341,25 @@ class TurnPipeline:
             async with self.transactions.read() as conn:
                 to_brain = await self._brain_text(conn, cid, message.text)
             try:
-                reply = await self.brain.turn(to_brain, TurnContext(borrower.borrower_id, cid, tuple(context), level,
-                                                                             self.settings.hardship_pause_days))
+                reply = await self.brain.turn(
+                    to_brain, TurnContext(borrower.borrower_id, cid, tuple(context), level, self.settings.hardship_pause_days)
+                )
             except BrainUnavailable as exc:
                 logger.error("the assistant is unavailable for %s: %s", cid, exc)
             await self._deliver_reply(conversation, borrower, message, reply, level)
         finally:
             await self.bus.publish([TypingChanged(cid, False)])
 
-    async def _deliver_reply(self, conversation: Conversation, borrower: Borrower, message: Message,
-                             reply: Optional[BrainReply], level: str) -> None:
+    async def _deliver_reply(
+        self, conversation: Conversation, borrower: Borrower, message: Message, reply: Optional[BrainReply], level: str
+    ) -> None:
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             if reply is None or reply.empty:
                 await self._say(tx, conversation, message.seq, [Outgoing(notices.ASSISTANT_UNAVAILABLE)])
-                await self.handoffs.request(tx, conversation, HandoffReason.ASSISTANT_UNAVAILABLE, Priority.NORMAL,
-                                            "助手没有回复（消息已保存）")
+                await self.handoffs.request(
+                    tx, conversation, HandoffReason.ASSISTANT_UNAVAILABLE, Priority.NORMAL, "助手没有回复（消息已保存）"
+                )
                 await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
             else:
                 outcome = await self.applier.apply(tx, conversation, reply.commands)
@@ -329,19 +370,18 @@ class TurnPipeline:
                     # Its words confirm a plan the hub refused: never tell the Borrower of a plan that was not stored.
                     await self._say(tx, conversation, message.seq, [Outgoing(notices.PLAN_NOT_CONFIRMED)])
                 else:
-                    await self._say(tx, conversation, message.seq, [Outgoing(t.text, t.buttons) for t in reply.texts],
-                                    SenderType.BOT)
+                    await self._say(tx, conversation, message.seq, [Outgoing(t.text, t.buttons) for t in reply.texts], SenderType.BOT)
                 for request in outcome.handoffs:
-                    conversation = await self.handoffs.request(tx, conversation, request.reason, request.priority,
-                                                               request.summary, request.details)
-                for request in outcome.reminders:
-                    await self.reminders.schedule_in(tx, conversation.borrower_id, request.kind, request.send_at, source="borrower")
+                    conversation = await self.handoffs.request(
+                        tx, conversation, request.reason, request.priority, request.summary, request.details
+                    )
+                for reminder in outcome.reminders:
+                    await self.reminders.schedule_in(tx, conversation.borrower_id, reminder.kind, reminder.send_at, source="borrower")
                 if level == "distress":
                     await self._distress_care(tx, conversation, borrower, message, bool(outcome.handoffs))
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
-    async def _distress_care(self, tx: Tx, conversation: Conversation, borrower: Borrower, message: Message,
-                             handed_off: bool) -> None:
+    async def _distress_care(self, tx: Tx, conversation: Conversation, borrower: Borrower, message: Message, handed_off: bool) -> None:
         """Distress the assistant did not hand to a person: pause reminders, and offer a person (once a day)."""
         until = tx.now + timedelta(days=self.settings.hardship_pause_days)
         if borrower.flags.hardship_pause_until is None or borrower.flags.hardship_pause_until < until:
@@ -350,8 +390,15 @@ class TurnPipeline:
             return
         last = await conversation_store.acknowledged_at(tx.conn, conversation.conversation_id)
         if last is None or tx.now - last > timedelta(hours=24):
-            await self.delivery.post(tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(notices.care_offer()),
-                                     client_id=f"turn-{message.seq}:care", author="system", borrower_id=borrower.borrower_id)
+            await self.delivery.post(
+                tx,
+                conversation.conversation_id,
+                SenderType.SYSTEM,
+                Outgoing(notices.care_offer()),
+                client_id=f"turn-{message.seq}:care",
+                author="system",
+                borrower_id=borrower.borrower_id,
+            )
             await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
 
     # Recovery ----------------------------------------------------------------

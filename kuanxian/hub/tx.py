@@ -1,33 +1,35 @@
 """One transaction, its domain events, and the outbox written with it.
 
-    async with transactions() as tx:
-        ... writes on tx.conn, tx.emit(event) ...
-    # committed: webhook events were written to the outbox inside the transaction,
-    # then every event is published on the bus.
+async with transactions() as tx:
+    ... writes on tx.conn, tx.emit(event) ...
+# committed: webhook events were written to the outbox inside the transaction,
+# then every event is published on the bus.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kuanxian.domain.clock import Clock
-from kuanxian.domain.events import Event
+from kuanxian.domain.events import Event, GuardBlocked
 from kuanxian.hub.bus import EventBus
-from kuanxian.domain.events import GuardBlocked
 from kuanxian.storage import outbox
 from kuanxian.storage.schema import blocked_texts
 
 
 async def record_blocked(conn: AsyncConnection, events: list[Event], now: datetime) -> None:
     """Every guard block is counted for the outcomes dashboard (category and author, never the text)."""
-    rows = [{"conversation_id": e.conversation_id, "author": e.author, "category": e.category, "rule_id": e.rule_id, "at": now}
-            for e in events if isinstance(e, GuardBlocked)]
+    rows = [
+        {"conversation_id": e.conversation_id, "author": e.author, "category": e.category, "rule_id": e.rule_id, "at": now}
+        for e in events
+        if isinstance(e, GuardBlocked)
+    ]
     if rows:
         await conn.execute(blocked_texts.insert(), rows)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -41,7 +42,7 @@ LEASE = timedelta(seconds=60)
 
 def secret_bytes(secret: str) -> bytes:
     if secret.startswith("whsec_"):
-        return base64.b64decode(secret[len("whsec_"):])
+        return base64.b64decode(secret[len("whsec_") :])
     return secret.encode("utf-8")
 
 
@@ -83,10 +84,8 @@ class WebhookSender:
                 logger.exception("webhook delivery tick failed")
                 sent = 0
             if not sent:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout=idle)
-                except asyncio.TimeoutError:
-                    pass
                 self.wake.clear()
 
     async def tick(self, batch: int = 50) -> int:
@@ -98,7 +97,7 @@ class WebhookSender:
         results = await asyncio.gather(*(self._send(event) for event in due))
         delivered = 0
         async with self.transactions() as tx:
-            for event, error in zip(due, results):
+            for event, error in zip(due, results, strict=False):
                 if error is None:
                     await outbox_store.delivered(tx.conn, event.event_id, tx.now)
                     delivered += 1

@@ -10,17 +10,21 @@ FEN = Decimal("0.01")
 
 MAX_AMOUNT = Decimal("1000000000")  # anything larger is not a debt payment
 
+
 def quantize(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
 
 def ceil_to_fen(amount: Decimal) -> Decimal:
     """Round up to the next fen (0.01)."""
     return amount.quantize(FEN, rounding=ROUND_CEILING)
 
+
 def format_amount(amount: Decimal) -> str:
     """``Decimal("12000")`` → ``"12,000.00元"`` (half-up to the fen)."""
     q = _check_decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
     return f"{q:,.2f}元"
+
 
 def to_fen(amount: Decimal) -> int:
     """Exact yuan → fen; ValueError if the amount has a fraction of a fen."""
@@ -30,14 +34,16 @@ def to_fen(amount: Decimal) -> int:
         raise ValueError(f"{amount} is not a whole number of fen")
     return int(fen)
 
+
 def from_fen(fen: int) -> Decimal:
     """Exact fen → yuan with two decimal places."""
     if isinstance(fen, bool) or not isinstance(fen, int):
         raise TypeError("fen must be an int")
     return Decimal(fen).scaleb(-2)
 
+
 def _check_decimal(amount: Decimal) -> Decimal:
-    if isinstance(amount, bool) or isinstance(amount, float):
+    if isinstance(amount, (bool, float)):
         raise TypeError("money must be a Decimal, not float or bool")
     if isinstance(amount, int):
         amount = Decimal(amount)

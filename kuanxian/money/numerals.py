@@ -14,24 +14,48 @@ from decimal import Decimal
 __all__ = ["Num", "Token", "cn_to_int", "digit_value", "evaluate", "find_numerals", "fold"]
 
 _CN_DIGITS: dict[str, int] = {
-    "零": 0, "〇": 0, "○": 0,
-    "一": 1, "壹": 1,
-    "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2, "俩": 2,
-    "三": 3, "叁": 3, "參": 3, "仨": 3,
-    "四": 4, "肆": 4,
-    "五": 5, "伍": 5,
-    "六": 6, "陆": 6, "陸": 6,
-    "七": 7, "柒": 7,
-    "八": 8, "捌": 8,
-    "九": 9, "玖": 9,
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "貳": 2,
+    "两": 2,
+    "兩": 2,
+    "俩": 2,
+    "三": 3,
+    "叁": 3,
+    "參": 3,
+    "仨": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "陸": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
 }
 
 _CN_UNITS: dict[str, int] = {
-    "十": 10, "拾": 10,
-    "百": 100, "佰": 100,
-    "千": 1000, "仟": 1000, "阡": 1000,
-    "万": 10_000, "萬": 10_000,
-    "亿": 100_000_000, "億": 100_000_000,
+    "十": 10,
+    "拾": 10,
+    "百": 100,
+    "佰": 100,
+    "千": 1000,
+    "仟": 1000,
+    "阡": 1000,
+    "万": 10_000,
+    "萬": 10_000,
+    "亿": 100_000_000,
+    "億": 100_000_000,
 }
 
 _ASCII_UNITS: dict[str, int] = {"k": 1000, "K": 1000, "w": 10_000, "W": 10_000}
@@ -47,8 +71,18 @@ _FULLWIDTH = str.maketrans(
         **{chr(0xFF10 + i): str(i) for i in range(10)},
         **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
         **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
-        "．": ".", "～": "~", "－": "-", "：": ":", "％": "%", "／": "/",
-        "＋": "+", "　": " ", "〜": "~", "—": "-", "–": "-", "﹣": "-",
+        "．": ".",
+        "～": "~",
+        "－": "-",
+        "：": ":",
+        "％": "%",
+        "／": "/",
+        "＋": "+",
+        "　": " ",
+        "〜": "~",
+        "—": "-",
+        "–": "-",
+        "﹣": "-",
     }
 )
 
@@ -72,19 +106,13 @@ _SPACED_ID_RE = re.compile(r"(?<![0-9])[0-9]{3,6}(?:[ -][0-9]{3,6}){2,}(?![0-9])
 # money word (2，000元, ￥2，000); elsewhere it separates clauses (我欠12，500一个月).
 _FW_COMMA_THOUSANDS_RE = re.compile(r"(?<![０-９])[０-９]{1,3}(?:，[０-９]{3})+(?![０-９])")
 
-_CN_COMMA_THOUSANDS_RE = re.compile(
-    r"(?<![0-9.])[0-9]{1,3}(?:，[0-9]{3})+(?![0-9])(?=\s*(?:元|块|圆|rmb|cny|yuan|人民币))", re.I
-)
+_CN_COMMA_THOUSANDS_RE = re.compile(r"(?<![0-9.])[0-9]{1,3}(?:，[0-9]{3})+(?![0-9])(?=\s*(?:元|块|圆|rmb|cny|yuan|人民币))", re.I)
 
 _CN_COMMA_AFTER_CURRENCY_RE = re.compile(r"((?:¥|￥|rmb|cny|人民币)\s*)([0-9]{1,3}(?:，[0-9]{3})+)(?![0-9])", re.I)
 
-_SPACE_THOUSANDS_RE = re.compile(
-    r"(?<![0-9.])[0-9]{1,3}(?: [0-9]{3})+(?![0-9])(?=\s*(?:元|块|圆|rmb|cny|yuan|人民币))", re.I
-)
+_SPACE_THOUSANDS_RE = re.compile(r"(?<![0-9.])[0-9]{1,3}(?: [0-9]{3})+(?![0-9])(?=\s*(?:元|块|圆|rmb|cny|yuan|人民币))", re.I)
 
-_CURRENCY_SPACE_THOUSANDS_RE = re.compile(
-    r"((?:¥|￥|rmb|cny|人民币)\s*)([0-9]{1,3}(?: [0-9]{3})+)(?![0-9])", re.I
-)
+_CURRENCY_SPACE_THOUSANDS_RE = re.compile(r"((?:¥|￥|rmb|cny|人民币)\s*)([0-9]{1,3}(?: [0-9]{3})+)(?![0-9])", re.I)
 
 # Spaces inside a mixed numeral: 1 万 5, 3 千.
 _DIGIT_UNIT_GAP_RE = re.compile(r"(?<=[0-9])[ \t]+(?=[十百千万亿])")
@@ -121,12 +149,14 @@ _IDIOM_RE = re.compile(
     r"|(?:一百|一万|一千)个(?=不|放心|愿意|没问题|对不起|抱歉)"
 )
 
+
 @dataclass
 class Token:
     kind: str  # "ar" | "cn" | "unit" | "pt"
     value: Decimal
     start: int
     end: int
+
 
 @dataclass
 class Num:
@@ -141,12 +171,15 @@ class Num:
     big_unit: bool  # uses 万/亿/k/w, which count as money markers
     digit_string: bool  # e.g. 一三八 read digit by digit
 
+
 def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group())
+
 
 def _bare_unit(m: re.Match[str]) -> str:
     unit = next(u for u in m.groupdict().values() if u)
     return "一" + unit
+
 
 def fold(text: str) -> str:
     """Fold full-width forms, glue spaced-out numerals, blank out dates, times and id numbers."""
@@ -171,11 +204,14 @@ def fold(text: str) -> str:
         s = rx.sub(_blank, s)
     return s
 
+
 def _is_start(ch: str) -> bool:
     return ch in _ASCII_DIGITS or ch in _CN_DIGITS or ch in ("十", "拾")
 
+
 def digit_value(ch: str) -> int:
     return int(ch) if ch in _ASCII_DIGITS else _CN_DIGITS[ch]
+
 
 def _may_follow(toks: list[Token], digit: int) -> bool:
     """May a Chinese digit extend the span?  Only fractions, 零 placeholders and ranges (两三)."""
@@ -190,6 +226,7 @@ def _may_follow(toks: list[Token], digit: int) -> bool:
     if before is not None and before.kind == "cn":
         return False  # at most two digits in a row (a range)
     return (int(last.value), digit) in _RANGE_PAIRS
+
 
 def _scan(s: str, i: int) -> list[Token]:
     """Read the longest numeral starting at ``s[i]`` as tokens."""
@@ -211,11 +248,7 @@ def _scan(s: str, i: int) -> list[Token]:
         elif ch in _CN_UNITS and (prev in ("cn", "ar", "unit") or (prev == "" and _CN_UNITS[ch] == 10)):
             toks.append(Token("unit", Decimal(_CN_UNITS[ch]), j, j + 1))
             prev, j = "unit", j + 1
-        elif (
-            ch in _ASCII_UNITS
-            and prev in ("ar", "cn")
-            and not (j + 1 < n and s[j + 1].isascii() and s[j + 1].isalpha())
-        ):
+        elif ch in _ASCII_UNITS and prev in ("ar", "cn") and not (j + 1 < n and s[j + 1].isascii() and s[j + 1].isalpha()):
             toks.append(Token("unit", Decimal(_ASCII_UNITS[ch]), j, j + 1))
             prev, j = "unit", j + 1
         elif ch == "点" and prev == "cn" and j + 1 < n and s[j + 1] in _CN_DIGITS:
@@ -224,6 +257,7 @@ def _scan(s: str, i: int) -> list[Token]:
         else:
             break
     return toks
+
 
 def evaluate(toks: list[Token], s: str) -> Num:
     """Evaluate numeral tokens: 三千五 → 3500, 两三千 → 2000 (low end), 1万5 → 15000."""
@@ -280,7 +314,7 @@ def evaluate(toks: list[Token], s: str) -> Num:
         else:  # unit
             u = int(t.value)
             lead_unit = lead_unit or u
-            if u >= 10_000 or s[t.start] in _ASCII_UNITS and u >= 1000:
+            if u >= 10_000 or (s[t.start] in _ASCII_UNITS and u >= 1000):
                 big_unit = True
             if u >= 10_000:
                 val = section + (cur if cur is not None else Decimal(0))
@@ -313,6 +347,7 @@ def evaluate(toks: list[Token], s: str) -> Num:
         digit_string=digit_string,
     )
 
+
 def find_numerals(s: str) -> list[Num]:
     """All numeral spans in normalized text ``s``, left to right."""
     out: list[Num] = []
@@ -328,6 +363,7 @@ def find_numerals(s: str) -> list[Num]:
                 continue
         i += 1
     return out
+
 
 def cn_to_int(text: str) -> int | None:
     """Read a whole small numeral (``15``, ``十五``, ``三十一``, ``两``) as an int, else None."""

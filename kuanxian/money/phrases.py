@@ -38,9 +38,7 @@ _FOLLOW_BAD_RE = re.compile(
     r"|切|边|致|旦|向|共|半|部|栋|幢|单元|室|全|分(?![0-9零〇一二两三四五六七八九十成期为]))"
 )
 
-_FOLLOW_BAD_EN_RE = re.compile(
-    r"\s+(?:months?|weeks?|days?|years?|installments?|instalments?|times|periods?|percent)\b", re.I
-)
+_FOLLOW_BAD_EN_RE = re.compile(r"\s+(?:months?|weeks?|days?|years?|installments?|instalments?|times|periods?|percent)\b", re.I)
 
 _PRECEDE_BAD_RE = re.compile(r"(?:第|分之|几|好几|大几)\s*$")
 
@@ -67,9 +65,7 @@ _PER_PERIOD_BEFORE_RE = re.compile(
     re.I,
 )
 
-_PER_PERIOD_AFTER_RE = re.compile(
-    r"\s*(?:/|每|一|per|a|each)\s*个?\s*(?:月|期|周|星期|礼拜|month|week)", re.I
-)
+_PER_PERIOD_AFTER_RE = re.compile(r"\s*(?:/|每|一|per|a|each)\s*个?\s*(?:月|期|周|星期|礼拜|month|week)", re.I)
 
 _PAY_VERB_RE = re.compile(r"还|付|交|给|转|打|凑|拿|存|供|pay", re.I)
 
@@ -130,6 +126,7 @@ _COUNT_TIMES_AFTER_OK_RE = re.compile(r"(?:性|还|付|交|清|结清)")
 
 _HALF_YEAR_RE = re.compile(r"(?<![0-9零〇一二两三四五六七八九十])半年(?!后|以后|之后|前|以前|之前)")
 
+
 @dataclass
 class _Cand:
     start: int
@@ -139,18 +136,22 @@ class _Cand:
     marker: bool = False
     score: int = 0
 
+
 def _clause_before(s: str, start: int, width: int) -> str:
     """Up to ``width`` characters before ``start``, not crossing a clause break."""
     window = s[max(0, start - width) : start]
     parts = _CLAUSE_BREAK_RE.split(window)
     return parts[-1]
 
+
 def _clause_after(s: str, end: int, width: int) -> str:
     window = s[end : end + width]
     return _CLAUSE_BREAK_RE.split(window)[0]
 
+
 def _marker_after(s: str, end: int) -> re.Match[str] | None:
     return _MARKER_AFTER_RE.match(s[end : end + 8].lstrip())
+
 
 def _follow_bad(s: str, end: int) -> bool:
     rest = s[end : end + 16]
@@ -168,6 +169,7 @@ def _follow_bad(s: str, end: int) -> bool:
             return False  # 一千多点: "a bit over"
     return _FOLLOW_BAD_RE.match(stripped) is not None
 
+
 def _maybe_shorten(num: Num, s: str) -> Num | None:
     """Drop a trailing digit that belongs to the next word (两千一个月 → 两千)."""
     toks = num.toks
@@ -178,6 +180,7 @@ def _maybe_shorten(num: Num, s: str) -> Num | None:
         return evaluate(toks[:-1], s)
     return None
 
+
 def _money_candidates(s: str) -> list[_Cand]:
     nums = find_numerals(s)
     cands: list[_Cand] = []
@@ -187,17 +190,23 @@ def _money_candidates(s: str) -> list[_Cand]:
         # Context words before an amount belong to it only back to the previous amount.
         floor = cands[-1].end if cands else 0
         # Ranges: 1000-2000, 一千到两千, 1-2万 → the low end.
-        if k + 1 < len(nums) and a.value is not None and nums[k + 1].value is not None:
+        if k + 1 < len(nums) and a.value is not None and (bv := nums[k + 1].value) is not None:
             b = nums[k + 1]
             sep = _RANGE_SEP_RE.fullmatch(s, a.end, b.start)
             if sep is not None and not _marker_after(s, a.end):
                 low = a.value
-                bv = b.value
-                assert bv is not None
                 if a.bare and b.lead_unit and low * b.lead_unit <= bv:
                     low = low * b.lead_unit
-                merged = Num(a.start, b.end, b.toks, min(low, bv), a.bare and b.bare, b.lead_unit,
-                              a.big_unit or b.big_unit, a.digit_string or b.digit_string)
+                merged = Num(
+                    a.start,
+                    b.end,
+                    b.toks,
+                    min(low, bv),
+                    a.bare and b.bare,
+                    b.lead_unit,
+                    a.big_unit or b.big_unit,
+                    a.digit_string or b.digit_string,
+                )
                 cand = _judge(merged, s, start=a.start, floor=floor)
                 if cand is not None:
                     cands.append(cand)
@@ -221,6 +230,7 @@ def _money_candidates(s: str) -> list[_Cand]:
             cands.append(cand)
         k += 1
     return cands
+
 
 def _judge(num: Num, s: str, *, start: int, floor: int = 0) -> _Cand | None:
     """Turn a numeral into a money candidate, or reject it."""
@@ -255,17 +265,9 @@ def _judge(num: Num, s: str, *, start: int, floor: int = 0) -> _Cand | None:
         raw = s[first.start : first.end]
         if "," not in raw and "." not in raw and (len(raw) >= 9 or (len(raw) >= 2 and raw[0] == "0")):
             return None  # phone, card or id numbers
-    if not marker and value < 100 and (
-        _PRECEDE_AGE_RE.search(before[-6:]) or _FOLLOW_TIME_RE.match(s, end)
-    ):
+    if not marker and value < 100 and (_PRECEDE_AGE_RE.search(before[-6:]) or _FOLLOW_TIME_RE.match(s, end)):
         return None
-    if (
-        not marker
-        and num.bare
-        and value <= 31
-        and value == value.to_integral_value()
-        and _DAY_BEFORE_PAY_RE.match(s, end)
-    ):
+    if not marker and num.bare and value <= 31 and value == value.to_integral_value() and _DAY_BEFORE_PAY_RE.match(s, end):
         return None
     if value < 10:
         if not marker:
@@ -277,9 +279,7 @@ def _judge(num: Num, s: str, *, start: int, floor: int = 0) -> _Cand | None:
     after = s[end:]
     if m_after is not None:
         after = after.lstrip()[m_after.end() :]
-    per_period = bool(_PER_PERIOD_BEFORE_RE.search(window)) or bool(
-        _PER_PERIOD_AFTER_RE.match(_clause_after(after, 0, 10))
-    )
+    per_period = bool(_PER_PERIOD_BEFORE_RE.search(window)) or bool(_PER_PERIOD_AFTER_RE.match(_clause_after(after, 0, 10)))
     verb = bool(_PAY_VERB_RE.search(window[-4:]))
     negative = bool(_NOT_PAYMENT_RE.search(window)) or bool(_NOT_PAYMENT_AFTER_RE.match(after))
     if negative:
@@ -291,10 +291,10 @@ def _judge(num: Num, s: str, *, start: int, floor: int = 0) -> _Cand | None:
     negated = bool(_NEGATED_BEFORE_RE.search(window))
     past = bool(_PAST_BEFORE_RE.search(window))
     cand.score = (
-        2 * marker + 3 * per_period + verb + offer
-        - 2 * negative - 4 * rejected - 3 * demand - 3 * superseded - 3 * negated - 2 * past
+        2 * marker + 3 * per_period + verb + offer - 2 * negative - 4 * rejected - 3 * demand - 3 * superseded - 3 * negated - 2 * past
     )
     return cand
+
 
 def parse_amount(text: str) -> Decimal | None:
     """Find the money amount a borrower means in a whole sentence, or None.
@@ -318,6 +318,7 @@ def parse_amount(text: str) -> Decimal | None:
     except Exception:  # pragma: no cover - safety net: a chat message must never crash the bot
         return None
 
+
 def parse_count(text: str) -> int | None:
     """Number of installments in a sentence: 分12期, 十二期, 分成6个月, 两年 (24), 半年 (6)."""
     if not isinstance(text, str) or not text:
@@ -326,6 +327,7 @@ def parse_count(text: str) -> int | None:
         return _parse_count(fold(text))
     except Exception:  # pragma: no cover - safety net: a chat message must never crash the bot
         return None
+
 
 def _parse_count(s: str) -> int | None:
     best: tuple[int, int, int] | None = None  # (priority, -position, count)
@@ -366,7 +368,7 @@ def _parse_count(s: str) -> int | None:
             offer(2, num.start, n)
         elif rest.startswith("年"):
             tail = rest[1:]
-            if n > 10 or not num.bare and num.lead_unit > 10 or _COUNT_MONTH_AFTER_BAD_RE.match(tail.lstrip()):
+            if n > 10 or (not num.bare and num.lead_unit > 10) or _COUNT_MONTH_AFTER_BAD_RE.match(tail.lstrip()):
                 continue
             offer(2, num.start, n * 12 + (6 if tail.startswith("半") else 0))
         elif rest.startswith("次"):

@@ -9,4 +9,4 @@ from kuanxian.replies import account, contact, hardship, plans
 from kuanxian.replies.common import Button, Reply
 from kuanxian.replies.plans import ReminderOutlook, plan_confirmed
 
-__all__ = ["Button", "Reply", "ReminderOutlook", "account", "contact", "hardship", "plan_confirmed", "plans"]
+__all__ = ["Button", "ReminderOutlook", "Reply", "account", "contact", "hardship", "plan_confirmed", "plans"]

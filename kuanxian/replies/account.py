@@ -36,8 +36,10 @@ def welcome_back(borrower: Optional[Borrower]) -> Reply:
 
 def balance(borrower: Borrower, today: date, plan: Optional[PaymentPlan] = None) -> Reply:
     overdue = f"目前已逾期{borrower.days_overdue}天。" if borrower.days_overdue > 0 else ""
-    text = (f"您目前的待还金额是{format_amount(borrower.balance)}，其中本金{format_amount(borrower.principal)}，"
-            f"利息和费用{format_amount(borrower.interest_and_fees)}。{overdue}")
+    text = (
+        f"您目前的待还金额是{format_amount(borrower.balance)}，其中本金{format_amount(borrower.principal)}，"
+        f"利息和费用{format_amount(borrower.interest_and_fees)}。{overdue}"
+    )
     if plan is not None:
         nxt = plan.next_due(today)
         if nxt is not None:
@@ -105,7 +107,7 @@ def early_repayment() -> Reply:
 
 
 def late_explained() -> Reply:
-    """"工资晚发了 / 忘了还": no blame; ask when, and say a plan is there if needed."""
+    """ "工资晚发了 / 忘了还": no blame; ask when, and say a plan is there if needed."""
     return Reply(
         "没关系，谢谢您主动告诉我。您大概哪天能还上？告诉我日期，我帮您记下来；如果一次还有困难，我们也可以商量分期。",
         (PLAN, PERSON),
@@ -113,7 +115,7 @@ def late_explained() -> Reply:
 
 
 def fears() -> Reply:
-    """"会不会上门 / 爆通讯录 / 告诉我家人 / 曝光我": the truthful answer first, then the calm facts."""
+    """ "会不会上门 / 爆通讯录 / 告诉我家人 / 曝光我": the truthful answer first, then the calm facts."""
     return Reply(
         "不会。我们不会上门，不会联系您的家人、朋友、同事或通讯录里的任何人，也不会在任何地方公开您的信息。"
         "这件事只在您和我们之间处理。\n"
@@ -124,8 +126,7 @@ def fears() -> Reply:
 
 
 def out_of_scope() -> Reply:
-    return Reply("抱歉，这个问题我帮不上忙。我可以帮您查询欠款和还款日、制定分期计划，或者为您联系工作人员。",
-                 (BALANCE, PLAN, PERSON))
+    return Reply("抱歉，这个问题我帮不上忙。我可以帮您查询欠款和还款日、制定分期计划，或者为您联系工作人员。", (BALANCE, PLAN, PERSON))
 
 
 def not_understood(times: int) -> Reply:

@@ -9,16 +9,19 @@ from kuanxian.replies.plans import ReminderOutlook, reminder_note
 
 
 def stop_contact() -> Reply:
-    return Reply("好的，已为您关闭主动还款提醒，我们不会再主动给您发消息。"
-                 "您仍然可以随时回来找我；如果想恢复提醒，在这里发送“恢复提醒”就可以。")
+    return Reply(
+        "好的，已为您关闭主动还款提醒，我们不会再主动给您发消息。您仍然可以随时回来找我；如果想恢复提醒，在这里发送“恢复提醒”就可以。"
+    )
 
 
 def resume_contact(outlook: ReminderOutlook, today: date) -> Reply:
     if outlook.allowed:
         return Reply("好的，已为您恢复还款提醒。提醒只会在白天发送，而且每天最多一次。")
     if outlook.reason == "crisis_pause" and outlook.until:
-        return Reply(f"好的，已为您打开提醒。为了让您安心，到{format_date_with_year(outlook.until, today)}之前我们仍不会主动联系；"
-                     "之后提醒会在白天发送，每天最多一次。")
+        return Reply(
+            f"好的，已为您打开提醒。为了让您安心，到{format_date_with_year(outlook.until, today)}之前我们仍不会主动联系；"
+            "之后提醒会在白天发送，每天最多一次。"
+        )
     if outlook.reason == "dispute_open":
         return Reply("好的，已为您打开提醒。不过您对欠款的异议还在核实中，核实清楚之前我们不会发还款提醒。")
     return Reply("好的，已为您打开提醒。" + reminder_note(outlook, today))
@@ -42,6 +45,12 @@ def follow_up_scheduled(day: date, today: date) -> Reply:
     return Reply(f"好的，我会在{format_date_with_year(day, today)}上午提醒您一次。")
 
 
+def reminder_too_late(day: date, today: date) -> Reply:
+    """The day's reminder time (10:00) has already passed: say so instead of promising one."""
+    when = "今天" if day == today else format_date_with_year(day, today)
+    return Reply(f"{when}上午的提醒时间已经过了，我就不另外发提醒了。到时候直接在App里还款就可以，有问题随时来找我。")
+
+
 def no_reminder() -> Reply:
     return Reply("好的，不设提醒。有需要随时告诉我。")
 
@@ -51,8 +60,9 @@ def reminder_not_possible(outlook: ReminderOutlook, today: date) -> Reply:
 
 
 def dispute_opened() -> Reply:
-    return Reply("明白了，谢谢您告诉我。我们已经记录了您的异议，在核实清楚之前，不会再就这笔款项给您发送提醒。"
-                 "我现在为您转接工作人员核实，请稍等。")
+    return Reply(
+        "明白了，谢谢您告诉我。我们已经记录了您的异议，在核实清楚之前，不会再就这笔款项给您发送提醒。我现在为您转接工作人员核实，请稍等。"
+    )
 
 
 def wrong_person() -> Reply:

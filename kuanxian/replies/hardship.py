@@ -61,8 +61,10 @@ def fee_relief_offer() -> Reply:
 
 
 def fee_relief_needs_hardship() -> Reply:
-    return Reply("减免利息或费用需要根据您的具体情况来评估，我这边不能直接答应。如果您遇到了困难，可以和我说说；也可以请工作人员帮您审核，需要我帮您转过去吗？",
-                 (Button("我遇到了困难", "/disclose_hardship"), PERSON))
+    return Reply(
+        "减免利息或费用需要根据您的具体情况来评估，我这边不能直接答应。如果您遇到了困难，可以和我说说；也可以请工作人员帮您审核，需要我帮您转过去吗？",
+        (Button("我遇到了困难", "/disclose_hardship"), PERSON),
+    )
 
 
 def needs_a_person(topic: str) -> Reply:

@@ -33,8 +33,10 @@ def reminder_note(outlook: ReminderOutlook, today: date, *, before_each: bool = 
     if outlook.reason == "opted_out":
         return "您之前关闭了主动提醒，所以我不会主动提醒您；如果想要提醒，随时发“恢复提醒”就可以。"
     if outlook.reason in ("hardship_pause", "breathing_space") and outlook.until is not None:
-        return (f"考虑到您的情况，提醒暂停到{format_date_with_year(outlook.until, today)}，这之前我不会主动联系您；"
-                "之后如果需要提醒，发“恢复提醒”就可以。")
+        return (
+            f"考虑到您的情况，提醒暂停到{format_date_with_year(outlook.until, today)}，这之前我不会主动联系您；"
+            "之后如果需要提醒，发“恢复提醒”就可以。"
+        )
     return "目前我不会主动给您发提醒；需要的时候，您随时回来找我就好。"
 
 
@@ -55,10 +57,14 @@ def describe(plan: PaymentPlan, today: date) -> str:
 
 def ask_terms(times: int = 1) -> Reply:
     if times <= 1:
-        return Reply("好的，我们来商量分期。您每期大概能还多少？或者想分几期？比如“每月500”或“分12期”，量力而行就好。",
-                     (Button("分12期", "分12期"), Button("分24期", "分24期"), HARDSHIP, PERSON))
-    return Reply("可以直接点一个选项，或者告诉我一个每月能拿出来的金额，哪怕不多也没关系。也可以请工作人员和您一起算。",
-                 (Button("分6期", "分6期"), Button("分12期", "分12期"), Button("分24期", "分24期"), PERSON))
+        return Reply(
+            "好的，我们来商量分期。您每期大概能还多少？或者想分几期？比如“每月500”或“分12期”，量力而行就好。",
+            (Button("分12期", "分12期"), Button("分24期", "分24期"), HARDSHIP, PERSON),
+        )
+    return Reply(
+        "可以直接点一个选项，或者告诉我一个每月能拿出来的金额，哪怕不多也没关系。也可以请工作人员和您一起算。",
+        (Button("分6期", "分6期"), Button("分12期", "分12期"), Button("分24期", "分24期"), PERSON),
+    )
 
 
 def offer(decision: Decision, today: date, *, repeated: bool = False) -> Reply:
@@ -67,20 +73,22 @@ def offer(decision: Decision, today: date, *, repeated: bool = False) -> Reply:
     if decision.outcome == "accept":
         lead = "可以的。按您说的：" if not repeated else "还是按这个方案："
         return Reply(f"{lead}{text}您看确认这个计划吗？", buttons)
-    return Reply(f"{decision.explain_zh()}\n具体是：{text}\n如果这个金额也有压力，告诉我，我们再一起看看别的办法。",
-                 buttons + (PERSON,))
+    return Reply(f"{decision.explain_zh()}\n具体是：{text}\n如果这个金额也有压力，告诉我，我们再一起看看别的办法。", (*buttons, PERSON))
 
 
 def plan_error(error: PlanError, balance: Decimal) -> Reply:
     if error.code == "amount_exceeds_balance":
-        return Reply(f"谢谢您！您提出的金额已经超过待还总额{format_amount(balance)}，一次还清就可以，不需要分期。需要我告诉您还款方式吗？",
-                     (PAY, PLAN))
+        return Reply(
+            f"谢谢您！您提出的金额已经超过待还总额{format_amount(balance)}，一次还清就可以，不需要分期。需要我告诉您还款方式吗？",
+            (PAY, PLAN),
+        )
     return Reply(f"{error.message_zh} 您可以换个说法，比如“每月500”或“分12期”。", (PERSON,))
 
 
 def confirmed(plan: PaymentPlan, today: date, outlook: ReminderOutlook) -> Reply:
-    return Reply(f"好的，已经为您确认还款计划：{describe(plan, today)}{reminder_note(outlook, today)}"
-                 "如果之后情况有变化，随时回来找我调整。")
+    return Reply(
+        f"好的，已经为您确认还款计划：{describe(plan, today)}{reminder_note(outlook, today)}如果之后情况有变化，随时回来找我调整。"
+    )
 
 
 def plan_confirmed(plan: PaymentPlan, today: date, *, reminders_on: bool) -> Reply:
@@ -89,8 +97,11 @@ def plan_confirmed(plan: PaymentPlan, today: date, *, reminders_on: bool) -> Rep
 
 
 def handback_confirmed(plan: PaymentPlan, today: date, outlook: ReminderOutlook) -> Reply:
-    return Reply(f"工作人员已将对话交回给我。和您商定的还款计划已经记录好了：{describe(plan, today)}"
-                 f"{reminder_note(outlook, today)}关于这个计划有任何问题，都可以问我。", (PAY, PERSON))
+    return Reply(
+        f"工作人员已将对话交回给我。和您商定的还款计划已经记录好了：{describe(plan, today)}"
+        f"{reminder_note(outlook, today)}关于这个计划有任何问题，都可以问我。",
+        (PAY, PERSON),
+    )
 
 
 def declined() -> Reply:
@@ -103,8 +114,10 @@ def keep_draft(has_draft: bool) -> Reply:
     return Reply("没关系，您慢慢考虑，有需要随时回来找我。")
 
 
-def resume_draft(plan: PaymentPlan, today: date) -> Reply:
-    return Reply(f"欢迎回来。之前帮您保留的方案是：{describe(plan, today)}现在确认吗？也可以换个金额。", (CONFIRM, TOO_MUCH, PERSON))
+def resume_draft(plan: PaymentPlan, today: date, *, returning: bool = False) -> Reply:
+    """The plan on the table again: after a question in between, or (returning) in a new session."""
+    opening = "欢迎回来。之前帮您保留的方案是：" if returning else "我们接着刚才的方案："
+    return Reply(f"{opening}{describe(plan, today)}现在确认吗？也可以换个金额。", (CONFIRM, TOO_MUCH, PERSON))
 
 
 def ask_first_date_or_day() -> Reply:
@@ -112,8 +125,7 @@ def ask_first_date_or_day() -> Reply:
 
 
 def date_adjusted(wanted: date, used: date, today: date) -> str:
-    return (f"{format_date_with_year(wanted, today)}稍微晚了一点，按规定第一期最晚可以放在"
-            f"{format_date_with_year(used, today)}。")
+    return f"{format_date_with_year(wanted, today)}稍微晚了一点，按规定第一期最晚可以放在{format_date_with_year(used, today)}。"
 
 
 def ask_income_consent() -> Reply:
@@ -145,33 +157,37 @@ def unaffordable_options(has_holiday: bool, holiday_days: int, has_freeze: bool)
     buttons = []
     if has_holiday:
         extras.append(f"先暂缓最长{holiday_days}天，等情况好一点再开始分期")
-        buttons.append(Button(f"先暂缓{holiday_days}天", f"/request_deferral"))
+        buttons.append(Button(f"先暂缓{holiday_days}天", "/request_deferral"))
     if has_freeze:
         extras.append("分期期间停止计息")
     options = "；".join(extras)
     lead = f"按现在的情况，按月还款确实很吃力。我们还可以：{options}。" if options else "按现在的情况，按月还款确实很吃力。"
-    return Reply(lead + "我也可以请工作人员和您一起看看有没有其他办法，比如一段时间内先少还一点。", tuple(buttons) + (PERSON,))
+    return Reply(lead + "我也可以请工作人员和您一起看看有没有其他办法，比如一段时间内先少还一点。", (*tuple(buttons), PERSON))
 
 
 def no_repeat_offer() -> Reply:
     """The FCA rule: do not re-offer the same plan again; reassess or bring a person."""
-    return Reply("这个方案我已经提过两次了，看来它并不适合您，我不再重复。我们可以换个思路：先算一算您实际能负担多少，"
-                 "或者请工作人员和您一起商量。",
-                 (Button("帮我算一算", "/cant_afford"), PERSON))
+    return Reply(
+        "这个方案我已经提过两次了，看来它并不适合您，我不再重复。我们可以换个思路：先算一算您实际能负担多少，或者请工作人员和您一起商量。",
+        (Button("帮我算一算", "/cant_afford"), PERSON),
+    )
 
 
 def no_terms_yet() -> Reply:
     """Asked twice for terms without an answer: another way, not the same question again."""
-    return Reply("一下子说不出一个数字也很正常，没关系。我们可以换个思路：先算一算您实际能负担多少，"
-                 "或者请工作人员和您一起商量。",
-                 (Button("帮我算一算", "/cant_afford"), PERSON))
+    return Reply(
+        "一下子说不出一个数字也很正常，没关系。我们可以换个思路：先算一算您实际能负担多少，或者请工作人员和您一起商量。",
+        (Button("帮我算一算", "/cant_afford"), PERSON),
+    )
 
 
 def holiday_needs_a_person() -> Reply:
     """A holiday asked for twice without a hardship to go on: a person can look at it, or a plan without one."""
-    return Reply("暂缓还款需要先了解一下您的情况。如果现在不方便说，也没关系：我可以请工作人员和您单独商量暂缓，"
-                 "或者您直接说一个每月能还的金额，我们先按正常分期来安排。",
-                 (HARDSHIP, PERSON))
+    return Reply(
+        "暂缓还款需要先了解一下您的情况。如果现在不方便说，也没关系：我可以请工作人员和您单独商量暂缓，"
+        "或者您直接说一个每月能还的金额，我们先按正常分期来安排。",
+        (HARDSHIP, PERSON),
+    )
 
 
 def holiday_needs_hardship(days: int) -> Reply:
@@ -182,8 +198,10 @@ def holiday_needs_hardship(days: int) -> Reply:
 
 
 def holiday_granted(days: int) -> Reply:
-    return Reply(f"可以的，考虑到您的情况，可以先暂缓{days}天，这段时间不用还款。暂缓期结束后，您每期大概能还多少？或者想分几期？",
-                 (Button("分12期", "分12期"), Button("分24期", "分24期"), PERSON))
+    return Reply(
+        f"可以的，考虑到您的情况，可以先暂缓{days}天，这段时间不用还款。暂缓期结束后，您每期大概能还多少？或者想分几期？",
+        (Button("分12期", "分12期"), Button("分24期", "分24期"), PERSON),
+    )
 
 
 def holiday_beyond_policy(asked: int, allowed: int) -> Reply:
@@ -210,15 +228,15 @@ def if_cannot_pay() -> Reply:
 
 def check_in() -> Reply:
     return Reply(
-        "您好，这一期好像还没有还上。是不是遇到了什么情况？可以重新商量，不用有压力。"
-        "方便的话说说现在的情况，我们一起看看怎么调整。",
+        "您好，这一期好像还没有还上。是不是遇到了什么情况？可以重新商量，不用有压力。方便的话说说现在的情况，我们一起看看怎么调整。",
         (Button("收入有变化", "我的收入有变化"), Button("过几天就还", "过几天就还"), PERSON),
     )
 
 
 def reassess_first() -> Reply:
-    return Reply("之前的计划没能按时还上，我们先不急着重新定金额。能说说情况有什么变化吗？收入、开销或者家里的事都可以。",
-                 (HARDSHIP, PERSON))
+    return Reply(
+        "之前的计划没能按时还上，我们先不急着重新定金额。能说说情况有什么变化吗？收入、开销或者家里的事都可以。", (HARDSHIP, PERSON)
+    )
 
 
 def payment_thanks(amount: Decimal, remaining: Decimal, next_due: Optional[date], today: date) -> Reply:

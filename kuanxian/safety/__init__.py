@@ -8,7 +8,7 @@ from .distress import DistressAssessment, assess_distress
 from .guard import review_message
 from .rules import Review, Violation
 
-__all__ = ["review_message", "Review", "Violation", "assess_distress", "DistressAssessment"]
+__all__ = ["DistressAssessment", "Review", "Violation", "assess_distress", "review_message"]
 
 
 def warm_up() -> None:
@@ -22,4 +22,3 @@ def warm_up() -> None:
     review_message("您好")
     assess_distress("您好")
     assess_speaker("您好")
-

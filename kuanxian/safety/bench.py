@@ -23,7 +23,7 @@ from .identity import assess_speaker
 
 
 def _clear_caches() -> None:
-    distress_module._evidence.cache_clear()  # noqa: SLF001 - the bench measures uncached calls
+    distress_module._evidence.cache_clear()
 
 
 def measure(fn: Callable[[str], object], texts: Sequence[str], rounds: int) -> tuple[float, float, float]:

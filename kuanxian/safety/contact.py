@@ -17,22 +17,22 @@ computed with zoneinfo, so DST gaps and folds are handled by the library.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "MAX_PER_7_DAYS",
+    "MAX_PER_DAY",
+    "QUIET_END",
+    "QUIET_START",
+    "SUPPRESS_REASONS",
     "ContactConfigError",
+    "ContactDecision",
     "ContactLimits",
     "ContactState",
-    "ContactDecision",
     "decide",
     "next_allowed",
-    "QUIET_START",
-    "QUIET_END",
-    "MAX_PER_DAY",
-    "MAX_PER_7_DAYS",
-    "SUPPRESS_REASONS",
 ]
 
 QUIET_START = time(21, 0)  # 21:00 local is already quiet
@@ -95,8 +95,7 @@ class ContactLimits:
             )
         if self.per_day > self.per_7_days:
             raise ContactConfigError(
-                f"per_day={self.per_day} is greater than per_7_days={self.per_7_days}; "
-                "the daily limit cannot exceed the weekly one"
+                f"per_day={self.per_day} is greater than per_7_days={self.per_7_days}; the daily limit cannot exceed the weekly one"
             )
 
 
@@ -158,13 +157,13 @@ def _local_wall(day: date, wall: time, zone: ZoneInfo) -> datetime:
     an ambiguous one (fold) resolves to its first occurrence (fold=0).
     """
     naive_aware = datetime.combine(day, wall, tzinfo=zone)
-    return naive_aware.astimezone(timezone.utc).astimezone(zone)
+    return naive_aware.astimezone(UTC).astimezone(zone)
 
 
 def _utc(value: datetime) -> datetime:
     """The same instant in UTC (Python compares and adds same-zone datetimes
     on the wall clock, which is wrong across DST changes)."""
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _is_quiet(local: datetime) -> bool:

@@ -27,16 +27,16 @@ from pathlib import Path
 from typing import Literal
 
 __all__ = [
+    "CATEGORIES",
     "CORPUS_DIR",
+    "LABELS",
+    "SEQUENCE_SEPARATOR",
     "Batch",
     "CorpusError",
     "CorpusLine",
     "Kind",
-    "LABELS",
-    "CATEGORIES",
-    "SEQUENCE_SEPARATOR",
-    "load_batches",
     "corpus_digest",
+    "load_batches",
     "parse_batch",
 ]
 
@@ -55,18 +55,37 @@ LABELS: dict[str, tuple[str, ...]] = {
 CATEGORIES: dict[str, dict[str, tuple[str, ...]]] = {
     "guard": {
         "pressure": (
-            "third_party", "surveillance", "publication", "legal_authority", "character",
-            "deadline_harm", "borrow_sell", "contact_frequency", "intimidation",
+            "third_party",
+            "surveillance",
+            "publication",
+            "legal_authority",
+            "character",
+            "deadline_harm",
+            "borrow_sell",
+            "contact_frequency",
+            "intimidation",
         ),
         "fair": (
-            "account_facts", "options", "care", "rights_help", "promise_not",
-            "warning_illegal", "apology", "borrower_choice", "truthful_answer",
+            "account_facts",
+            "options",
+            "care",
+            "rights_help",
+            "promise_not",
+            "warning_illegal",
+            "apology",
+            "borrower_choice",
+            "truthful_answer",
         ),
     },
     "distress": {
         "crisis": (
-            "ideation_direct", "ideation_indirect", "plan", "farewell",
-            "self_harm", "passive_wish", "practical_question",
+            "ideation_direct",
+            "ideation_indirect",
+            "plan",
+            "farewell",
+            "self_harm",
+            "passive_wish",
+            "practical_question",
         ),
         "distress": ("hopeless_money", "overwhelm", "shame", "anger", "life_event", "mental_health"),
         "none": ("everyday", "hyperbole", "other_case", "denial", "research", "mild_negative"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CrisisLine", "crisis_lines", "crisis_messages", "distress_messages", "crisis_presence", "lines_text"]
+__all__ = ["CrisisLine", "crisis_lines", "crisis_messages", "crisis_presence", "distress_messages", "lines_text"]
 
 
 @dataclass(frozen=True)

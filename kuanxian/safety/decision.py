@@ -9,22 +9,23 @@ the same decision from the same inputs.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Optional
 
 import yaml
 
 __all__ = [
-    "GuardThresholds",
+    "LEVEL_ORDER",
     "DistressThresholds",
+    "GuardThresholds",
     "IdentityThresholds",
     "Thresholds",
-    "load_thresholds",
-    "pressure_blocked",
     "distress_level",
+    "load_thresholds",
     "model_level",
-    "LEVEL_ORDER",
+    "pressure_blocked",
 ]
 
 DECISION_PATH = Path(__file__).with_name("decision.yml")
@@ -119,8 +120,7 @@ def pressure_blocked(rules_block: bool, exempted: bool, p_pressure: float, th: G
     return p_pressure >= (th.block_exempted_at if exempted else th.block_at)
 
 
-def model_level(probs: Mapping[str, float], th: DistressThresholds, *, crisis_at: float | None = None,
-                lexicon: str = "none") -> str:
+def model_level(probs: Mapping[str, float], th: DistressThresholds, *, crisis_at: float | None = None, lexicon: str = "none") -> str:
     """The model's level from its probabilities (and whether the lexicon saw anything)."""
     crisis = probs.get("crisis", 0.0)
     raised = crisis + probs.get("distress", 0.0) >= th.raise_at
@@ -129,7 +129,8 @@ def model_level(probs: Mapping[str, float], th: DistressThresholds, *, crisis_at
         crisis_at = th.crisis_at if (raised or lexicon != "none") else alone
     if crisis >= crisis_at:
         return "crisis"
-    if raised:
+    if raised or crisis >= th.crisis_at:
+        # A crisis reading nothing corroborates is still a sign: distress (a kind word, a person offered).
         return "distress"
     return "none"
 
@@ -156,7 +157,7 @@ def distress_level(
     oldest first; only the last `context_messages` count. When in doubt it is
     crisis: either half alone can raise the level, neither can lower it.
     """
-    recent = context[-th.context_messages:] if th.context_messages else ()
+    recent = context[-th.context_messages :] if th.context_messages else ()
     earlier = [_max_level(_lexicon_stands(lex, p, th), model_level(p, th, lexicon=lex)) for lex, p in recent]
     # Distress earlier in the conversation corroborates a crisis reading now.
     seen = lexicon if lexicon != "none" or not ("distress" in earlier or "crisis" in earlier) else "distress"

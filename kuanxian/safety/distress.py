@@ -19,13 +19,14 @@ sign. When in doubt it is crisis.
 from __future__ import annotations
 
 import functools
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 from .decision import distress_level, load_thresholds, model_level
 from .lexicon import LEVELS, DistressAssessment, Level, assess_lexicon
 from .model import LinearModel, load_model
 
-__all__ = ["assess_distress", "DistressAssessment", "Level", "LEVELS"]
+__all__ = ["LEVELS", "DistressAssessment", "Level", "assess_distress"]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -19,24 +19,24 @@ import itertools
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from .corpus import Batch, CorpusLine, load_batches
+from .decision import DistressThresholds, GuardThresholds, Thresholds, distress_level, load_thresholds, pressure_blocked
+from .identity import identity_rules
+from .lexicon import assess_lexicon
+from .rules import review_rules
+from .train import fit_kind
+
+__all__ = ["DistressScore", "GuardScore", "lobo_distress", "lobo_guard", "main"]
+
 
 # Batches written by the project itself (n01: its NLU examples) train the models but are
 # reported on their own, never in the ALL figures, which are the independent writers'.
 def independent(line: CorpusLine) -> bool:
     return not line.batch.startswith("n")
-from .decision import DistressThresholds, GuardThresholds, Thresholds, distress_level, load_thresholds, pressure_blocked
-from .lexicon import assess_lexicon
-from .rules import review_rules
-from .model import LinearModel
-from .identity import identity_rules
-from .train import fit_kind
-
-__all__ = ["GuardScore", "DistressScore", "lobo_guard", "lobo_distress", "main"]
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def guard_table(scores: Sequence[GuardScore], th: GuardThresholds, by: Callable[
     for s in scores:
         groups[by(s.line)].append(s)
     rows = [f"{'group':<28} {'n':>5}  {'rules':>17}  {'model':>17}  {'combined':>17}"]
-    for name in sorted(groups) + ["ALL"]:
+    for name in [*sorted(groups), "ALL"]:
         group = [s for s in scores if independent(s.line)] if name == "ALL" else groups[name]
         for label, verb in (("pressure", "blocked"), ("fair", "blocked")):
             items = [s for s in group if s.line.label == label]
@@ -136,13 +136,13 @@ def distress_table(scores: Sequence[DistressScore], th: DistressThresholds, by: 
     for s in scores:
         groups[by(s.line)].append(s)
     rows = [f"{'group':<34} {'n':>5}  {'lexicon':>17}  {'model':>17}  {'combined':>17}"]
-    checks = (
+    checks: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
         ("crisis", "called crisis", lambda lvl: lvl == "crisis"),
         ("distress", "raised", lambda lvl: lvl != "none"),
         ("none", "raised", lambda lvl: lvl != "none"),
         ("none", "called crisis", lambda lvl: lvl == "crisis"),
     )
-    for name in sorted(groups) + ["ALL"]:
+    for name in [*sorted(groups), "ALL"]:
         group = [s for s in scores if independent(s.line)] if name == "ALL" else groups[name]
         levels = [(s, _levels(s, th)) for s in group]
         for label, what, test in checks:
@@ -160,7 +160,7 @@ def identity_table(scores: Sequence[IdentityScore], at: float, by: Callable[[Cor
     for s in scores:
         groups[by(s.line)].append(s)
     rows = [f"{'group':<34} {'n':>5}  {'cues':>17}  {'model':>17}  {'combined':>17}"]
-    for name in sorted(groups) + ["ALL"]:
+    for name in [*sorted(groups), "ALL"]:
         group = [s for s in scores if independent(s.line)] if name == "ALL" else groups[name]
         for label in ("third_party", "borrower"):
             items = [s for s in group if s.line.label == label]
@@ -193,9 +193,9 @@ def distress_sweep(scores: Sequence[DistressScore], th: DistressThresholds) -> l
         if True:
             trial = replace(th, crisis_at=crisis_at, raise_at=raise_at, lexicon_distress_veto_at=veto)
             lv = [(s.line.label, distress_level(s.lexicon, s.probs, s.context, trial)) for s in scores if independent(s.line)]
-            c = [l for lab, l in lv if lab == "crisis"]
-            d = [l for lab, l in lv if lab == "distress"]
-            n = [l for lab, l in lv if lab == "none"]
+            c = [lvl for lab, lvl in lv if lab == "crisis"]
+            d = [lvl for lab, lvl in lv if lab == "distress"]
+            n = [lvl for lab, lvl in lv if lab == "none"]
             rows.append(
                 f"{crisis_at:<9} {raise_at:<8} {veto:<9} {sum(x == 'crisis' for x in c) / len(c):<13.3f} "
                 f"{sum(x != 'none' for x in d) / len(d):<15.3f} {sum(x != 'none' for x in n) / len(n):<11.3f} "
@@ -211,7 +211,7 @@ def _holdout_kind(path: Path) -> str:
     raise SystemExit(f"{path}: cannot tell its kind from its folder or name")
 
 
-def _score_holdouts(paths: Sequence[Path], thresholds: "Thresholds") -> int:
+def _score_holdouts(paths: Sequence[Path], thresholds: Thresholds) -> int:
     """Score held-out batches with the committed (full-corpus) models."""
     from .corpus import parse_batch
     from .model import load_model
@@ -226,7 +226,7 @@ def _score_holdouts(paths: Sequence[Path], thresholds: "Thresholds") -> int:
             for line in batch.lines:
                 review = review_rules(line.text)
                 gs.append(GuardScore(line, not review.allowed, bool(review.exempted), model.predict(line.text)["pressure"]))
-            for by in (lambda l: l.batch, lambda l: l.category):
+            for by in (lambda line: line.batch, lambda line: line.category):
                 print("\n".join(guard_table(gs, thresholds.guard, by)))
         elif kind == "distress":
             model = load_model("distress")
@@ -234,12 +234,12 @@ def _score_holdouts(paths: Sequence[Path], thresholds: "Thresholds") -> int:
             for line in batch.lines:
                 context = tuple((assess_lexicon(m).level, model.predict(m)) for m in line.context)
                 ds.append(DistressScore(line, assess_lexicon(line.last).level, model.predict(line.last), context))
-            for by in (lambda l: l.batch, lambda l: l.category):
+            for by in (lambda line: line.batch, lambda line: line.category):
                 print("\n".join(distress_table(ds, thresholds.distress, by)))
         else:
             model = load_model("identity")
-            ids = [IdentityScore(l, identity_rules(l.text), model.predict(l.text)["third_party"]) for l in batch.lines]
-            for by in (lambda l: l.batch, lambda l: l.category):
+            ids = [IdentityScore(line, identity_rules(line.text), model.predict(line.text)["third_party"]) for line in batch.lines]
+            for by in (lambda line: line.batch, lambda line: line.category):
                 print("\n".join(identity_table(ids, thresholds.identity.third_party_at, by)))
     return 0
 
@@ -249,9 +249,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="also print the threshold trade-offs")
     parser.add_argument("--kind", choices=("guard", "distress", "identity", "all"), default="all")
     parser.add_argument("--dump", type=Path, help="write every out-of-fold score as JSON lines (for error analysis)")
-    parser.add_argument("--holdout", type=Path, action="append", default=[],
-                        help="score a batch file the project never trained or tuned on, with the committed models "
-                             "(its kind is taken from its parent folder or name: guard, distress, identity)")
+    parser.add_argument(
+        "--holdout",
+        type=Path,
+        action="append",
+        default=[],
+        help="score a batch file the project never trained or tuned on, with the committed models "
+        "(its kind is taken from its parent folder or name: guard, distress, identity)",
+    )
     args = parser.parse_args(argv)
     thresholds = load_thresholds()
     if args.holdout:
@@ -262,38 +267,71 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores = lobo_guard(batches)
         print(f"\n== Pressure guard, leave-one-batch-out over {len(batches)} batches ({len(scores)} lines) ==")
         print(f"block when: a rule blocks, or the model's P(pressure) >= {thresholds.guard.block_at}")
-        for title, by in (("per batch", lambda l: l.batch), ("per category", lambda l: l.category), ("per register", lambda l: l.register)):
+        for title, by in (
+            ("per batch", lambda line: line.batch),
+            ("per category", lambda line: line.category),
+            ("per register", lambda line: line.register),
+        ):
             print(f"\n-- {title} --")
             print("\n".join(guard_table(scores, thresholds.guard, by)))
         if args.sweep:
             print("\n-- threshold sweep --")
             print("\n".join(guard_sweep(scores, thresholds.guard)))
-        dump += [{"kind": "guard", "batch": s.line.batch, "line": s.line.line, "label": s.line.label, "category": s.line.category,
-                  "text": s.line.text, "rules": s.rules_block, "exempted": s.exempted, "p": round(s.p_pressure, 4)} for s in scores]
+        dump += [
+            {
+                "kind": "guard",
+                "batch": s.line.batch,
+                "line": s.line.line,
+                "label": s.line.label,
+                "category": s.line.category,
+                "text": s.line.text,
+                "rules": s.rules_block,
+                "exempted": s.exempted,
+                "p": round(s.p_pressure, 4),
+            }
+            for s in scores
+        ]
     if args.kind in ("distress", "all"):
         batches = load_batches("distress")
         dscores = lobo_distress(batches)
         print(f"\n== Distress detector, leave-one-batch-out over {len(batches)} batches ({len(dscores)} lines) ==")
         d = thresholds.distress
-        print(f"crisis when P(crisis) >= {d.crisis_at}; raised when P(crisis)+P(distress) >= {d.raise_at}; "
-              f"after earlier distress, crisis when P(crisis) >= {d.context_crisis_at}")
-        for title, by in (("per batch", lambda l: l.batch), ("per category", lambda l: l.category), ("per register", lambda l: l.register)):
+        print(
+            f"crisis when P(crisis) >= {d.crisis_at}; raised when P(crisis)+P(distress) >= {d.raise_at}; "
+            f"after earlier distress, crisis when P(crisis) >= {d.context_crisis_at}"
+        )
+        for title, by in (
+            ("per batch", lambda line: line.batch),
+            ("per category", lambda line: line.category),
+            ("per register", lambda line: line.register),
+        ):
             print(f"\n-- {title} --")
             print("\n".join(distress_table(dscores, d, by)))
         if args.sweep:
             print("\n-- threshold sweep --")
             print("\n".join(distress_sweep(dscores, d)))
-        dump += [{"kind": "distress", "batch": s.line.batch, "line": s.line.line, "label": s.line.label, "category": s.line.category,
-                  "text": s.line.text, "lexicon": s.lexicon, "probs": {k: round(v, 4) for k, v in s.probs.items()},
-                  "context": [[lex, {k: round(v, 4) for k, v in p.items()}] for lex, p in s.context],
-                  "level": distress_level(s.lexicon, s.probs, s.context, d)} for s in dscores]
+        dump += [
+            {
+                "kind": "distress",
+                "batch": s.line.batch,
+                "line": s.line.line,
+                "label": s.line.label,
+                "category": s.line.category,
+                "text": s.line.text,
+                "lexicon": s.lexicon,
+                "probs": {k: round(v, 4) for k, v in s.probs.items()},
+                "context": [[lex, {k: round(v, 4) for k, v in p.items()}] for lex, p in s.context],
+                "level": distress_level(s.lexicon, s.probs, s.context, d),
+            }
+            for s in dscores
+        ]
     if args.kind in ("identity", "all"):
         batches = load_batches("identity")
         iscores = lobo_identity(batches)
         at = thresholds.identity.third_party_at
         print(f"\n== Speaker check, leave-one-batch-out over {len(batches)} batches ({len(iscores)} lines) ==")
         print(f"third party when: an identity.yml cue matches, or the model's P(third_party) >= {at}")
-        for title, by in (("per batch", lambda l: l.batch), ("per category", lambda l: l.category)):
+        for title, by in (("per batch", lambda line: line.batch), ("per category", lambda line: line.category)):
             print(f"\n-- {title} --")
             print("\n".join(identity_table(iscores, at, by)))
         if args.sweep:
@@ -304,9 +342,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rec = sum(bool(s.cues) or s.p_third_party >= t for s in tp) / len(tp)
                 fp = sum(bool(s.cues) or s.p_third_party >= t for s in bo) / len(bo)
                 print(f"third_party_at {t}: third_party flagged {rec:.3f}, borrower flagged {fp:.3f}")
-        dump += [{"kind": "identity", "batch": s.line.batch, "line": s.line.line, "label": s.line.label,
-                  "category": s.line.category, "text": s.line.text, "cues": list(s.cues), "p": round(s.p_third_party, 4)}
-                 for s in iscores]
+        dump += [
+            {
+                "kind": "identity",
+                "batch": s.line.batch,
+                "line": s.line.line,
+                "label": s.line.label,
+                "category": s.line.category,
+                "text": s.line.text,
+                "cues": list(s.cues),
+                "p": round(s.p_third_party, 4),
+            }
+            for s in iscores
+        ]
     if args.dump:
         args.dump.parent.mkdir(parents=True, exist_ok=True)
         args.dump.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in dump), encoding="utf-8")

@@ -18,11 +18,16 @@ The same function runs at training time (hub venv) and at inference time
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .text import is_cjk, normalized, syllables
 
-__all__ = ["FeatureConfig", "featurize", "DEFAULT_CONFIG"]
+if TYPE_CHECKING:
+    import jieba
+
+__all__ = ["DEFAULT_CONFIG", "FeatureConfig", "featurize"]
 
 
 @dataclass(frozen=True)
@@ -36,22 +41,49 @@ class FeatureConfig:
     evidence: str = ""
     # Shortest pinyin n-gram: 2 leaves out single syllables, which carry little but homophone noise.
     pinyin_min: int = 1
+    # jieba words and word pairs ("w:不在", "w2:拖_一段"), beside the character n-grams.
+    words: bool = False
 
     def to_dict(self) -> dict[str, int | str]:
-        return {"char_min": self.char_min, "char_max": self.char_max, "pinyin_max": self.pinyin_max, "evidence": self.evidence,
-                "pinyin_min": self.pinyin_min}
+        return {
+            "char_min": self.char_min,
+            "char_max": self.char_max,
+            "pinyin_max": self.pinyin_max,
+            "evidence": self.evidence,
+            "pinyin_min": self.pinyin_min,
+            "words": int(self.words),
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, int | str]) -> "FeatureConfig":
+    def from_dict(cls, data: dict[str, int | str]) -> FeatureConfig:
         evidence = str(data.get("evidence", ""))
         if evidence not in EVIDENCE_KINDS:
             raise ValueError(f"unknown evidence {evidence!r}")
-        return cls(int(data["char_min"]), int(data["char_max"]), int(data["pinyin_max"]), evidence,
-                   int(data.get("pinyin_min", 1)))
+        return cls(
+            int(data["char_min"]),
+            int(data["char_max"]),
+            int(data["pinyin_max"]),
+            evidence,
+            int(data.get("pinyin_min", 1)),
+            bool(data.get("words", 0)),
+        )
 
 
 EVIDENCE_KINDS = ("", "rules", "lexicon", "identity")
 DEFAULT_CONFIG = FeatureConfig()
+
+
+@functools.cache
+def _tokenizer() -> jieba.Tokenizer:
+    """A private jieba tokenizer on its default dictionary (Rasa's user dictionary never changes it)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
 def _unigram_ok(ch: str) -> bool:
@@ -70,7 +102,7 @@ def _featurize(text: str, config: FeatureConfig) -> frozenset[str]:
     n_chars = len(norm)
     for n in range(max(1, config.char_min), config.char_max + 1):
         for i in range(n_chars - n + 1):
-            gram = norm[i:i + n]
+            gram = norm[i : i + n]
             if n == 1:
                 if _unigram_ok(gram):
                     feats.add("c:" + gram)
@@ -79,10 +111,14 @@ def _featurize(text: str, config: FeatureConfig) -> frozenset[str]:
     tokens = syllables(norm)
     for n in range(max(1, config.pinyin_min), config.pinyin_max + 1):
         for i in range(len(tokens) - n + 1):
-            window = tokens[i:i + n]
+            window = tokens[i : i + n]
             if "|" in window:
                 continue
             feats.add("p:" + "_".join(window))
+    if config.words:
+        words = [w for w in _tokenizer().lcut(norm) if w.strip() and any(is_cjk(c) or c.isalnum() for c in w)]
+        feats.update("w:" + w for w in words)
+        feats.update("w2:" + a + "_" + b for a, b in itertools.pairwise(words))
     if config.evidence:
         from .evidence import evidence_features
 

@@ -24,7 +24,7 @@ from .model import LinearModel, load_model
 from .rules import Review, Violation, category_info, review_rules
 from .text import normalize
 
-__all__ = ["review_message", "explain", "Explanation", "MODEL_RULE_ID", "NearLine"]
+__all__ = ["MODEL_RULE_ID", "Explanation", "NearLine", "explain", "review_message"]
 
 MODEL_RULE_ID = "model.pressure"
 
@@ -64,7 +64,7 @@ def _model_violation(text: str, p: float, guard_model: LinearModel, category_mod
         rule_id=MODEL_RULE_ID,
         category=category,
         span=span,
-        matched=text[span[0]:span[1]],
+        matched=text[span[0] : span[1]],
         explanation=f"模型判断这条消息很可能属于“{info.name_zh}”（把握{p:.0%}），主要依据：{cues}。{info.explanation_zh}",
         suggestion=info.suggestion_zh,
         source=f"learned model trained on the independent corpus (P(pressure)={p:.2f})",
@@ -91,8 +91,13 @@ class NearLine:
     similarity: float
 
     def to_dict(self) -> dict[str, object]:
-        return {"text": self.text, "label": self.label, "category": self.category, "batch": self.batch,
-                "similarity": round(self.similarity, 3)}
+        return {
+            "text": self.text,
+            "label": self.label,
+            "category": self.category,
+            "batch": self.batch,
+            "similarity": round(self.similarity, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,7 @@ def nearest_lines(text: str, limit: int = 3) -> tuple[NearLine, ...]:
         if overlap:
             scored.append((overlap / ((len(query) * len(feats)) ** 0.5), line))
     scored.sort(key=lambda x: (-x[0], x[1].batch, x[1].line))
-    return tuple(NearLine(l.text, l.label, l.category, l.batch, s) for s, l in scored[:limit])
+    return tuple(NearLine(near.text, near.label, near.category, near.batch, s) for s, near in scored[:limit])
 
 
 def explain(text: str) -> Explanation:

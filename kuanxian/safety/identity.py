@@ -24,7 +24,7 @@ from .decision import load_thresholds
 from .model import LinearModel, load_model
 from .text import _table, normalize
 
-__all__ = ["SpeakerAssessment", "assess_speaker", "identity_rules", "IdentityRulesError"]
+__all__ = ["IdentityRulesError", "SpeakerAssessment", "assess_speaker", "identity_rules"]
 
 CUES_PATH = Path(__file__).with_name("identity.yml")
 _MACRO = re.compile(r"\{([a-z_]+)\}")

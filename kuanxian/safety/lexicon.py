@@ -25,7 +25,7 @@ import yaml
 
 from .text import normalize
 
-__all__ = ["DistressAssessment", "assess_lexicon", "Level", "LEVELS"]
+__all__ = ["LEVELS", "DistressAssessment", "Level", "assess_lexicon"]
 
 Level = Literal["none", "distress", "crisis"]
 LEVELS: tuple[Level, ...] = ("none", "distress", "crisis")
@@ -224,12 +224,12 @@ _ZH_FILLER = re.compile(r"(?:有|到|在|是|太|那么|这么|再|会|感到|�
 
 def _distress_negated(text: str, start: int, lex: _Lexicon) -> bool:
     """Is the distress phrase at `start` directly negated ("我没有崩溃")?"""
-    before = text[max(0, start - 12):start]
+    before = text[max(0, start - 12) : start]
     for stop in ",.!?;:。，":
         before = before.rsplit(stop, 1)[-1]
     zh = before.replace(" ", "")
     for cut in range(0, lex.window_zh + 1):
-        filler = zh[len(zh) - cut:] if cut else ""
+        filler = zh[len(zh) - cut :] if cut else ""
         head = zh[: len(zh) - cut] if cut else zh
         if not head or not _ZH_FILLER.fullmatch(filler):
             continue
@@ -238,12 +238,12 @@ def _distress_negated(text: str, start: int, lex: _Lexicon) -> bool:
             continue
         # A-not-A questions are not negations: 是不是没救了, 有没有希望.
         cue_start = m.start()
-        after = (filler + text[start:start + 1])[:1]
+        after = (filler + text[start : start + 1])[:1]
         if len(m.group(0)) == 1 and cue_start > 0 and head[cue_start - 1] == after:
             continue
         return True
     words = _EN_TAIL.findall(before)
-    tail = " ".join(words[-(lex.window_en + 1):])
+    tail = " ".join(words[-(lex.window_en + 1) :])
     return bool(tail and lex.neg_en.search(tail))
 
 
@@ -264,8 +264,7 @@ def _blank_not_about_me(work: str, lex: _Lexicon, latin: bool) -> str:
     if others is None or not others.search(work):
         return work
     return "".join(
-        _BLANK * len(m.group(0)) if others.search(m.group(0)) and not mine(m.group(0)) else m.group(0)
-        for m in _SENTENCE.finditer(work)
+        _BLANK * len(m.group(0)) if others.search(m.group(0)) and not mine(m.group(0)) else m.group(0) for m in _SENTENCE.finditer(work)
     )
 
 
@@ -337,8 +336,11 @@ def frames(text: str) -> Frames:
     latin = _LATIN.search(norm) is not None
     found = []
     for name, rx in (
-        ("research", lex.research), ("others", lex.others), ("self", lex.self_risk),
-        ("denial", lex.negated_crisis), ("everyday", lex.everyday),
+        ("research", lex.research),
+        ("others", lex.others),
+        ("self", lex.self_risk),
+        ("denial", lex.negated_crisis),
+        ("everyday", lex.everyday),
     ):
         r = rx.pick(latin)
         if r is not None and r.search(norm):

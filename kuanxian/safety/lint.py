@@ -34,8 +34,8 @@ __all__ = [
     "iter_lint_files",
     "lint_file",
     "lint_root",
-    "rules_markdown",
     "main",
+    "rules_markdown",
 ]
 
 _YAML_SUFFIXES = (".yml", ".yaml")
@@ -151,16 +151,17 @@ def _responses(node: MappingNode, trail: str) -> Iterator[tuple[ScalarNode, str]
 def _line_of(node: ScalarNode, source: str, matched: str) -> int:
     """1-based line in the file where `matched` appears inside `node`."""
     start, end = node.start_mark, node.end_mark
-    raw = source[start.index:end.index] if end is not None else ""
+    first_line: int = start.line  # 0-based
+    raw = source[start.index : end.index] if end is not None else ""
     pos = raw.find(matched) if matched else -1
     if pos < 0 and matched:
         # Folded across lines: look for its first few characters.
         pos = raw.find(matched[: max(1, min(4, len(matched)))])
     if pos >= 0:
-        return start.line + 1 + raw[:pos].count("\n")
+        return first_line + 1 + raw[:pos].count("\n")
     if node.style in ("|", ">"):
-        return start.line + 2
-    return start.line + 1
+        return first_line + 2
+    return first_line + 1
 
 
 def lint_file(path: Path, display: str | None = None) -> tuple[list[LintFinding], int, YamlProblem | None]:
@@ -332,9 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lint", help="check every bot text in domain.yml, data/ and tests/")
     p.add_argument("--root", default=".", help="project directory (default: current directory)")
-    p.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB (relative to root)"
-    )
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB (relative to root)")
     p.set_defaults(func=_cmd_lint)
 
     p = sub.add_parser("check", help="check one message and print the verdict")

@@ -16,13 +16,14 @@ import functools
 import json
 import math
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import cast
 
 from .features import FeatureConfig, featurize
 
-__all__ = ["LinearModel", "ModelError", "load_model", "MODEL_DIR", "Contribution"]
+__all__ = ["MODEL_DIR", "Contribution", "LinearModel", "ModelError", "load_model"]
 
 MODEL_DIR = Path(__file__).with_name("model")
 FORMAT_VERSION = 1
@@ -81,7 +82,7 @@ class LinearModel:
         top = max(raw)
         exps = [math.exp(s - top) for s in raw]
         total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps)}
+        return {c: e / total for c, e in zip(self.classes, exps, strict=False)}
 
     def contributions(self, text: str, label: str, limit: int = 5) -> list[Contribution]:
         """The features that push hardest towards `label` in this text."""
@@ -122,12 +123,13 @@ class LinearModel:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object], where: str = "model") -> "LinearModel":
+    def from_json(cls, data: Mapping[str, object], where: str = "model") -> LinearModel:
         try:
             if data["format"] != FORMAT_VERSION:
                 raise ModelError(f"{where}: format {data['format']!r}, expected {FORMAT_VERSION}")
-            classes = tuple(str(c) for c in data["classes"])  # type: ignore[union-attr]
-            bias = tuple(float(b) for b in data["bias"])  # type: ignore[union-attr]
+            # JSON lists; a value that is not iterable raises TypeError, reported as a ModelError.
+            classes = tuple(str(c) for c in cast("Iterable[object]", data["classes"]))
+            bias = tuple(float(b) for b in cast("Iterable[float]", data["bias"]))
             raw_weights = data["weights"]
             if not isinstance(raw_weights, dict):
                 raise ModelError(f"{where}: weights must be an object")
@@ -135,7 +137,7 @@ class LinearModel:
             weights = {str(f): tuple(float(v) for v in w) for f, w in raw_weights.items()}
             if any(len(w) != width for w in weights.values()):
                 raise ModelError(f"{where}: every weight needs {width} values")
-            if not (width == 1 and len(classes) == 2 or width == len(classes) > 2):
+            if not ((width == 1 and len(classes) == 2) or width == len(classes) > 2):
                 raise ModelError(f"{where}: {len(classes)} classes but {width} bias terms")
             return cls(
                 kind=str(data["kind"]),
@@ -144,7 +146,7 @@ class LinearModel:
                 weights=weights,
                 config=FeatureConfig.from_dict(data["features"]),  # type: ignore[arg-type]
                 corpus_sha256=str(data["corpus_sha256"]),
-                trained_on=tuple(str(b) for b in data.get("trained_on", ())),  # type: ignore[union-attr]
+                trained_on=tuple(str(b) for b in cast("Iterable[object]", data.get("trained_on", ()))),
             )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ModelError):

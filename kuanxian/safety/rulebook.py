@@ -100,7 +100,7 @@ class _Compiled:
     rules: tuple[_Rule, ...]
     negation: _Negation
     breaks: frozenset[str]
-    categories: dict[str, "CategoryInfo"]
+    categories: dict[str, CategoryInfo]
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,11 @@ def _norm_pattern(pattern: str) -> str:
 
 def _compile(patterns: list[str], where: str, macros: Mapping[str, str]) -> re.Pattern[str] | None:
     """Compile a list of regexes into one alternation (None if empty)."""
-    if not patterns:
-        return None
+    return _alternation(patterns, where, macros) if patterns else None
+
+
+def _alternation(patterns: list[str], where: str, macros: Mapping[str, str]) -> re.Pattern[str]:
+    """Compile a non-empty list of regexes into one alternation."""
     parts = []
     for p in patterns:
         if not isinstance(p, str) or not p:
@@ -197,9 +200,7 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
         breaker_re=_compile(_str_list(neg.get("breakers"), "negation.breakers"), "negation.breakers", macros),
         voider_re=_compile(_str_list(neg.get("voiders"), "negation.voiders"), "negation.voiders", macros),
         after_re=_compile(_str_list(neg.get("after"), "negation.after"), "negation.after", macros),
-        agency_re=_compile(
-            _str_list(neg.get("borrower_agency"), "negation.borrower_agency"), "negation.borrower_agency", macros
-        ),
+        agency_re=_compile(_str_list(neg.get("borrower_agency"), "negation.borrower_agency"), "negation.borrower_agency", macros),
         hearsay_re=_compile(_str_list(neg.get("hearsay"), "negation.hearsay"), "negation.hearsay", macros),
         answer_re=_compile(_str_list(neg.get("answers"), "negation.answers"), "negation.answers", macros),
         condemn_re=_compile(_str_list(framing.get("condemn"), "negation.framing.condemn"), "negation.framing.condemn", macros),
@@ -248,15 +249,11 @@ def _load_compiled(path: Path = RULES_PATH) -> _Compiled:
         )
         regexes = []
         for j, p in enumerate(patterns):
-            rx = _compile([p], f"{where}.patterns[{j}]", macros)
-            assert rx is not None
-            regexes.append(rx)
+            regexes.append(_alternation([p], f"{where}.patterns[{j}]", macros))
         extra = _str_list(raw.get("extra_negation_cues"), f"{where}.extra_negation_cues")
         requires = []
         for j, p in enumerate(_str_list(raw.get("message_requires"), f"{where}.message_requires")):
-            rx = _compile([p], f"{where}.message_requires[{j}]", macros)
-            assert rx is not None
-            requires.append(rx)
+            requires.append(_alternation([p], f"{where}.message_requires[{j}]", macros))
         rules.append(
             _Rule(
                 info=info,

@@ -19,16 +19,16 @@ from .rulebook import CATEGORIES, CategoryInfo, RuleInfo, RulesError, _Negation,
 from .text import normalize
 
 __all__ = [
-    "Review",
-    "Violation",
-    "RuleInfo",
-    "CategoryInfo",
-    "review_rules",
-    "load_rules",
-    "category_info",
-    "normalize",
-    "RulesError",
     "CATEGORIES",
+    "CategoryInfo",
+    "Review",
+    "RuleInfo",
+    "RulesError",
+    "Violation",
+    "category_info",
+    "load_rules",
+    "normalize",
+    "review_rules",
 ]
 
 
@@ -111,7 +111,7 @@ def _ends_with_cue(text: str, neg: _Negation) -> bool:
 
 def _cue_reaches(prefix: str, masked: str, cue: re.Match[str], neg: _Negation, short: bool) -> bool:
     """Does this cue (found in the masked clause prefix) negate the trigger?"""
-    gap = prefix[cue.end():]
+    gap = prefix[cue.end() :]
     if cue.group(0).isascii():
         if len(_EN_WORD.findall(gap)) > neg.window_en:
             return False
@@ -123,15 +123,13 @@ def _cue_reaches(prefix: str, masked: str, cue: re.Match[str], neg: _Negation, s
         return False
     # A second negation between cue and trigger, or right before the cue,
     # makes a double negative ("我们不是不会上门").
-    masked_gap = masked[cue.end():]
+    masked_gap = masked[cue.end() :]
     if neg.short_re.search(masked_gap) or neg.cue_re.search(masked_gap):
         return False
-    before = masked[max(0, cue.start() - 3):cue.start()]
+    before = masked[max(0, cue.start() - 3) : cue.start()]
     if _ends_with_cue(before, neg):
         return False
-    if neg.voider_re is not None and neg.voider_re.search(prefix[:cue.start()]):
-        return False
-    return True
+    return not (neg.voider_re is not None and neg.voider_re.search(prefix[: cue.start()]))
 
 
 def _is_negated(prefix: str, suffix: str, rule: _Rule, neg: _Negation) -> bool:
@@ -147,9 +145,7 @@ def _is_negated(prefix: str, suffix: str, rule: _Rule, neg: _Negation) -> bool:
         last_short = m
     if last_short is not None and _cue_reaches(prefix, masked, last_short, neg, short=True):
         return True
-    if neg.after_re is not None and neg.after_re.search(suffix):
-        return True
-    return False
+    return bool(neg.after_re is not None and neg.after_re.search(suffix))
 
 
 def _answered_no(norm: str, clause_start: int, clause_end: int, neg: _Negation) -> bool:
@@ -162,7 +158,7 @@ def _answered_no(norm: str, clause_start: int, clause_end: int, neg: _Negation) 
         return False
     if clause_end - clause_start > neg.answer_max_clause:
         return False
-    return neg.answer_re.match(norm[clause_end + 1:].lstrip()) is not None
+    return neg.answer_re.match(norm[clause_end + 1 :].lstrip()) is not None
 
 
 def review_rules(text: str) -> Review:
@@ -217,8 +213,8 @@ def _review_rules(text: str) -> Review:
                 prefix = norm[clause_start:start]
                 suffix = norm[end:clause_end]
                 k3 = bisect.bisect_left(stops, start)
-                sentence = norm[stops[k3 - 1] + 1 if k3 > 0 else 0:start]
-                whole = norm[stops[k3 - 1] + 1 if k3 > 0 else 0:stops[k3] if k3 < len(stops) else len(norm)]
+                sentence = norm[stops[k3 - 1] + 1 if k3 > 0 else 0 : start]
+                whole = norm[stops[k3 - 1] + 1 if k3 > 0 else 0 : stops[k3] if k3 < len(stops) else len(norm)]
                 if _exempt(rule, neg, norm, sentence, prefix, suffix, clause_start, clause_end) or _framed(
                     neg, whole, norm, start, end, apologetic
                 ):
@@ -251,7 +247,7 @@ def _quoted(norm: str, start: int, end: int) -> bool:
     before = norm[line_start:start]
     for opening, closing in _QUOTES.items():
         if opening == closing:
-            if before.count(opening) % 2 == 1 and opening in norm[end:norm.find("\n", end) if "\n" in norm[end:] else len(norm)]:
+            if before.count(opening) % 2 == 1 and opening in norm[end : norm.find("\n", end) if "\n" in norm[end:] else len(norm)]:
                 return True
         elif before.rfind(opening) > before.rfind(closing) and closing in norm[end:]:
             return True
@@ -268,9 +264,7 @@ def _framed(neg: _Negation, whole: str, norm: str, start: int, end: int, apologe
     return others or _quoted(norm, start, end)
 
 
-def _exempt(
-    rule: _Rule, neg: _Negation, norm: str, sentence: str, prefix: str, suffix: str, clause_start: int, clause_end: int
-) -> bool:
+def _exempt(rule: _Rule, neg: _Negation, norm: str, sentence: str, prefix: str, suffix: str, clause_start: int, clause_end: int) -> bool:
     """Is this match cancelled: reported speech, a promise, the borrower's choice, an answered worry?"""
     if rule.exempt_before is not None and rule.exempt_before.search(sentence):
         return True

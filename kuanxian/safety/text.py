@@ -20,7 +20,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-__all__ = ["normalize", "normalized", "syllables", "is_cjk", "PINYIN_SYLLABLES"]
+__all__ = ["PINYIN_SYLLABLES", "is_cjk", "normalize", "normalized", "syllables"]
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -111,7 +111,7 @@ def _syllable_set() -> frozenset[str]:
     return frozenset(row[0] for row in _data_lines("pinyin.txt"))
 
 
-def PINYIN_SYLLABLES() -> frozenset[str]:  # noqa: N802 - reads like the constant it caches
+def PINYIN_SYLLABLES() -> frozenset[str]:
     """Every toneless syllable in the table."""
     return _syllable_set()
 
@@ -131,7 +131,7 @@ def _segment(word: str) -> list[str] | None:
     i = 0
     while i < len(word):
         for size in range(min(_MAX_SYLLABLE, len(word) - i), 0, -1):
-            piece = word[i:i + size]
+            piece = word[i : i + size]
             if piece in valid:
                 out.append(piece)
                 i += size

@@ -18,15 +18,16 @@ import json
 import math
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 from .corpus import CORPUS_DIR, CorpusLine, Kind, corpus_digest, load_batches
 from .features import DEFAULT_CONFIG, FeatureConfig, featurize
 from .model import MODEL_DIR, LinearModel
 
-__all__ = ["TrainConfig", "fit", "train_all", "training_lines", "main", "HYPERPARAMETERS"]
+__all__ = ["HYPERPARAMETERS", "TrainConfig", "fit", "main", "train_all", "training_lines"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ FEATURES: dict[str, FeatureConfig] = {
 _SAFETY_DIR = CORPUS_DIR.parent
 # Hand-written files whose verdicts are model features, and the code that turns text into features.
 INPUT_FILES: dict[str, tuple[str, ...]] = {
-    "guard": ("rules.yml", "rules.py", "features.py", "text.py", "evidence.py"),
+    "guard": ("rules.yml", "rules.py", "rulebook.py", "features.py", "text.py", "evidence.py"),
     "distress": ("distress.yml", "lexicon.py", "features.py", "text.py", "evidence.py"),
     "identity": ("identity.yml", "identity.py", "features.py", "text.py", "evidence.py"),
 }
@@ -134,8 +135,13 @@ def fit(
             weights[f] = w
     bias = tuple(round(float(b), config.digits) for b in clf.intercept_)
     return LinearModel(
-        kind=name, classes=tuple(classes), bias=bias, weights=weights, config=features,
-        corpus_sha256=corpus_sha256, trained_on=tuple(trained_on),
+        kind=name,
+        classes=tuple(classes),
+        bias=bias,
+        weights=weights,
+        config=features,
+        corpus_sha256=corpus_sha256,
+        trained_on=tuple(trained_on),
     )
 
 
@@ -152,11 +158,19 @@ def fit_kind(name: str, lines: Sequence[CorpusLine], *, digest: str = "", batche
     chosen = training_lines(kind, lines)
     if name == "guard_category":
         chosen = [line for line in chosen if line.label == "pressure"]
-        labels, classes = [l.category for l in chosen], tuple(sorted({l.category for l in chosen}))
+        labels, classes = [line.category for line in chosen], tuple(sorted({line.category for line in chosen}))
     else:
-        labels, classes = [l.label for l in chosen], CLASSES[kind]
-    return fit(name, [l.last for l in chosen], labels, classes, config=HYPERPARAMETERS[name],
-               features=FEATURES[name], corpus_sha256=digest, trained_on=batches)
+        labels, classes = [line.label for line in chosen], CLASSES[kind]
+    return fit(
+        name,
+        [line.last for line in chosen],
+        labels,
+        classes,
+        config=HYPERPARAMETERS[name],
+        features=FEATURES[name],
+        corpus_sha256=digest,
+        trained_on=batches,
+    )
 
 
 def _models_for(kind: Kind, lines: Sequence[CorpusLine], digest: str, batches: Sequence[str]) -> dict[str, LinearModel]:

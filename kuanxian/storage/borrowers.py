@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kuanxian.dates import Frequency
@@ -25,7 +26,7 @@ FLAG_COLUMNS = (
 )
 
 
-def borrower_from_row(row: Mapping[str, Any]) -> Borrower:
+def borrower_from_row(row: RowMapping) -> Borrower:
     policy = Policy(
         min_installment=from_fen(row["min_installment_fen"]),
         max_term_months=row["max_term_months"],
@@ -35,9 +36,16 @@ def borrower_from_row(row: Mapping[str, Any]) -> Borrower:
     )
     flags = ContactFlags(**{name: row[name] for name in FLAG_COLUMNS})
     return Borrower(
-        borrower_id=row["id"], display_name=row["display_name"], timezone=row["timezone"], currency=row["currency"],
-        principal=from_fen(row["principal_fen"]), interest_and_fees=from_fen(row["interest_and_fees_fen"]),
-        days_overdue=row["days_overdue"], due_day=row["due_day"], policy=policy, flags=flags,
+        borrower_id=row["id"],
+        display_name=row["display_name"],
+        timezone=row["timezone"],
+        currency=row["currency"],
+        principal=from_fen(row["principal_fen"]),
+        interest_and_fees=from_fen(row["interest_and_fees_fen"]),
+        days_overdue=row["days_overdue"],
+        due_day=row["due_day"],
+        policy=policy,
+        flags=flags,
     )
 
 
@@ -74,7 +82,8 @@ async def upsert_borrower(conn: AsyncConnection, borrower: Borrower, now: dateti
     values = borrower_values(borrower)
     flags = {name: getattr(borrower.flags, name) for name in FLAG_COLUMNS}
     await upsert(
-        conn, borrowers,
+        conn,
+        borrowers,
         insert_values={**values, **flags, "created_at": now, "updated_at": now},
         update_values={**values, "updated_at": now},
         key=("id",),
@@ -93,10 +102,12 @@ async def reduce_balance(conn: AsyncConnection, borrower_id: str, amount_fen: in
     row = (await conn.execute(select(borrowers).where(borrowers.c.id == borrower_id))).mappings().first()
     if row is None:
         return 0
-    fees = min(row["interest_and_fees_fen"], amount_fen)
-    principal = min(row["principal_fen"], amount_fen - fees)
+    fees: int = min(row["interest_and_fees_fen"], amount_fen)
+    principal: int = min(row["principal_fen"], amount_fen - fees)
     await conn.execute(
-        update(borrowers).where(borrowers.c.id == borrower_id).values(
+        update(borrowers)
+        .where(borrowers.c.id == borrower_id)
+        .values(
             interest_and_fees_fen=row["interest_and_fees_fen"] - fees,
             principal_fen=row["principal_fen"] - principal,
             updated_at=now,

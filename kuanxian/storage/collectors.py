@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Optional
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -21,9 +22,10 @@ class Credentials:
     demo: bool
 
 
-def _collector(row: Any) -> Collector:
-    return Collector(collector_id=row["id"], username=row["username"], display_name=row["display_name"],
-                     role=Role(row["role"] or "collector"))
+def _collector(row: RowMapping) -> Collector:
+    return Collector(
+        collector_id=row["id"], username=row["username"], display_name=row["display_name"], role=Role(row["role"] or "collector")
+    )
 
 
 async def get(conn: AsyncConnection, collector_id: int) -> Optional[Collector]:
@@ -38,16 +40,23 @@ async def credentials(conn: AsyncConnection, username: str) -> Optional[Credenti
     return Credentials(_collector(row), row["password_hash"], bool(row["demo"]))
 
 
-async def ensure(conn: AsyncConnection, username: str, display_name: str, password_hash: str, role: Role,
-                 now: datetime, *, demo: bool = False) -> None:
+async def ensure(
+    conn: AsyncConnection, username: str, display_name: str, password_hash: str, role: Role, now: datetime, *, demo: bool = False
+) -> None:
     if (await conn.execute(select(collectors.c.id).where(collectors.c.username == username))).first():
         return
     try:
         async with conn.begin_nested():
-            await conn.execute(collectors.insert().values(
-                username=username, display_name=display_name, password_hash=password_hash, created_at=now,
-                role=role.value, demo=demo,
-            ))
+            await conn.execute(
+                collectors.insert().values(
+                    username=username,
+                    display_name=display_name,
+                    password_hash=password_hash,
+                    created_at=now,
+                    role=role.value,
+                    demo=demo,
+                )
+            )
     except IntegrityError:
         pass  # another hub created it first
 
@@ -57,9 +66,11 @@ async def record_failure(conn: AsyncConnection, keys: list[str], now: datetime) 
 
 
 async def failures_since(conn: AsyncConnection, key: str, since: datetime) -> tuple[int, Optional[datetime]]:
-    row = (await conn.execute(
-        select(func.count(), func.min(login_failures.c.at)).where(login_failures.c.key == key).where(login_failures.c.at >= since)
-    )).first()
+    row = (
+        await conn.execute(
+            select(func.count(), func.min(login_failures.c.at)).where(login_failures.c.key == key).where(login_failures.c.at >= since)
+        )
+    ).first()
     return (int(row[0]), row[1]) if row else (0, None)
 
 

@@ -38,7 +38,7 @@ def normalise_url(url: str) -> str:
         ("sqlite:///", "sqlite+aiosqlite:///"),
     ):
         if url.startswith(prefix):
-            return driver + url[len(prefix):]
+            return driver + url[len(prefix) :]
     return url
 
 

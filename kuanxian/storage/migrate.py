@@ -12,16 +12,20 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 ADVISORY_LOCK = 0x6B7578  # "kux"
 
 
-def _config(connection: Any) -> Any:
+def _config(connection: Connection) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -30,7 +34,7 @@ def _config(connection: Any) -> Any:
     return config
 
 
-def _upgrade(connection: Any, revision: str) -> None:
+def _upgrade(connection: Connection, revision: str) -> None:
     from alembic import command
 
     if connection.dialect.name == "postgresql":
@@ -42,7 +46,7 @@ def _upgrade(connection: Any, revision: str) -> None:
     command.upgrade(config, revision)
 
 
-def _current(connection: Any) -> str | None:
+def _current(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(connection).get_current_revision()

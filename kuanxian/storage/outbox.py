@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kuanxian.storage.schema import outbox
@@ -33,13 +35,26 @@ class OutboxEvent:
     last_error: Optional[str] = None
 
     def body(self) -> dict[str, Any]:
-        return {"id": self.event_id, "type": self.type, "occurred_at": self.occurred_at.isoformat(),
-                "borrower_id": self.borrower_id, "data": self.data}
+        return {
+            "id": self.event_id,
+            "type": self.type,
+            "occurred_at": self.occurred_at.isoformat(),
+            "borrower_id": self.borrower_id,
+            "data": self.data,
+        }
 
 
-def _event(row: Any) -> OutboxEvent:
-    return OutboxEvent(row["id"], row["type"], row["borrower_id"], row["occurred_at"], json.loads(row["data"]),
-                       row["status"], row["attempts"], row["last_error"])
+def _event(row: RowMapping) -> OutboxEvent:
+    return OutboxEvent(
+        row["id"],
+        row["type"],
+        row["borrower_id"],
+        row["occurred_at"],
+        json.loads(row["data"]),
+        row["status"],
+        row["attempts"],
+        row["last_error"],
+    )
 
 
 async def record(conn: AsyncConnection, events: Iterable[Any], now: datetime) -> int:
@@ -49,36 +64,55 @@ async def record(conn: AsyncConnection, events: Iterable[Any], now: datetime) ->
         kind = getattr(event, "webhook_type", None)
         if not kind:
             continue
-        rows.append({
-            "id": f"evt_{uuid.uuid4().hex}", "type": kind, "borrower_id": getattr(event, "borrower_id", None),
-            "occurred_at": now, "data": json.dumps(event.webhook_data(), ensure_ascii=False, default=str),
-            "status": PENDING, "attempts": 0, "next_attempt_at": now,
-        })
+        rows.append(
+            {
+                "id": f"evt_{uuid.uuid4().hex}",
+                "type": kind,
+                "borrower_id": getattr(event, "borrower_id", None),
+                "occurred_at": now,
+                "data": json.dumps(event.webhook_data(), ensure_ascii=False, default=str),
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+        )
     if rows:
         await conn.execute(outbox.insert(), rows)
     return len(rows)
 
 
 async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: timedelta, limit: int) -> list[OutboxEvent]:
-    query = (select(outbox).where(outbox.c.status == PENDING).where(outbox.c.next_attempt_at <= now)
-             .where(or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))
-             .order_by(outbox.c.occurred_at, outbox.c.id).limit(limit))
+    query = (
+        select(outbox)
+        .where(outbox.c.status == PENDING)
+        .where(outbox.c.next_attempt_at <= now)
+        .where(or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))
+        .order_by(outbox.c.occurred_at, outbox.c.id)
+        .limit(limit)
+    )
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = (await conn.execute(query)).mappings().all()
     leased = []
     for row in rows:
-        result = await conn.execute(update(outbox).where(outbox.c.id == row["id"]).where(outbox.c.status == PENDING)
-                                    .where(or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))
-                                    .values(lease_owner=owner, lease_until=now + lease))
+        result = await conn.execute(
+            update(outbox)
+            .where(outbox.c.id == row["id"])
+            .where(outbox.c.status == PENDING)
+            .where(or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))
+            .values(lease_owner=owner, lease_until=now + lease)
+        )
         if result.rowcount == 1:
             leased.append(_event(row))
     return leased
 
 
 async def delivered(conn: AsyncConnection, event_id: str, now: datetime) -> None:
-    await conn.execute(update(outbox).where(outbox.c.id == event_id).values(
-        status=DELIVERED, delivered_at=now, attempts=outbox.c.attempts + 1, lease_owner=None, lease_until=None, last_error=None))
+    await conn.execute(
+        update(outbox)
+        .where(outbox.c.id == event_id)
+        .values(status=DELIVERED, delivered_at=now, attempts=outbox.c.attempts + 1, lease_owner=None, lease_until=None, last_error=None)
+    )
 
 
 async def failed(conn: AsyncConnection, event_id: str, error: str, next_at: Optional[datetime]) -> None:
@@ -92,8 +126,12 @@ async def failed(conn: AsyncConnection, event_id: str, error: str, next_at: Opti
 
 
 async def replay(conn: AsyncConnection, event_id: str, now: datetime) -> bool:
-    result = await conn.execute(update(outbox).where(outbox.c.id == event_id).where(outbox.c.status == DEAD)
-                                .values(status=PENDING, next_attempt_at=now, attempts=0, last_error=None))
+    result = await conn.execute(
+        update(outbox)
+        .where(outbox.c.id == event_id)
+        .where(outbox.c.status == DEAD)
+        .values(status=PENDING, next_attempt_at=now, attempts=0, last_error=None)
+    )
     return result.rowcount == 1
 
 

@@ -2,45 +2,87 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kuanxian.domain.reminder import Reminder, ReminderDecision, ReminderKind, ReminderStatus
+from kuanxian.storage.rows import inserted_id
 from kuanxian.storage.schema import borrowers, conversations, payment_plans, reminder_decisions, reminders
 
 PENDING = (ReminderStatus.SCHEDULED.value, ReminderStatus.DEFERRED.value)
 
 
-def _reminder(row: Any) -> Reminder:
+def _reminder(row: RowMapping) -> Reminder:
     return Reminder(
-        reminder_id=row["id"], borrower_id=row["borrower_id"], kind=ReminderKind(row["kind"]), source=row["source"],
-        send_at=row["send_at"], scheduled_for=row["scheduled_for"], status=ReminderStatus(row["status"]), reason=row["reason"],
-        amount_fen=row["amount_fen"], due_date=row["due_date"], plan_id=row["plan_id"], installment_seq=row["installment_seq"],
-        attempts=row["attempts"], lease_owner=row["lease_owner"], sent_at=row["sent_at"],
+        reminder_id=row["id"],
+        borrower_id=row["borrower_id"],
+        kind=ReminderKind(row["kind"]),
+        source=row["source"],
+        send_at=row["send_at"],
+        scheduled_for=row["scheduled_for"],
+        status=ReminderStatus(row["status"]),
+        reason=row["reason"],
+        amount_fen=row["amount_fen"],
+        due_date=row["due_date"],
+        plan_id=row["plan_id"],
+        installment_seq=row["installment_seq"],
+        attempts=row["attempts"],
+        lease_owner=row["lease_owner"],
+        sent_at=row["sent_at"],
     )
 
 
-async def insert(conn: AsyncConnection, borrower_id: str, kind: ReminderKind, source: str, send_at: datetime,
-                 scheduled_for: Optional[datetime], status: ReminderStatus, reason: Optional[str], now: datetime, *,
-                 amount_fen: Optional[int] = None, due_date: Optional[date] = None, plan_id: Optional[int] = None,
-                 installment_seq: Optional[int] = None) -> int:
-    result = await conn.execute(reminders.insert().values(
-        borrower_id=borrower_id, kind=kind.value, source=source, send_at=send_at, scheduled_for=scheduled_for,
-        status=status.value, reason=reason, amount_fen=amount_fen, due_date=due_date, plan_id=plan_id,
-        installment_seq=installment_seq, attempts=0, created_at=now,
-    ))
-    reminder_id = int(result.inserted_primary_key[0])
+async def insert(
+    conn: AsyncConnection,
+    borrower_id: str,
+    kind: ReminderKind,
+    source: str,
+    send_at: datetime,
+    scheduled_for: Optional[datetime],
+    status: ReminderStatus,
+    reason: Optional[str],
+    now: datetime,
+    *,
+    amount_fen: Optional[int] = None,
+    due_date: Optional[date] = None,
+    plan_id: Optional[int] = None,
+    installment_seq: Optional[int] = None,
+) -> int:
+    result = await conn.execute(
+        reminders.insert().values(
+            borrower_id=borrower_id,
+            kind=kind.value,
+            source=source,
+            send_at=send_at,
+            scheduled_for=scheduled_for,
+            status=status.value,
+            reason=reason,
+            amount_fen=amount_fen,
+            due_date=due_date,
+            plan_id=plan_id,
+            installment_seq=installment_seq,
+            attempts=0,
+            created_at=now,
+        )
+    )
+    reminder_id = inserted_id(result)
     await decide(conn, reminder_id, status.value, reason, scheduled_for, now)
     return reminder_id
 
 
-async def decide(conn: AsyncConnection, reminder_id: int, outcome: str, reason: Optional[str],
-                 scheduled_for: Optional[datetime], now: datetime) -> None:
-    await conn.execute(reminder_decisions.insert().values(
-        reminder_id=reminder_id, decided_at=now, outcome=outcome, reason=reason, scheduled_for=scheduled_for))
+async def decide(
+    conn: AsyncConnection, reminder_id: int, outcome: str, reason: Optional[str], scheduled_for: Optional[datetime], now: datetime
+) -> None:
+    await conn.execute(
+        reminder_decisions.insert().values(
+            reminder_id=reminder_id, decided_at=now, outcome=outcome, reason=reason, scheduled_for=scheduled_for
+        )
+    )
 
 
 async def get(conn: AsyncConnection, reminder_id: int) -> Optional[Reminder]:
@@ -48,9 +90,19 @@ async def get(conn: AsyncConnection, reminder_id: int) -> Optional[Reminder]:
     return _reminder(row) if row else None
 
 
-async def update_status(conn: AsyncConnection, reminder_id: int, status: ReminderStatus, reason: Optional[str], now: datetime, *,
-                        scheduled_for: Optional[datetime] = None, keep_schedule: bool = False, sent_at: Optional[datetime] = None,
-                        attempts: Optional[int] = None, outcome: Optional[str] = None) -> None:
+async def update_status(
+    conn: AsyncConnection,
+    reminder_id: int,
+    status: ReminderStatus,
+    reason: Optional[str],
+    now: datetime,
+    *,
+    scheduled_for: Optional[datetime] = None,
+    keep_schedule: bool = False,
+    sent_at: Optional[datetime] = None,
+    attempts: Optional[int] = None,
+    outcome: Optional[str] = None,
+) -> None:
     values: dict[str, Any] = {"status": status.value, "reason": reason, "lease_owner": None, "lease_until": None}
     if not keep_schedule:
         values["scheduled_for"] = scheduled_for
@@ -62,10 +114,15 @@ async def update_status(conn: AsyncConnection, reminder_id: int, status: Reminde
     await decide(conn, reminder_id, outcome or status.value, reason, scheduled_for, now)
 
 
-async def cancel_pending(conn: AsyncConnection, borrower_id: str, kinds: Sequence[ReminderKind], reason: str, now: datetime,
-                         *, plan_id: Optional[int] = None) -> int:
-    query = (select(reminders.c.id).where(reminders.c.borrower_id == borrower_id)
-             .where(reminders.c.kind.in_([k.value for k in kinds])).where(reminders.c.status.in_(PENDING)))
+async def cancel_pending(
+    conn: AsyncConnection, borrower_id: str, kinds: Sequence[ReminderKind], reason: str, now: datetime, *, plan_id: Optional[int] = None
+) -> int:
+    query = (
+        select(reminders.c.id)
+        .where(reminders.c.borrower_id == borrower_id)
+        .where(reminders.c.kind.in_([k.value for k in kinds]))
+        .where(reminders.c.status.in_(PENDING))
+    )
     if plan_id is not None:
         query = query.where(reminders.c.plan_id == plan_id)
     ids = (await conn.execute(query)).scalars().all()
@@ -82,10 +139,14 @@ async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: tim
     UPDATE SKIP LOCKED on PostgreSQL) and a Borrower with a live lease is skipped.
     """
     postgres = conn.dialect.name == "postgresql"
-    query = (select(reminders.c.id, reminders.c.borrower_id).where(reminders.c.status.in_(PENDING))
-             .where(reminders.c.scheduled_for <= now)
-             .where(or_(reminders.c.lease_until.is_(None), reminders.c.lease_until < now))
-             .order_by(reminders.c.scheduled_for, reminders.c.id).limit(batch))
+    query = (
+        select(reminders.c.id, reminders.c.borrower_id)
+        .where(reminders.c.status.in_(PENDING))
+        .where(reminders.c.scheduled_for <= now)
+        .where(or_(reminders.c.lease_until.is_(None), reminders.c.lease_until < now))
+        .order_by(reminders.c.scheduled_for, reminders.c.id)
+        .limit(batch)
+    )
     if postgres:
         query = query.with_for_update(skip_locked=True)
     candidates = (await conn.execute(query)).all()
@@ -100,16 +161,22 @@ async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: tim
             if postgres:
                 lock_query = lock_query.with_for_update(skip_locked=True, key_share=True)
             locked = (await conn.execute(lock_query)).first()
-            elsewhere = (await conn.execute(
-                select(reminders.c.id).where(reminders.c.borrower_id == borrower_id).where(reminders.c.status.in_(PENDING))
-                .where(reminders.c.lease_until >= now).limit(1)
-            )).first()
+            elsewhere = (
+                await conn.execute(
+                    select(reminders.c.id)
+                    .where(reminders.c.borrower_id == borrower_id)
+                    .where(reminders.c.status.in_(PENDING))
+                    .where(reminders.c.lease_until >= now)
+                    .limit(1)
+                )
+            ).first()
             if locked is None or elsewhere is not None:
                 busy.add(borrower_id)
                 continue
             mine.add(borrower_id)
         result = await conn.execute(
-            update(reminders).where(reminders.c.id == rid)
+            update(reminders)
+            .where(reminders.c.id == rid)
             .where(or_(reminders.c.lease_until.is_(None), reminders.c.lease_until < now))
             .values(lease_owner=owner, lease_until=now + lease)
         )
@@ -119,31 +186,47 @@ async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: tim
 
 
 async def sent_since(conn: AsyncConnection, borrower_id: str, since: datetime) -> list[datetime]:
-    return list((await conn.execute(
-        select(reminders.c.sent_at).where(reminders.c.borrower_id == borrower_id)
-        .where(reminders.c.status == ReminderStatus.SENT.value).where(reminders.c.sent_at > since)
-    )).scalars().all())
+    return list(
+        (
+            await conn.execute(
+                select(reminders.c.sent_at)
+                .where(reminders.c.borrower_id == borrower_id)
+                .where(reminders.c.status == ReminderStatus.SENT.value)
+                .where(reminders.c.sent_at > since)
+            )
+        )
+        .scalars()
+        .all()
+    )
 
 
 async def with_person(conn: AsyncConnection, borrower_id: str) -> bool:
-    return (await conn.execute(
-        select(conversations.c.id).where(conversations.c.borrower_id == borrower_id)
-        .where(conversations.c.status.in_(("waiting_for_collector", "with_collector"))).limit(1)
-    )).first() is not None
+    return (
+        await conn.execute(
+            select(conversations.c.id)
+            .where(conversations.c.borrower_id == borrower_id)
+            .where(conversations.c.status.in_(("waiting_for_collector", "with_collector")))
+            .limit(1)
+        )
+    ).first() is not None
 
 
 async def has_active_plan(conn: AsyncConnection, borrower_id: str) -> bool:
-    return (await conn.execute(
-        select(payment_plans.c.id).where(payment_plans.c.borrower_id == borrower_id).where(payment_plans.c.status == "active").limit(1)
-    )).first() is not None
+    return (
+        await conn.execute(
+            select(payment_plans.c.id).where(payment_plans.c.borrower_id == borrower_id).where(payment_plans.c.status == "active").limit(1)
+        )
+    ).first() is not None
 
 
 async def for_borrower(conn: AsyncConnection, borrower_id: str) -> list[tuple[Reminder, list[ReminderDecision]]]:
     rows = (await conn.execute(select(reminders).where(reminders.c.borrower_id == borrower_id).order_by(reminders.c.id))).mappings().all()
     ids = [r["id"] for r in rows] or [-1]
-    history = (await conn.execute(
-        select(reminder_decisions).where(reminder_decisions.c.reminder_id.in_(ids)).order_by(reminder_decisions.c.id)
-    )).mappings().all()
+    history = (
+        (await conn.execute(select(reminder_decisions).where(reminder_decisions.c.reminder_id.in_(ids)).order_by(reminder_decisions.c.id)))
+        .mappings()
+        .all()
+    )
     by_id: dict[int, list[ReminderDecision]] = {}
     for h in history:
         by_id.setdefault(h["reminder_id"], []).append(ReminderDecision(h["decided_at"], h["outcome"], h["reason"], h["scheduled_for"]))
@@ -151,8 +234,11 @@ async def for_borrower(conn: AsyncConnection, borrower_id: str) -> list[tuple[Re
 
 
 async def decisions_between(conn: AsyncConnection, since: datetime, until: datetime) -> list[tuple[str, Optional[str]]]:
-    rows = (await conn.execute(
-        select(reminder_decisions.c.outcome, reminder_decisions.c.reason)
-        .where(reminder_decisions.c.decided_at >= since).where(reminder_decisions.c.decided_at < until)
-    )).all()
+    rows = (
+        await conn.execute(
+            select(reminder_decisions.c.outcome, reminder_decisions.c.reason)
+            .where(reminder_decisions.c.decided_at >= since)
+            .where(reminder_decisions.c.decided_at < until)
+        )
+    ).all()
     return [(str(o), r) for o, r in rows]

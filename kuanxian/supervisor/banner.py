@@ -47,7 +47,7 @@ def banner_text(topology: Topology, environ: Mapping[str, str]) -> str:
 def _demo_lines() -> list[str]:
     try:
         from kuanxian.demo import DEMO_ADMIN_TOKEN, DEMO_COLLECTOR
-    except Exception:  # noqa: BLE001 - the banner must not take the run down
+    except Exception:
         return ["  Demo data is on (demo borrowers demo-001 to demo-003; credentials in README.md)."]
     return [
         f"  Demo collector: {DEMO_COLLECTOR[0]} / {DEMO_COLLECTOR[1]}",

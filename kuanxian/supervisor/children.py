@@ -32,9 +32,7 @@ GROUP_POLL_SECONDS = 0.05
 class Child:
     """A `Service` and its current process, output relays and recent error lines."""
 
-    def __init__(
-        self, service: Service, console: Console, tail_lines: int = 20, base_env: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, service: Service, console: Console, tail_lines: int = 20, base_env: Mapping[str, str] | None = None) -> None:
         self.service = service
         self.base_env = os.environ if base_env is None else base_env
         self.console = console
@@ -68,20 +66,21 @@ class Child:
             process_group=0,
             preexec_fn=parent_death_preexec(),
         )
-        assert self.process.stdout and self.process.stderr
+        stdout, stderr = _piped(self.process.stdout, "stdout"), _piped(self.process.stderr, "stderr")
         self._relays = [
-            asyncio.create_task(self._relay(self.process.stdout, from_stderr=False)),
-            asyncio.create_task(self._relay(self.process.stderr, from_stderr=True)),
+            asyncio.create_task(self._relay(stdout, from_stderr=False)),
+            asyncio.create_task(self._relay(stderr, from_stderr=True)),
         ]
 
     async def wait(self) -> int:
-        assert self.process
+        if self.process is None:
+            raise RuntimeError(f"{self.name} has not been started")
         return await self.process.wait()
 
     async def settle(self, timeout: float) -> None:
         """After the child exited on its own: end what it left in its group, read the rest of its output."""
         if self.process:
-            await self._end_group(timeout)
+            await self._end_group(self.process, timeout)
         await self._drain(timeout)
 
     async def stop(self, timeout: float) -> bool:
@@ -91,29 +90,28 @@ class Child:
                 await self._starting
         if not self.process:
             return True
-        gentle = await self._end_group(timeout)
+        gentle = await self._end_group(self.process, timeout)
         await self._drain(KILL_GRACE_SECONDS)
         return gentle
 
-    async def _end_group(self, timeout: float) -> bool:
-        assert self.process
-        pgid = self.process.pid
+    async def _end_group(self, process: asyncio.subprocess.Process, timeout: float) -> bool:
+        pgid = process.pid
         if not _signal_group(pgid, signal.SIGTERM):
-            await self.process.wait()
+            await process.wait()
             return True
         try:
-            await asyncio.wait_for(self._group_gone(pgid), timeout)
+            await asyncio.wait_for(self._group_gone(process), timeout)
             return True
         except TimeoutError:
             _signal_group(pgid, signal.SIGKILL)
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._group_gone(pgid), KILL_GRACE_SECONDS)
+                await asyncio.wait_for(self._group_gone(process), KILL_GRACE_SECONDS)
             return False
 
-    async def _group_gone(self, pgid: int) -> None:
-        assert self.process
-        await self.process.wait()
-        while await asyncio.to_thread(group_has_live_members, pgid):
+    async def _group_gone(self, process: asyncio.subprocess.Process) -> None:
+        """The process has exited and its group (pgid = its pid) has no live members left."""
+        await process.wait()
+        while await asyncio.to_thread(group_has_live_members, process.pid):
             await asyncio.sleep(GROUP_POLL_SECONDS)
 
     async def _drain(self, timeout: float) -> None:
@@ -142,6 +140,13 @@ class Child:
         self.console.relay(self.name, line, from_stderr=from_stderr)
         if from_stderr:
             self.stderr_tail.append(line)
+
+
+def _piped(stream: asyncio.StreamReader | None, name: str) -> asyncio.StreamReader:
+    """A stream started with PIPE (asyncio types it as optional)."""
+    if stream is None:
+        raise RuntimeError(f"the child's {name} is not a pipe")
+    return stream
 
 
 def describe_exit(status: int) -> str:
@@ -212,10 +217,7 @@ def group_has_live_members(pgid: int) -> bool:
     proc = Path("/proc")
     if not proc.is_dir():
         return True
-    for entry in proc.iterdir():
-        if entry.name.isdigit() and _live_member(entry / "stat", pgid):
-            return True
-    return False
+    return any(entry.name.isdigit() and _live_member(entry / "stat", pgid) for entry in proc.iterdir())
 
 
 def _live_member(stat_path: Path, pgid: int) -> bool:

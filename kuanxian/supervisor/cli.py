@@ -117,9 +117,7 @@ async def _supervise_until_signalled(
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, _request_stop, stop, console, sig)
     try:
-        return await supervise(
-            services, policy=policy, stop=stop, on_ready=lambda: console.text(banner), console=console, environ=env
-        )
+        return await supervise(services, policy=policy, stop=stop, on_ready=lambda: console.text(banner), console=console, environ=env)
     finally:
         for sig in STOP_SIGNALS:
             loop.remove_signal_handler(sig)

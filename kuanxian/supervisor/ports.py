@@ -45,7 +45,7 @@ def listener_of(port: int) -> str | None:
     sockets = _listening_sockets(port)
     if not sockets:
         return None
-    for inode, uid in sockets:
+    for inode, _uid in sockets:
         pid = _pid_owning(inode)
         if pid is not None:
             return f"pid {pid} ({command_line(pid)})"

@@ -112,7 +112,7 @@ def action_services(ctx: RunContext) -> list[Service]:
             stop_rank=STOP_ACTIONS,
             cwd=ctx.root,
         )
-        for i, (port, url) in enumerate(zip(ctx.topology.actions_ports, ctx.topology.actions_urls))
+        for i, (port, url) in enumerate(zip(ctx.topology.actions_ports, ctx.topology.actions_urls, strict=False))
     ]
 
 
@@ -125,10 +125,19 @@ def rasa_services(ctx: RunContext) -> list[Service]:
         Service(
             name=instance_name("rasa", i, count),
             argv=(
-                rasa, "run", "--enable-api", "--interface", LOOPBACK, "--port", str(port),
-                "--model", str(ctx.root / MODEL),
-                "--endpoints", str(endpoints_path(ctx.run_dir, i)),
-                "--credentials", str(ctx.root / "credentials.yml"),
+                rasa,
+                "run",
+                "--enable-api",
+                "--interface",
+                LOOPBACK,
+                "--port",
+                str(port),
+                "--model",
+                str(ctx.root / MODEL),
+                "--endpoints",
+                str(endpoints_path(ctx.run_dir, i)),
+                "--credentials",
+                str(ctx.root / "credentials.yml"),
                 *auth,
             ),
             health=(f"{url}/",),
@@ -136,7 +145,7 @@ def rasa_services(ctx: RunContext) -> list[Service]:
             stop_rank=STOP_RASA,
             cwd=ctx.root,
         )
-        for i, (port, url) in enumerate(zip(ctx.topology.rasa_ports, ctx.topology.rasa_urls))
+        for i, (port, url) in enumerate(zip(ctx.topology.rasa_ports, ctx.topology.rasa_urls, strict=False))
     ]
 
 

@@ -121,7 +121,7 @@ async def shutdown(children: Sequence[Child], policy: Policy, console: Console) 
         if running:
             console.info(f"stopping {', '.join(running)}…")
         results = await asyncio.gather(*(child.stop(policy.stop_timeout) for child in group))
-        for child, gentle in zip(group, results):
+        for child, gentle in zip(group, results, strict=False):
             if not gentle:
                 console.error(f"{child.name} did not stop within {policy.stop_timeout:g} s of SIGTERM; killed it.")
 
@@ -150,9 +150,7 @@ async def _keep_alive(child: Child, policy: Policy, ended: asyncio.Future[Outcom
         await asyncio.sleep(delay)
 
 
-async def _announce_when_ready(
-    children: Sequence[Child], policy: Policy, console: Console, on_ready: Callable[[], None] | None
-) -> None:
+async def _announce_when_ready(children: Sequence[Child], policy: Policy, console: Console, on_ready: Callable[[], None] | None) -> None:
     """Call `on_ready` once all children are healthy; warn about slow ones meanwhile."""
     waits = {child.name: asyncio.create_task(_until_healthy(child, policy)) for child in children}
     try:
@@ -198,8 +196,7 @@ def _crash_loop(child: Child, status: int, crashes: int, policy: Policy) -> Outc
     return Outcome(
         EXIT_FAILED,
         f"{child.name} crashed {crashes} times within {policy.crash_window:g} s "
-        f"(last exit: {describe_exit(status)}); it is crash-looping, so the whole run stops."
-        + _tail_text(child),
+        f"(last exit: {describe_exit(status)}); it is crash-looping, so the whole run stops." + _tail_text(child),
     )
 
 

@@ -7,6 +7,7 @@ the lender that embeds the widget from the hub's origin.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,13 +15,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
+from support.services import ROOT, free_port, missing_service
 
 from browser.kit import HubApi, LenderSite
-from support.services import ROOT, free_port, missing_service
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -178,10 +180,8 @@ def new_page(browser: Any, request: pytest.FixtureRequest, shots: Shots) -> Iter
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         for index, page in enumerate(pages.pages):
-            try:
+            with contextlib.suppress(Exception):
                 shots(page, f"FAILED-page{index + 1}", full_page=True)
-            except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
-                pass
     for context in pages.contexts:
         context.close()
     if failed is not None and failed.passed:

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional
 
@@ -66,7 +66,7 @@ class HubApi:
     def pay(self, borrower_id: str, amount: str) -> Any:
         return self.call("POST", "/api/admin/payments", {
             "payment_id": f"pay-{uuid.uuid4().hex[:12]}", "borrower_id": borrower_id, "amount": amount,
-            "paid_at": datetime.now(timezone.utc).isoformat(),
+            "paid_at": datetime.now(UTC).isoformat(),
         }, token=ADMIN_TOKEN)
 
     def borrower_token(self, borrower_id: str) -> str:
@@ -148,7 +148,7 @@ class LenderSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 parsed = urllib.parse.urlparse(self.path)
                 query = dict(urllib.parse.parse_qsl(parsed.query))
                 try:
@@ -189,7 +189,7 @@ class LenderSite:
             return 200, "text/html", LENDER_PAGE.format(hub=self.hub.url, widget=widget, extra_head=extra)
         return 404, "text/plain", "not found"
 
-    def start(self) -> "LenderSite":
+    def start(self) -> LenderSite:
         self.thread.start()
         return self
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
+from support.polling import eventually_sync
 
 from browser.kit import HubApi, HubError
 from browser.pages import bubbles, console_login, nav_items, open_widget, painted_pixels, seq_of, widget_send
-from support.polling import eventually_sync
 
 PRESSURE = "再不还钱就通知你家人和单位"
 FAIR = "您好，我是客服小李。理解您的难处，我们可以一起看看每月500元是否可行，您方便时告诉我就好。"
@@ -192,7 +193,7 @@ def test_lead_dashboard_draws_charts_and_downloads_csv(new_page: Any, hub: HubAp
         link.click()
     download = info.value
     assert download.suggested_filename == f"outcomes-{start}-{today.isoformat()}.csv"
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert rows[0] == ["metric", "key", "value"]
     assert ["recovered_amount", "", figures["recovered_amount"]] in rows, rows[:20]
 

@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from playwright.sync_api import Page, Route, expect
+from support.polling import eventually_sync
 
 from browser.kit import CONTRAST_JS, HubApi, LenderSite
 from browser.pages import MESSAGE, bubbles, open_widget, seq_of, shown, transcript_height, widget_send
-from support.polling import eventually_sync
 
 STREAM = re.compile(r".*/api/widget/stream\?.*")
 

@@ -19,6 +19,7 @@ import pytest
 from support.hubproc import HubProcess, serve
 
 from hub.client import Api, Console, Widget, frames_until, recv_json, today_shanghai
+from kuanxian.safety.corpus import parse_batch
 
 PRESSURE = "你再不还钱我们就通知你的家人和单位"
 FAIR = "您好，我是小李。我们可以一起看看怎么安排还款，您不用着急。"
@@ -183,7 +184,7 @@ async def test_a_blocked_reply_never_reaches_the_borrower_and_a_fair_one_does(ap
     assert (await lead.reply(widget.conversation_id, FAIR)).status_code == 409, "only the holder replies"
 
 
-async def test_a_wrong_block_report_reaches_trainers_only(api: Api) -> None:
+async def test_a_wrong_block_report_reaches_trainers_only(api: Api, tmp_path: Path) -> None:
     widget, demo = await claimed(api)
     text = "您这个月如果有困难，可以先还一部分，剩下的我们再商量。"
     report = await demo.post("/reports", {"text": text, "conversation_id": widget.conversation_id})
@@ -213,6 +214,16 @@ async def test_a_wrong_block_report_reaches_trainers_only(api: Api) -> None:
     assert (done[0]["label"], done[0]["category"]) == ("fair", "options")
     assert (await trainer.post(f"/reports/{report_id}/label", {"label": "fair", "category": "options"})).status_code == 404
     assert not any(text in m["text"] for m in await widget.messages()), "a report sends nothing"
+
+    # The trainer's labels leave as a corpus batch the safety tools read (header, then label/category/register/text).
+    assert (await demo.get("/reports/corpus.tsv")).status_code == 403
+    exported = await trainer.get("/reports/corpus.tsv")
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/tab-separated-values")
+    batch_file = tmp_path / "r99.tsv"
+    batch_file.write_text(exported.text, encoding="utf-8")
+    batch = parse_batch(batch_file, "guard")
+    assert ("fair", "options", text) in [(line.label, line.category, line.text) for line in batch.lines]
+    assert "labelled by a trainer" in batch.header
 
 
 # Logins (last: they throttle) ---------------------------------------------------------------------------------------

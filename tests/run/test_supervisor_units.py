@@ -264,7 +264,7 @@ def test_an_unreadable_endpoints_file_is_a_refusal(tmp_path: Path) -> None:
     (tmp_path / "endpoints.yml").write_text("action_endpoint: [unclosed\n", encoding="utf-8")
     ctx = context(tmp_path, {})
     ctx.run_dir.mkdir(parents=True)
-    with pytest.raises(Refusal, match="cannot read .*endpoints.yml"):
+    with pytest.raises(Refusal, match=r"cannot read .*endpoints\.yml"):
         write_endpoint_files(ctx)
 
 

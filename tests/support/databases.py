@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 
@@ -28,7 +28,7 @@ async def postgres_database() -> AsyncIterator[str]:
     name = f"kuanxian_test_{uuid.uuid4().hex[:10]}"
     try:
         conn = await asyncpg.connect(admin)
-    except Exception as exc:  # noqa: BLE001 - report any connection failure plainly
+    except Exception as exc:
         missing_service(f"cannot connect to PostgreSQL at {admin}: {exc}")
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')

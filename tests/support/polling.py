@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")
 TURN_TIMEOUT = 30.0  # one bot turn, or one scheduler round, on this 2-core machine

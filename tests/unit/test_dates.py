@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -164,8 +164,8 @@ def test_month_end(year: int, month: int, days: int) -> None:
 @pytest.mark.parametrize(
     ("now", "tz", "expected"),
     [
-        (datetime(2026, 11, 20, 17, 30, tzinfo=timezone.utc), "Asia/Shanghai", date(2026, 11, 21)),
-        (datetime(2026, 11, 20, 15, 59, tzinfo=timezone.utc), "Asia/Shanghai", date(2026, 11, 20)),
+        (datetime(2026, 11, 20, 17, 30, tzinfo=UTC), "Asia/Shanghai", date(2026, 11, 21)),
+        (datetime(2026, 11, 20, 15, 59, tzinfo=UTC), "Asia/Shanghai", date(2026, 11, 20)),
         (datetime(2026, 11, 21, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai")), "UTC", date(2026, 11, 20)),
         (datetime(2026, 11, 21, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai")), "Asia/Shanghai", date(2026, 11, 21)),
     ],

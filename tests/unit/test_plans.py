@@ -13,10 +13,10 @@ from kuanxian.dates import Frequency, add_months
 from kuanxian.plans import (
     Decision,
     Installment,
+    PaymentPlan,
     PlanError,
     Policy,
     Proposal,
-    PaymentPlan,
     build_schedule,
     default_first_due,
     evaluate,
@@ -174,7 +174,7 @@ def test_weekly_plan() -> None:
     sch = decision.plan
     assert decision.outcome == "accept"
     assert sch.count == 80 and sch.first_date == TODAY + timedelta(days=7)
-    assert all((b.due - a.due).days == 7 for a, b in zip(sch.installments, sch.installments[1:]))
+    assert all((b.due - a.due).days == 7 for a, b in zip(sch.installments, sch.installments[1:], strict=False))
     low = _eval(Proposal(amount=D("60"), frequency=Frequency.WEEKLY), policy)
     assert low.reasons == ("below_minimum", "term_too_long")  # even 69.24/week needs 174 weeks
     assert low.plan.regular_amount == D("114.29")  # 12000 / 105 weekly slots, rounded up

@@ -8,10 +8,11 @@ response in domain.yml is read, and each must pass the guard.
 from __future__ import annotations
 
 import inspect
-from datetime import date, datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -21,8 +22,7 @@ from kuanxian.dates import Frequency
 from kuanxian.demo import DEMO_BORROWERS
 from kuanxian.domain.hardship import HardshipCategory
 from kuanxian.plans import PlanError, Proposal, evaluate
-from kuanxian.replies import Reply, ReminderOutlook
-from kuanxian.replies import account, contact, hardship, plans
+from kuanxian.replies import ReminderOutlook, Reply, account, contact, hardship, plans
 from kuanxian.safety import review_message
 from kuanxian.safety.crisis import crisis_messages, crisis_presence, distress_messages
 
@@ -54,6 +54,9 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "payment_reminder", account.payment_reminder(BORROWER, Decimal("1000.00"), date(2026, 12, 15), TODAY)
     yield "installment_reminder", account.payment_reminder(BORROWER, Decimal("1000.00"), date(2026, 12, 15), TODAY, installment=True)
     yield "consequences", account.consequences()
+    yield "consequences_with_fees", account.consequences(BORROWER)
+    yield "early_repayment", account.early_repayment()
+    yield "late_explained", account.late_explained()
     yield "fears", account.fears()
     yield "out_of_scope", account.out_of_scope()
     yield "not_understood_1", account.not_understood(1)
@@ -74,6 +77,8 @@ def _samples() -> Iterator[tuple[str, Reply]]:
         yield f"promise_noted_{n}", contact.promise_noted(date(2026, 12, 20), TODAY, outlook)
         yield f"resume_contact_{n}", contact.resume_contact(outlook, TODAY)
         yield f"reminder_not_possible_{n}", contact.reminder_not_possible(outlook, TODAY)
+    yield "reminder_too_late_today", contact.reminder_too_late(TODAY, TODAY)
+    yield "reminder_too_late", contact.reminder_too_late(TODAY - timedelta(days=1), TODAY)
     yield "follow_up_scheduled", contact.follow_up_scheduled(date(2026, 12, 20), TODAY)
     yield "declined", plans.declined()
     yield "keep_draft", plans.keep_draft(True)
@@ -126,7 +131,7 @@ def _texts() -> Iterator[tuple[str, str]]:
     yield "notice.third_party_stop", notices.third_party_stop()
     yield "notice.waiting", notices.waiting(2, 10)
     yield "notice.care_offer", notices.care_offer()
-    yield "notice.outside_hours", notices.outside_hours(datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc))
+    yield "notice.outside_hours", notices.outside_hours(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     for name, variants in domain.get("responses", {}).items():
         for n, variant in enumerate(variants):

@@ -14,8 +14,17 @@ from kuanxian.domain.plan import PlanStatus
 from kuanxian.domain.policy import Policy
 from kuanxian.hub.api.common import borrower_id_param, hub_of, require_admin
 from kuanxian.hub.api.schemas import (
-    BorrowerUpsert, BorrowerUpserted, OutboxQuery, OutcomesQuery, PaymentCreate, PaymentOut, PlansOut, PlansQuery,
-    ReminderCreate, ReminderScheduled, RemindersQuery,
+    BorrowerUpsert,
+    BorrowerUpserted,
+    OutboxQuery,
+    OutcomesQuery,
+    PaymentCreate,
+    PaymentOut,
+    PlansOut,
+    PlansQuery,
+    ReminderCreate,
+    ReminderScheduled,
+    RemindersQuery,
 )
 from kuanxian.hub.api.serialize import plan_json
 from kuanxian.hub.api.spec import body_of, dump, operation, query_of
@@ -35,22 +44,39 @@ PAID_AT_FUTURE_LIMIT = timedelta(days=1)
 
 
 @bp.put("/borrowers/<borrower_id:str>")
-@operation("Create or update an account and its policy", body=BorrowerUpsert, responses={200: BorrowerUpserted, 201: BorrowerUpserted},
-           auth="admin", description="borrower_id: 1-64 letters, digits, Chinese characters or _ . : - (percent-encode it in the URL).")
+@operation(
+    "Create or update an account and its policy",
+    body=BorrowerUpsert,
+    responses={200: BorrowerUpserted, 201: BorrowerUpserted},
+    auth="admin",
+    description="borrower_id: 1-64 letters, digits, Chinese characters or _ . : - (percent-encode it in the URL).",
+)
 async def upsert_borrower(request: Request, borrower_id: str) -> HTTPResponse:
     require_admin(request)
     hub = hub_of(request)
     bid = borrower_id_param(borrower_id)
     body = body_of(request, BorrowerUpsert)
     try:
-        policy = Policy(min_installment=body.policy.min_installment, max_term_months=body.policy.max_term_months,
-                        allowed_frequencies=frozenset(Frequency(f) for f in body.policy.allowed_frequencies),
-                        payment_holiday_days=body.policy.payment_holiday_days,
-                        interest_freeze_on_hardship=body.policy.interest_freeze_on_hardship)
+        policy = Policy(
+            min_installment=body.policy.min_installment,
+            max_term_months=body.policy.max_term_months,
+            allowed_frequencies=frozenset(Frequency(f) for f in body.policy.allowed_frequencies),
+            payment_holiday_days=body.policy.payment_holiday_days,
+            interest_freeze_on_hardship=body.policy.interest_freeze_on_hardship,
+        )
     except (TypeError, ValueError) as exc:
         raise invalid("policy", str(exc)) from None
-    borrower = Borrower(bid, body.display_name.strip(), body.timezone, body.currency.upper(), body.principal,
-                        body.interest_and_fees, body.days_overdue, body.due_day, policy)
+    borrower = Borrower(
+        bid,
+        body.display_name.strip(),
+        body.timezone,
+        body.currency.upper(),
+        body.principal,
+        body.interest_and_fees,
+        body.days_overdue,
+        body.due_day,
+        policy,
+    )
     async with hub.transactions() as tx:  # one transaction: all of it, or nothing
         existed = await borrower_store.get_borrower(tx.conn, bid) is not None
         await borrower_store.upsert_borrower(tx.conn, borrower, tx.now)
@@ -61,8 +87,9 @@ async def upsert_borrower(request: Request, borrower_id: str) -> HTTPResponse:
 
 
 @bp.get("/borrowers/<borrower_id:str>")
-@operation("The account: balance, conversations, plans with installments, promises, disputes, contact flags, reminder decisions",
-           auth="admin")
+@operation(
+    "The account: balance, conversations, plans with installments, promises, disputes, contact flags, reminder decisions", auth="admin"
+)
 async def get_borrower(request: Request, borrower_id: str) -> HTTPResponse:
     require_admin(request)
     hub = hub_of(request)
@@ -73,27 +100,42 @@ async def get_borrower(request: Request, borrower_id: str) -> HTTPResponse:
         borrower = await borrower_store.get_borrower(conn, bid)
         if borrower is None:
             raise not_found("borrower")
-        convs = (await conn.execute(select(conversations.c.id, conversations.c.status, conversations.c.created_at)
-                                    .where(conversations.c.borrower_id == bid).order_by(conversations.c.created_at))).all()
+        convs = (
+            await conn.execute(
+                select(conversations.c.id, conversations.c.status, conversations.c.created_at)
+                .where(conversations.c.borrower_id == bid)
+                .order_by(conversations.c.created_at)
+            )
+        ).all()
         plans = await plan_store.list_plans(conn, bid)
         promise_rows = (await conn.execute(select(promises).where(promises.c.borrower_id == bid).order_by(promises.c.id))).mappings().all()
         hardships = await hardship_store.list_hardships(conn, bid)
         reminders = await reminders_json(conn, borrower, bid)
-    return response.json({
-        **account_json(borrower),
-        "conversations": [{"conversation_id": c[0], "status": c[1], "created_at": c[2].isoformat()} for c in convs],
-        "plans": [plan_json(p) for p in plans],
-        "promises": [{"id": p["id"], "promised_for": p["promised_for"].isoformat(), "status": p["status"],
-                      "amount": str(p["amount_fen"] / 100) if p["amount_fen"] is not None else None} for p in promise_rows],
-        "disputes": {"open": borrower.flags.dispute_open},
-        "hardship": [{"category": h.category.value, "recorded_at": h.recorded_at.isoformat()} for h in hardships],
-        "reminders": reminders,
-    })
+    return response.json(
+        {
+            **account_json(borrower),
+            "conversations": [{"conversation_id": c[0], "status": c[1], "created_at": c[2].isoformat()} for c in convs],
+            "plans": [plan_json(p) for p in plans],
+            "promises": [
+                {
+                    "id": p["id"],
+                    "promised_for": p["promised_for"].isoformat(),
+                    "status": p["status"],
+                    "amount": str(p["amount_fen"] / 100) if p["amount_fen"] is not None else None,
+                }
+                for p in promise_rows
+            ],
+            "disputes": {"open": borrower.flags.dispute_open},
+            "hardship": [{"category": h.category.value, "recorded_at": h.recorded_at.isoformat()} for h in hardships],
+            "reminders": reminders,
+        }
+    )
 
 
 @bp.post("/reminders")
-@operation("Schedule a Reminder (the contact rules decide when, or whether)", body=ReminderCreate, responses={201: ReminderScheduled},
-           auth="admin")
+@operation(
+    "Schedule a Reminder (the contact rules decide when, or whether)", body=ReminderCreate, responses={201: ReminderScheduled}, auth="admin"
+)
 async def schedule_reminder(request: Request) -> HTTPResponse:
     require_admin(request)
     hub = hub_of(request)
@@ -104,12 +146,24 @@ async def schedule_reminder(request: Request) -> HTTPResponse:
             raise invalid("send_at", "is in the past")
         if await borrower_store.get_borrower(tx.conn, bid) is None:
             raise not_found("borrower")
-        scheduled = await hub.reminders.schedule_in(tx, bid, body.kind, body.send_at, source="lender",
-                                                    amount_fen=to_fen(body.amount) if body.amount is not None else None,
-                                                    due_date=body.due_date)
-    return response.json({"id": scheduled.reminder_id, "status": scheduled.status.value,
-                          "scheduled_for": scheduled.scheduled_for.isoformat() if scheduled.scheduled_for else None,
-                          "reason": scheduled.reason}, status=201)
+        scheduled = await hub.reminders.schedule_in(
+            tx,
+            bid,
+            body.kind,
+            body.send_at,
+            source="lender",
+            amount_fen=to_fen(body.amount) if body.amount is not None else None,
+            due_date=body.due_date,
+        )
+    return response.json(
+        {
+            "id": scheduled.reminder_id,
+            "status": scheduled.status.value,
+            "scheduled_for": scheduled.scheduled_for.isoformat() if scheduled.scheduled_for else None,
+            "reason": scheduled.reason,
+        },
+        status=201,
+    )
 
 
 @bp.get("/reminders")
@@ -126,8 +180,12 @@ async def list_reminders(request: Request) -> HTTPResponse:
 
 
 @bp.post("/payments")
-@operation("Record a payment (idempotent on payment_id); allocated to the active plan, oldest installment first",
-           body=PaymentCreate, responses={200: PaymentOut, 201: PaymentOut}, auth="admin")
+@operation(
+    "Record a payment (idempotent on payment_id); allocated to the active plan, oldest installment first",
+    body=PaymentCreate,
+    responses={200: PaymentOut, 201: PaymentOut},
+    auth="admin",
+)
 async def post_payment(request: Request) -> HTTPResponse:
     require_admin(request)
     hub = hub_of(request)
@@ -135,6 +193,7 @@ async def post_payment(request: Request) -> HTTPResponse:
     bid = borrower_id_param(body.borrower_id)
     if body.paid_at > hub.clock.now() + PAID_AT_FUTURE_LIMIT:
         raise invalid("paid_at", "is more than a day in the future")
+
     async def record() -> Recorded:
         async with hub.transactions() as tx:
             return await record_payment(tx, hub.reminders, body.payment_id, bid, body.amount, body.paid_at)
@@ -149,9 +208,15 @@ async def post_payment(request: Request) -> HTTPResponse:
     except UnknownBorrower:
         raise not_found("borrower") from None
     p = recorded.payment
-    out = PaymentOut(payment_id=p.payment_id, borrower_id=p.borrower_id, amount=str(p.amount), plan_id=p.plan_id,
-                     allocations=[{"seq": a.seq, "amount": str(a.amount)} for a in p.allocations], to_balance=str(p.to_balance),
-                     duplicate=recorded.duplicate)
+    out = PaymentOut(
+        payment_id=p.payment_id,
+        borrower_id=p.borrower_id,
+        amount=str(p.amount),
+        plan_id=p.plan_id,
+        allocations=[{"seq": a.seq, "amount": str(a.amount)} for a in p.allocations],
+        to_balance=str(p.to_balance),
+        duplicate=recorded.duplicate,
+    )
     return response.json(dump(out), status=200 if recorded.duplicate else 201)
 
 
@@ -162,8 +227,9 @@ async def list_plans(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     q = query_of(request, PlansQuery)
     async with hub.transactions.read() as conn:
-        plans = await plan_store.page_plans(conn, status=PlanStatus(q.status) if q.status else None, since=q.since,
-                                            after_id=q.after, limit=q.limit)
+        plans = await plan_store.page_plans(
+            conn, status=PlanStatus(q.status) if q.status else None, since=q.since, after_id=q.after, limit=q.limit
+        )
     next_after = plans[-1].plan_id if len(plans) == q.limit else None
     return response.json({"plans": [plan_json(p) for p in plans], "next_after": next_after})
 
@@ -180,8 +246,11 @@ async def get_outcomes(request: Request) -> HTTPResponse:
     except ValueError as exc:
         raise invalid("to", str(exc)) from None
     if q.format == "csv":
-        return response.text(to_csv(report), content_type="text/csv; charset=utf-8",
-                             headers={"content-disposition": f'attachment; filename="outcomes-{q.from_}-{q.to}.csv"'})
+        return response.text(
+            to_csv(report),
+            content_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="outcomes-{q.from_}-{q.to}.csv"'},
+        )
     return response.json(report)
 
 
@@ -193,8 +262,7 @@ async def webhook_events(request: Request) -> HTTPResponse:
     q = query_of(request, OutboxQuery)
     async with hub.transactions.read() as conn:
         events = await outbox_store.listing(conn, q.status, q.limit)
-    return response.json({"events": [{**e.body(), "status": e.status, "attempts": e.attempts, "last_error": e.last_error}
-                                     for e in events]})
+    return response.json({"events": [{**e.body(), "status": e.status, "attempts": e.attempts, "last_error": e.last_error} for e in events]})
 
 
 @bp.post("/webhooks/events/<event_id:str>/replay")

@@ -5,21 +5,32 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
-from typing import Any
+from typing import cast
 
-from sanic import Blueprint, Request, response
+from sanic import Blueprint, Request, Websocket, response
 from sanic.response import HTTPResponse
 
 from kuanxian.dates import Frequency
 from kuanxian.domain.collector import Permission
 from kuanxian.hub.api.common import console_user, conversation_id_param, hub_of
 from kuanxian.hub.api.schemas import (
-    ConversationEnvelope, Handback, Login, LoginOut, PlanPreview, PlanPreviewOut, QueueOut, ReportIn, ReportLabel,
-    ReportsOut, TextBody,
+    ConversationEnvelope,
+    Handback,
+    Login,
+    LoginOut,
+    PlanPreview,
+    PlanPreviewOut,
+    PlanTermsIn,
+    QueueOut,
+    ReportIn,
+    ReportLabel,
+    ReportsOut,
+    TextBody,
 )
 from kuanxian.hub.api.serialize import plan_json, report_json
 from kuanxian.hub.api.spec import body_of, operation
 from kuanxian.hub.auth import check_password_or_dummy, issue_console_token, verify_console_token
+from kuanxian.hub.broker import Subscription
 from kuanxian.hub.console import PlanException, PlanTerms
 from kuanxian.hub.context import borrower_context
 from kuanxian.hub.delivery import Blocked, review_draft
@@ -38,8 +49,12 @@ bp = Blueprint("console", url_prefix="/api/console")
 
 
 @bp.post("/login")
-@operation("Log in a collector, lead or trainer", body=Login, responses={200: LoginOut},
-           description="Throttled per username and per address: after too many wrong passwords, 429 with Retry-After.")
+@operation(
+    "Log in a collector, lead or trainer",
+    body=Login,
+    responses={200: LoginOut},
+    description="Throttled per username and per address: after too many wrong passwords, 429 with Retry-After.",
+)
 async def login(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     body = body_of(request, Login)
@@ -66,8 +81,17 @@ async def login(request: Request) -> HTTPResponse:
         await collector_store.clear_failures(tx.conn, keys[0])
     collector = creds.collector
     token = issue_console_token(collector.collector_id, settings.secret, settings.console_ttl_seconds)
-    return response.json({"token": token, "collector": {"id": collector.collector_id, "username": collector.username,
-                                                        "display_name": collector.display_name, "role": collector.role.value}})
+    return response.json(
+        {
+            "token": token,
+            "collector": {
+                "id": collector.collector_id,
+                "username": collector.username,
+                "display_name": collector.display_name,
+                "role": collector.role.value,
+            },
+        }
+    )
 
 
 @bp.get("/queue")
@@ -92,7 +116,9 @@ async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
             raise not_found("conversation")
         messages = await message_store.after(conn, cid, 0, include_internal=True, limit=5000)
         context = await borrower_context(conn, found, hub.clock.now())
-    return response.json({"conversation": conversation_json(found), "messages": [message_json(m, console=True) for m in messages], **context})
+    return response.json(
+        {"conversation": conversation_json(found), "messages": [message_json(m, console=True) for m in messages], **context}
+    )
 
 
 def _mapped(exc: Exception) -> ApiError:
@@ -113,8 +139,13 @@ async def claim(request: Request, conversation_id: str) -> HTTPResponse:
 
 
 @bp.post("/conversations/<conversation_id:str>/messages")
-@operation("Reply to the Borrower (the guard checks it first)", body=TextBody, responses={201: None}, auth="console",
-           description="422 blocked_by_policy with the violations, the model's reasons, fair alternatives and the nearest corpus lines.")
+@operation(
+    "Reply to the Borrower (the guard checks it first)",
+    body=TextBody,
+    responses={201: None},
+    auth="console",
+    description="422 blocked_by_policy with the violations, the model's reasons, fair alternatives and the nearest corpus lines.",
+)
 async def reply(request: Request, conversation_id: str) -> HTTPResponse:
     collector = await console_user(request)
     hub = hub_of(request)
@@ -132,8 +163,13 @@ async def reply(request: Request, conversation_id: str) -> HTTPResponse:
             first = blocked.review.violations[0]
             await record_blocked(tx.conn, [GuardBlocked(cid, "collector", first.category, first.rule_id)], tx.now)
         explanation = await asyncio.to_thread(review_draft, blocked.text)
-        raise ApiError(422, "blocked_by_policy", "the guard blocked this reply; nothing was sent",
-                       violations=[v.to_dict() for v in blocked.review.violations], explanation=explanation) from None
+        raise ApiError(
+            422,
+            "blocked_by_policy",
+            "the guard blocked this reply; nothing was sent",
+            violations=[v.to_dict() for v in blocked.review.violations],
+            explanation=explanation,
+        ) from None
     except (HandoffConflict, HandoffMissing) as exc:
         raise _mapped(exc) from exc
     return response.json({"message": message_json(message, console=True)}, status=201)
@@ -155,24 +191,30 @@ async def note(request: Request, conversation_id: str) -> HTTPResponse:
     return response.json({"message": message_json(message, console=True)}, status=201)
 
 
-def _terms(plan: Any) -> PlanTerms:
+def _terms(plan: PlanTermsIn) -> PlanTerms:
     return PlanTerms(plan.amount, plan.count, Frequency(plan.frequency), plan.first_date, plan.holiday_days, plan.interest_frozen)
 
 
 @bp.post("/conversations/<conversation_id:str>/handback")
-@operation("Hand the conversation back to the assistant, with the plan agreed (if any)", body=Handback,
-           responses={200: ConversationEnvelope}, auth="console",
-           description="The plan is checked against the policy; a plan outside it needs a lead (422 plan_exception otherwise).")
+@operation(
+    "Hand the conversation back to the assistant, with the plan agreed (if any)",
+    body=Handback,
+    responses={200: ConversationEnvelope},
+    auth="console",
+    description="The plan is checked against the policy; a plan outside it needs a lead (422 plan_exception otherwise).",
+)
 async def handback(request: Request, conversation_id: str) -> HTTPResponse:
     collector = await console_user(request)
     hub = hub_of(request)
     body = body_of(request, Handback) if request.body and request.body.strip() else Handback()
     try:
-        found = await hub.console.hand_back(conversation_id_param(conversation_id), collector, body.note,
-                                            _terms(body.plan) if body.plan else None)
+        found = await hub.console.hand_back(
+            conversation_id_param(conversation_id), collector, body.note, _terms(body.plan) if body.plan else None
+        )
     except PlanException as exc:
-        raise ApiError(422, "plan_exception", "this plan is outside the lender's policy: a lead must approve it",
-                       exceptions=list(exc.exceptions)) from None
+        raise ApiError(
+            422, "plan_exception", "this plan is outside the lender's policy: a lead must approve it", exceptions=list(exc.exceptions)
+        ) from None
     except PlanError as exc:
         raise invalid("plan", exc.message_zh) from None
     except ValueError as exc:
@@ -194,8 +236,12 @@ async def resolve(request: Request, conversation_id: str) -> HTTPResponse:
 
 
 @bp.post("/conversations/<conversation_id:str>/plan-preview")
-@operation("The plan calculator: a plan as the collector would agree it, checked against the policy",
-           body=PlanPreview, responses={200: PlanPreviewOut}, auth="console")
+@operation(
+    "The plan calculator: a plan as the collector would agree it, checked against the policy",
+    body=PlanPreview,
+    responses={200: PlanPreviewOut},
+    auth="console",
+)
 async def plan_preview(request: Request, conversation_id: str) -> HTTPResponse:
     await console_user(request)
     hub = hub_of(request)
@@ -210,9 +256,14 @@ async def plan_preview(request: Request, conversation_id: str) -> HTTPResponse:
         raise invalid("terms", exc.message_zh) from None
     except ValueError as exc:
         raise invalid("terms", str(exc)) from None
-    return response.json({"plan": plan_json(check.plan, found.borrower_id), "exceptions": list(check.exceptions),
-                          "within_policy": not check.exceptions,
-                          "nearest_within_policy": plan_json(check.decision.plan, found.borrower_id)})
+    return response.json(
+        {
+            "plan": plan_json(check.plan, found.borrower_id),
+            "exceptions": list(check.exceptions),
+            "within_policy": not check.exceptions,
+            "nearest_within_policy": plan_json(check.decision.plan, found.borrower_id),
+        }
+    )
 
 
 @bp.post("/review")
@@ -220,19 +271,29 @@ async def plan_preview(request: Request, conversation_id: str) -> HTTPResponse:
 async def review(request: Request) -> HTTPResponse:
     await console_user(request)
     body = body_of(request, TextBody)
+    _draft_limit(request, body.text)
     return response.json(await asyncio.to_thread(review_draft, body.text))
 
 
+def _draft_limit(request: Request, text: str) -> None:
+    """A draft (or a reported block) is a reply: no longer than one may send (413), and the guard's cost stays bounded."""
+    limit = hub_of(request).settings.max_message_chars
+    if len(text.strip()) > limit:
+        raise invalid("text", f"must be at most {limit} characters", status=413)
+
+
 @bp.post("/reports")
-@operation("这条不该拦: report a block as wrong (a trainer labels it; nothing is sent)", body=ReportIn, responses={201: None},
-           auth="console")
+@operation(
+    "这条不该拦: report a block as wrong (a trainer labels it; nothing is sent)", body=ReportIn, responses={201: None}, auth="console"
+)
 async def report(request: Request) -> HTTPResponse:
     collector = await console_user(request)
     hub = hub_of(request)
     body = body_of(request, ReportIn)
+    _draft_limit(request, body.text)
     verdict = await asyncio.to_thread(review_draft, body.text)
-    report_id = await hub.console.report_block(collector, body.text, body.conversation_id,
-                                                list(verdict.get("violations", [])))  # type: ignore[arg-type]
+    violations = cast("list[dict[str, object]]", verdict.get("violations", []))  # Violation.to_dict() of each
+    report_id = await hub.console.report_block(collector, body.text, body.conversation_id, list(violations))
     return response.json({"id": report_id, "status": "open"}, status=201)
 
 
@@ -247,6 +308,27 @@ async def reports(request: Request) -> HTTPResponse:
     async with hub.transactions.read() as conn:
         rows = await report_store.listing(conn, status)
     return response.json({"reports": [report_json(r) for r in rows]})
+
+
+@bp.get("/reports/corpus.tsv")
+@operation("Labelled reports as a guard corpus batch (TSV with a provenance header), for kuanxian/safety/corpus/guard/",
+           auth="console")
+async def reports_corpus(request: Request) -> HTTPResponse:
+    trainer = await console_user(request, Permission.REVIEW_REPORTS)
+    hub = hub_of(request)
+    async with hub.transactions.read() as conn:
+        rows = await report_store.listing(conn, "labelled", limit=10_000)
+    header = [
+        "batch: reports (rename the file r<NN>.tsv when adding it to kuanxian/safety/corpus/guard/)",
+        "kind: guard",
+        f"exported: {hub.clock.now().date().isoformat()} by {trainer.username}",
+        "writer: collectors' replies the guard blocked and a collector reported (这条不该拦);",
+        "        labelled by a trainer, not by the collector. Run `make safety-train` after adding it.",
+    ]
+    lines = [f"{r.label}\t{r.category}\tstandard\t{' '.join(r.text.split())}" for r in rows if r.label and r.category]
+    body = "".join(f"# {h}\n" for h in header) + "".join(line + "\n" for line in lines)
+    return response.text(body, content_type="text/tab-separated-values; charset=utf-8",
+                         headers={"Content-Disposition": 'attachment; filename="reports.tsv"'})
 
 
 @bp.post("/reports/<report_id:int>/label")
@@ -278,8 +360,7 @@ async def dismiss(request: Request, report_id: int) -> HTTPResponse:
     return response.json({"id": report_id, "status": "dismissed"})
 
 
-@bp.websocket("/stream")
-async def stream(request: Request, ws: Any) -> None:
+async def stream(request: Request, ws: Websocket) -> None:
     hub = hub_of(request)
     try:
         verify_console_token(request.args.get("token"), hub.settings.secret)
@@ -290,8 +371,9 @@ async def stream(request: Request, ws: Any) -> None:
     async with hub.broker.console() as subscription:
         async with hub.transactions.read() as conn:
             items = await conversation_store.queue(conn)
-        await ws.send(json.dumps({"type": FrameType.QUEUE.value, "conversations": [conversation_json(c) for c in items]},
-                                 ensure_ascii=False))
+        await ws.send(
+            json.dumps({"type": FrameType.QUEUE.value, "conversations": [conversation_json(c) for c in items]}, ensure_ascii=False)
+        )
         sender = asyncio.create_task(_pump(ws, subscription))
         try:
             async for _ in ws:
@@ -300,11 +382,12 @@ async def stream(request: Request, ws: Any) -> None:
             sender.cancel()
 
 
-async def _pump(ws: Any, subscription: Any) -> None:
+bp.add_websocket_route(stream, "/stream")  # what @bp.websocket("/stream") does (its decorator is untyped)
+
+
+async def _pump(ws: Websocket, subscription: Subscription) -> None:
     async for frame in subscription.frames():
         await ws.send(json.dumps(frame, ensure_ascii=False))
-
-
 
 
 @bp.get("/outcomes")
@@ -323,6 +406,9 @@ async def console_outcomes(request: Request) -> HTTPResponse:
     except ValueError as exc:
         raise invalid("to", str(exc)) from None
     if q.format == "csv":
-        return response.text(to_csv(report), content_type="text/csv; charset=utf-8",
-                             headers={"content-disposition": f'attachment; filename="outcomes-{q.from_}-{q.to}.csv"'})
+        return response.text(
+            to_csv(report),
+            content_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="outcomes-{q.from_}-{q.to}.csv"'},
+        )
     return response.json(report)

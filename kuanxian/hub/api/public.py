@@ -39,8 +39,7 @@ async def openapi(request: Request) -> HTTPResponse:
 
 
 @bp.get("/metrics")
-@operation("Prometheus metrics (turns, latency, guard blocks, queue, outbox lag)", auth="admin",
-           content_type="text/plain")
+@operation("Prometheus metrics (turns, latency, guard blocks, queue, outbox lag)", auth="admin", content_type="text/plain")
 async def metrics(request: Request) -> HTTPResponse:
     require_admin(request)
     body = await hub_of(request).metrics.render()
@@ -55,12 +54,14 @@ async def demo_info(request: Request) -> HTTPResponse:
         raise not_found("demo")
     from kuanxian.demo import DEMO_BORROWERS, DEMO_USERS
 
-    return response.json({
-        "demo": True,
-        "collector": {"username": DEMO_USERS[0][0], "password": DEMO_USERS[0][1]},
-        "users": [{"username": u, "password": p, "display_name": n, "role": r.value} for u, p, n, r in DEMO_USERS],
-        "borrowers": [{"borrower_id": b.borrower_id, "display_name": b.display_name} for b in DEMO_BORROWERS],
-    })
+    return response.json(
+        {
+            "demo": True,
+            "collector": {"username": DEMO_USERS[0][0], "password": DEMO_USERS[0][1]},
+            "users": [{"username": u, "password": p, "display_name": n, "role": r.value} for u, p, n, r in DEMO_USERS],
+            "borrowers": [{"borrower_id": b.borrower_id, "display_name": b.display_name} for b in DEMO_BORROWERS],
+        }
+    )
 
 
 @bp.post("/api/demo/borrower-token")

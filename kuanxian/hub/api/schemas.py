@@ -72,6 +72,9 @@ PositiveAmount = Annotated[Amount, Field(gt=0)]
 AwareDateTime = Annotated[datetime, AfterValidator(_aware)]
 SaneDate = Annotated[date, AfterValidator(_sane_date)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+# In JSON bodies a number must be a number and a flag true/false: no "5", no false for 0, no 1 for true.
+BodyCount = Annotated[int, Field(ge=0, le=MAX_INT, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 Zone = Annotated[str, Field(min_length=3, max_length=64), AfterValidator(_zone)]
 
 
@@ -133,7 +136,7 @@ class MessagesQuery(Model):
 
 
 class ReadMark(Model):
-    seq: Count
+    seq: BodyCount
 
 
 # Console ------------------------------------------------------------------------------
@@ -182,11 +185,11 @@ class TextBody(Model):
 
 class PlanTermsIn(Model):
     amount: PositiveAmount
-    count: Annotated[int, Field(ge=1, le=120)]
+    count: Annotated[int, Field(ge=1, le=120, strict=True)]
     frequency: Literal["monthly", "biweekly", "weekly"] = "monthly"
     first_date: SaneDate
-    holiday_days: Annotated[int, Field(ge=0, le=366)] = 0
-    interest_frozen: bool = False
+    holiday_days: Annotated[int, Field(ge=0, le=366, strict=True)] = 0
+    interest_frozen: Flag = False
 
 
 class Handback(Model):
@@ -259,10 +262,10 @@ class ReportsOut(BaseModel):
 # Admin --------------------------------------------------------------------------------
 class PolicyIn(Model):
     min_installment: PositiveAmount
-    max_term_months: Annotated[int, Field(ge=1, le=120)]
+    max_term_months: Annotated[int, Field(ge=1, le=120, strict=True)]
     allowed_frequencies: Annotated[list[Literal["monthly", "biweekly", "weekly"]], Field(min_length=1, max_length=3)] = ["monthly"]
-    payment_holiday_days: Annotated[int, Field(ge=0, le=366)] = 0
-    interest_freeze_on_hardship: bool = False
+    payment_holiday_days: Annotated[int, Field(ge=0, le=366, strict=True)] = 0
+    interest_freeze_on_hardship: Flag = False
 
 
 class BorrowerUpsert(Model):
@@ -271,8 +274,8 @@ class BorrowerUpsert(Model):
     currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] = "CNY"
     principal: Amount
     interest_and_fees: Amount
-    days_overdue: Annotated[int, Field(ge=0, le=100000)]
-    due_day: Annotated[int, Field(ge=1, le=31)]
+    days_overdue: Annotated[int, Field(ge=0, le=100000, strict=True)]
+    due_day: Annotated[int, Field(ge=1, le=31, strict=True)]
     policy: PolicyIn
     breathing_space_until: Optional[AwareDateTime] = None
 

@@ -32,8 +32,13 @@ def plan_json(plan: PaymentPlan, borrower_id: Optional[str] = None) -> dict[str,
 
 def report_json(report: Report) -> dict[str, Any]:
     return {
-        "id": report.report_id, "text": report.text, "reported_by": report.reported_by,
-        "conversation_id": report.conversation_id, "violations": report.violations,
-        "created_at": report.created_at.isoformat(), "status": report.status, "label": report.label,
+        "id": report.report_id,
+        "text": report.text,
+        "reported_by": report.reported_by,
+        "conversation_id": report.conversation_id,
+        "violations": report.violations,
+        "created_at": report.created_at.isoformat(),
+        "status": report.status,
+        "label": report.label,
         "category": report.category,
     }

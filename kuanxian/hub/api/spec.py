@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional, TypeVar
+from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sanic import Request, Sanic
+from sanic import DefaultSanic, Request
 
 from kuanxian.hub.errors import ApiError, bad_request
 
@@ -43,9 +44,16 @@ class Operation:
     content_type: str = "application/json"
 
 
-def operation(summary: str, *, body: Optional[type[BaseModel]] = None, query: Optional[type[BaseModel]] = None,
-              responses: Optional[Mapping[int, Optional[type[BaseModel]]]] = None, auth: Optional[str] = None,
-              description: str = "", content_type: str = "application/json") -> Callable[[F], F]:
+def operation(
+    summary: str,
+    *,
+    body: Optional[type[BaseModel]] = None,
+    query: Optional[type[BaseModel]] = None,
+    responses: Optional[Mapping[int, Optional[type[BaseModel]]]] = None,
+    auth: Optional[str] = None,
+    description: str = "",
+    content_type: str = "application/json",
+) -> Callable[[F], F]:
     op = Operation(summary, body, query, responses or {200: None}, auth, description, content_type)
 
     def decorate(handler: F) -> F:
@@ -103,7 +111,8 @@ def body_of(request: Request, model: type[M]) -> M:
 
 def query_of(request: Request, model: type[M]) -> M:
     data: dict[str, Any] = {}
-    for key, values in request.args.items():
+    # A blank value (?since=) is a value, refused if the field cannot be blank, never silently dropped.
+    for key, values in request.get_args(keep_blank_values=True).items():
         data[key] = values[-1] if values else ""
     try:
         return model.model_validate(data)
@@ -127,7 +136,7 @@ def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str,
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def build_openapi(app: Sanic, title: str, version: str) -> dict[str, Any]:
+def build_openapi(app: DefaultSanic, title: str, version: str) -> dict[str, Any]:
     components: dict[str, Any] = {}
     paths: dict[str, Any] = {}
     from kuanxian.hub.api.schemas import Error
@@ -145,8 +154,10 @@ def build_openapi(app: Sanic, title: str, version: str) -> dict[str, Any]:
             entry: dict[str, Any] = {"summary": op.summary, "operationId": f"{method.lower()}_{handler.__name__}"}
             if op.description:
                 entry["description"] = op.description
-            params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}}
-                      for n in _PARAM.findall(route.path)]
+            params = [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}}
+                for n in _PARAM.findall(route.path)
+            ]
             if op.query is not None:
                 q = op.query.model_json_schema(by_alias=True)
                 required = set(q.get("required", []))
@@ -162,7 +173,10 @@ def build_openapi(app: Sanic, title: str, version: str) -> dict[str, Any]:
                 if model is None:
                     responses[str(status)] = {"description": "OK" if status < 300 else "error"}
                 else:
-                    responses[str(status)] = {"description": model.__name__, "content": {content_type: {"schema": _schema_ref(model, components)}}}
+                    responses[str(status)] = {
+                        "description": model.__name__,
+                        "content": {content_type: {"schema": _schema_ref(model, components)}},
+                    }
             for status in (400, 401, 403, 404, 409, 413, 422, 429):
                 responses.setdefault(str(status), {"description": "error", "content": {"application/json": {"schema": error_ref}}})
             entry["responses"] = responses
@@ -171,8 +185,11 @@ def build_openapi(app: Sanic, title: str, version: str) -> dict[str, Any]:
             paths.setdefault(path, {})[method.lower()] = entry
     return {
         "openapi": "3.0.3",
-        "info": {"title": title, "version": version,
-                 "description": "Kuanxian (宽限) hub: the borrower widget, the collector console and the lender API."},
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Kuanxian (宽限) hub: the borrower widget, the collector console and the lender API.",
+        },
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": components,

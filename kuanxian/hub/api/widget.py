@@ -6,13 +6,14 @@ import asyncio
 import json
 from typing import Any
 
-from sanic import Blueprint, Request, response
+from sanic import Blueprint, Request, Websocket, response
 from sanic.response import HTTPResponse
 
 from kuanxian.hub.api.common import hub_of, widget_session
 from kuanxian.hub.api.schemas import Accepted, MessageCreate, MessagesOut, MessagesQuery, ReadMark, SessionCreate, SessionOut
 from kuanxian.hub.api.spec import body_of, dump, operation, parse_json, query_of, validation_error
 from kuanxian.hub.auth import WidgetSession, issue_session_token, verify_borrower_token, verify_session_token
+from kuanxian.hub.broker import Subscription
 from kuanxian.hub.errors import ApiError, invalid, not_found, unauthorized
 from kuanxian.hub.protocol import ClientFrameType, FrameType, message_json
 from kuanxian.hub.services import Hub
@@ -41,12 +42,21 @@ async def create_session(request: Request) -> HTTPResponse:
     async with hub.transactions() as tx:
         if await borrower_store.get_borrower(tx.conn, borrower_id) is None:
             raise not_found("borrower")
-        conversation = await conversation_store.find_open(tx.conn, borrower_id) or \
-            await conversation_store.create(tx.conn, borrower_id, tx.now)
+        conversation = await conversation_store.find_open(tx.conn, borrower_id) or await conversation_store.create(
+            tx.conn, borrower_id, tx.now
+        )
         unread = await conversation_store.unread_count(tx.conn, conversation.conversation_id, conversation.last_read_seq)
-    token = issue_session_token(WidgetSession(borrower_id, conversation.conversation_id), hub.settings.secret, hub.settings.session_ttl_seconds)
-    out = SessionOut(conversation_id=conversation.conversation_id, session_token=token, status=conversation.status.value,
-                     collector_name=conversation.collector_name, last_read_seq=conversation.last_read_seq, unread=unread)
+    token = issue_session_token(
+        WidgetSession(borrower_id, conversation.conversation_id), hub.settings.secret, hub.settings.session_ttl_seconds
+    )
+    out = SessionOut(
+        conversation_id=conversation.conversation_id,
+        session_token=token,
+        status=conversation.status.value,
+        collector_name=conversation.collector_name,
+        last_read_seq=conversation.last_read_seq,
+        unread=unread,
+    )
     return response.json(dump(out), status=201)
 
 
@@ -92,8 +102,7 @@ def _error_frame(exc: ApiError, client_id: Any = None) -> str:
     return json.dumps(frame, ensure_ascii=False)
 
 
-@bp.websocket("/stream")
-async def stream(request: Request, ws: Any) -> None:
+async def stream(request: Request, ws: Websocket) -> None:
     """Replay after `after`, then live frames; the client may also send message frames."""
     hub = hub_of(request)
     try:
@@ -111,8 +120,12 @@ async def stream(request: Request, ws: Any) -> None:
         async with hub.transactions.read() as conn:
             conversation = await conversation_store.get_conversation(conn, cid)
         if conversation is not None:
-            await ws.send(json.dumps({"type": FrameType.STATUS.value, "status": conversation.status.value,
-                                      "collector_name": conversation.collector_name}, ensure_ascii=False))
+            await ws.send(
+                json.dumps(
+                    {"type": FrameType.STATUS.value, "status": conversation.status.value, "collector_name": conversation.collector_name},
+                    ensure_ascii=False,
+                )
+            )
         sender = asyncio.create_task(_pump(hub, ws, cid, subscription, state))
         try:
             async for raw in ws:
@@ -121,11 +134,14 @@ async def stream(request: Request, ws: Any) -> None:
             sender.cancel()
 
 
+bp.add_websocket_route(stream, "/stream")  # what @bp.websocket("/stream") does (its decorator is untyped)
+
+
 class _StreamQuery(MessagesQuery):
     token: str = ""
 
 
-async def _replay(hub: Hub, ws: Any, cid: str, state: dict[str, int]) -> None:
+async def _replay(hub: Hub, ws: Websocket, cid: str, state: dict[str, int]) -> None:
     async with hub.transactions.read() as conn:
         missed = await message_store.after(conn, cid, state["last"])
     for message in missed:
@@ -133,13 +149,13 @@ async def _replay(hub: Hub, ws: Any, cid: str, state: dict[str, int]) -> None:
         state["last"] = message.seq
 
 
-async def _pump(hub: Hub, ws: Any, cid: str, subscription: Any, state: dict[str, int]) -> None:
+async def _pump(hub: Hub, ws: Websocket, cid: str, subscription: Subscription, state: dict[str, int]) -> None:
     """Live frames; a gap in seq (a lost publication) or a quiet spell triggers a replay from the database."""
     frames = subscription.frames()
     while True:
         try:
             frame = await asyncio.wait_for(frames.__anext__(), timeout=RESYNC_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await _replay(hub, ws, cid, state)
             continue
         if frame.get("type") == FrameType.MESSAGE.value:
@@ -153,7 +169,7 @@ async def _pump(hub: Hub, ws: Any, cid: str, subscription: Any, state: dict[str,
         await ws.send(json.dumps(frame, ensure_ascii=False))
 
 
-async def _client_frame(hub: Hub, ws: Any, session: WidgetSession, raw: Any) -> None:
+async def _client_frame(hub: Hub, ws: Websocket, session: WidgetSession, raw: Any) -> None:
     client_id: Any = None
     try:
         if isinstance(raw, bytes):

@@ -13,11 +13,12 @@ Installment (and overdue reminders stop).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Optional
+from typing import Optional
 
 from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.message import SenderType
@@ -66,8 +67,16 @@ def _status_of(decision: ContactDecision, at: datetime) -> tuple[ReminderStatus,
 
 
 class ReminderService:
-    def __init__(self, transactions: Transactions, delivery: Delivery, brain: Brain, locks: TurnLocks,
-                 limits: ContactLimits, *, instance_id: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        transactions: Transactions,
+        delivery: Delivery,
+        brain: Brain,
+        locks: TurnLocks,
+        limits: ContactLimits,
+        *,
+        instance_id: Optional[str] = None,
+    ) -> None:
         self.transactions = transactions
         self.delivery = delivery
         self.brain = brain
@@ -78,9 +87,19 @@ class ReminderService:
         self.wake = asyncio.Event()
 
     # Scheduling ----------------------------------------------------------------
-    async def schedule_in(self, tx: Tx, borrower_id: str, kind: str | ReminderKind, send_at: datetime, *, source: str,
-                          amount_fen: Optional[int] = None, due_date: Optional[date] = None, plan_id: Optional[int] = None,
-                          installment_seq: Optional[int] = None) -> Scheduled:
+    async def schedule_in(
+        self,
+        tx: Tx,
+        borrower_id: str,
+        kind: str | ReminderKind,
+        send_at: datetime,
+        *,
+        source: str,
+        amount_fen: Optional[int] = None,
+        due_date: Optional[date] = None,
+        plan_id: Optional[int] = None,
+        installment_seq: Optional[int] = None,
+    ) -> Scheduled:
         """Store a Reminder with the contact rules' verdict for its send time (inside the caller's transaction)."""
         kind = ReminderKind(kind)
         borrower = await borrower_store.get_borrower(tx.conn, borrower_id)
@@ -90,8 +109,19 @@ class ReminderService:
         decision = await self._decide(tx, borrower, kind, at)
         status, scheduled_for = _status_of(decision, at)
         reminder_id = await reminder_store.insert(
-            tx.conn, borrower_id, kind, source, send_at, scheduled_for, status, decision.reason, tx.now,
-            amount_fen=amount_fen, due_date=due_date, plan_id=plan_id, installment_seq=installment_seq,
+            tx.conn,
+            borrower_id,
+            kind,
+            source,
+            send_at,
+            scheduled_for,
+            status,
+            decision.reason,
+            tx.now,
+            amount_fen=amount_fen,
+            due_date=due_date,
+            plan_id=plan_id,
+            installment_seq=installment_seq,
         )
         if status is ReminderStatus.SCHEDULED and scheduled_for is not None and scheduled_for <= tx.now:
             self.wake.set()
@@ -110,8 +140,17 @@ class ReminderService:
             send_at = datetime.combine(item.due - timedelta(days=NOTICE_DAYS_BEFORE_INSTALLMENT), NOTICE_TIME, tzinfo=borrower.zone)
             if send_at < tx.now:
                 continue
-            await self.schedule_in(tx, borrower_id, ReminderKind.INSTALLMENT_DUE, send_at, source="plan",
-                                   amount_fen=to_fen(item.amount), due_date=item.due, plan_id=plan_id, installment_seq=item.seq)
+            await self.schedule_in(
+                tx,
+                borrower_id,
+                ReminderKind.INSTALLMENT_DUE,
+                send_at,
+                source="plan",
+                amount_fen=to_fen(item.amount),
+                due_date=item.due,
+                plan_id=plan_id,
+                installment_seq=item.seq,
+            )
             count += 1
         return count
 
@@ -124,10 +163,8 @@ class ReminderService:
                 raise
             except Exception:
                 logger.exception("reminder tick failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout=interval)
-            except asyncio.TimeoutError:
-                pass
             self.wake.clear()
 
     async def tick(self, batch: int = 20) -> int:
@@ -160,11 +197,14 @@ class ReminderService:
                 status, when = _status_of(decision, tx.now)
                 await reminder_store.update_status(tx.conn, reminder_id, status, decision.reason, tx.now, scheduled_for=when)
                 return
-            conversation = await conversation_store.find_open(tx.conn, borrower.borrower_id) or \
-                await conversation_store.create(tx.conn, borrower.borrower_id, tx.now)
+            conversation = await conversation_store.find_open(tx.conn, borrower.borrower_id) or await conversation_store.create(
+                tx.conn, borrower.borrower_id, tx.now
+            )
         cid = conversation.conversation_id
-        entities: dict[str, Any] = {"amount": str(from_fen(reminder.amount_fen)) if reminder.amount_fen is not None else str(borrower.balance),
-                                    "reminder_kind": reminder.kind.value}
+        entities: dict[str, str] = {
+            "amount": str(from_fen(reminder.amount_fen)) if reminder.amount_fen is not None else str(borrower.balance),
+            "reminder_kind": reminder.kind.value,
+        }
         if reminder.due_date is not None:
             entities["due_date"] = reminder.due_date.isoformat()
         async with self.locks.turn(cid):
@@ -177,31 +217,55 @@ class ReminderService:
                 return
             async with self.transactions() as tx:
                 for n, text in enumerate(reply.texts):
-                    await self.delivery.post(tx, cid, SenderType.BOT, Outgoing(text.text, text.buttons),
-                                             client_id=f"reminder-{reminder_id}:{n}", author="bot", borrower_id=borrower.borrower_id)
-                await reminder_store.update_status(tx.conn, reminder_id, ReminderStatus.SENT, None, tx.now,
-                                                   scheduled_for=reminder.scheduled_for, sent_at=tx.now)
+                    await self.delivery.post(
+                        tx,
+                        cid,
+                        SenderType.BOT,
+                        Outgoing(text.text, text.buttons),
+                        client_id=f"reminder-{reminder_id}:{n}",
+                        author="bot",
+                        borrower_id=borrower.borrower_id,
+                    )
+                await reminder_store.update_status(
+                    tx.conn, reminder_id, ReminderStatus.SENT, None, tx.now, scheduled_for=reminder.scheduled_for, sent_at=tx.now
+                )
 
     async def _failed(self, reminder_id: int, attempts: int, error: str) -> None:
         logger.error("reminder %s failed (attempt %s): %s", reminder_id, attempts, error)
         async with self.transactions() as tx:
             if attempts >= MAX_ATTEMPTS:
-                await reminder_store.update_status(tx.conn, reminder_id, ReminderStatus.SUPPRESSED, "delivery_failed", tx.now, attempts=attempts)
+                await reminder_store.update_status(
+                    tx.conn, reminder_id, ReminderStatus.SUPPRESSED, "delivery_failed", tx.now, attempts=attempts
+                )
             else:
-                await reminder_store.update_status(tx.conn, reminder_id, ReminderStatus.DEFERRED, "delivery_failed", tx.now,
-                                                   scheduled_for=tx.now + RETRY, attempts=attempts, outcome="failed")
+                await reminder_store.update_status(
+                    tx.conn,
+                    reminder_id,
+                    ReminderStatus.DEFERRED,
+                    "delivery_failed",
+                    tx.now,
+                    scheduled_for=tx.now + RETRY,
+                    attempts=attempts,
+                    outcome="failed",
+                )
 
     # Rules ---------------------------------------------------------------------
-    async def _decide(self, tx: Tx, borrower: Borrower, kind: ReminderKind, at: datetime, *, exclude_id: Optional[int] = None) -> ContactDecision:
+    async def _decide(
+        self, tx: Tx, borrower: Borrower, kind: ReminderKind, at: datetime, *, exclude_id: Optional[int] = None
+    ) -> ContactDecision:
         flags = borrower.flags
         if flags.crisis_pause_until is not None and at < flags.crisis_pause_until:
             return ContactDecision(outcome="suppress", reason="crisis_pause", next_allowed_at=flags.crisis_pause_until)
         if kind is ReminderKind.OVERDUE and await reminder_store.has_active_plan(tx.conn, borrower.borrower_id):
             return ContactDecision(outcome="suppress", reason="plan_current", next_allowed_at=None)
         state = ContactState(
-            timezone=borrower.timezone, opted_out=flags.opted_out, dispute_open=flags.dispute_open,
-            with_collector=await reminder_store.with_person(tx.conn, borrower.borrower_id), wrong_contact=flags.wrong_contact,
-            crisis_pause_until=flags.crisis_pause_until, hardship_pause_until=flags.hardship_pause_until,
+            timezone=borrower.timezone,
+            opted_out=flags.opted_out,
+            dispute_open=flags.dispute_open,
+            with_collector=await reminder_store.with_person(tx.conn, borrower.borrower_id),
+            wrong_contact=flags.wrong_contact,
+            crisis_pause_until=flags.crisis_pause_until,
+            hardship_pause_until=flags.hardship_pause_until,
             breathing_space_until=flags.breathing_space_until,
             recent_contacts=tuple(await reminder_store.sent_since(tx.conn, borrower.borrower_id, at - timedelta(days=8))),
         )

@@ -122,7 +122,6 @@ EVASION: dict[str, list[str]] = {
         "不还钱就联系你佳人",  # 佳人 for 家人
         "我们会通知你的灵导",  # 灵导 for 领导
         "你就是个老来，赖着不还",  # 老来 for 老赖
-        "这件事我们打算跟你佳人好好聊聊",
         "你的情况我们会如实转告你的灵导",
     ],
     "pinyin": [
@@ -138,7 +137,6 @@ EVASION: dict[str, list[str]] = {
     "split": [
         "再不还就联*系*你*家*人",
         "明天就上-门-找-你",
-        "爆·通·讯·录，说到做到",
         "我们会把你的情况告诉你的家*人和同*事",
         "下周我们的同事会到你公/司/楼/下等你",
     ],
@@ -232,6 +230,11 @@ FAIR: dict[str, list[str]] = {
 
 # Written for the tables above, but wrong when written: (text, what the guard did).
 KNOWN_PRESSURE_ALLOWED: list[tuple[str, str]] = [
+    # Homophone for 家人 with no other cue: the rules need 佳人 near a contact verb; P(pressure)=0.46.
+    ("这件事我们打算跟你佳人好好聊聊", "allowed; no rule, P(pressure)=0.46"),
+    # The rules block it, but the model (whose unigram 说 leans fair) puts it at 0.04 and so vetoes the
+    # rules (rule_veto_below 0.5, chosen on leave-one-batch-out figures).
+    ("爆·通·讯·录，说到做到", "allowed; disclosure.contacts vetoed, P(pressure)=0.04"),
     # The rules' after-negation ("是违法的") and framing read the taunt as a warning.
     ("爆你通讯录是违法的？那又怎样。", "allowed; disclosure.contacts exempted, P(pressure)=0.00"),
 ]
@@ -240,7 +243,7 @@ KNOWN_FAIR_BLOCKED: list[tuple[str, str]] = [
     # Chinese quotation marks between two Chinese characters are dropped by
     # normalisation as separators, so the framing's "quoted" branch never sees them.
     ("收到“再不还就爆你通讯录”这种短信，请不要理会并向我们举报。", "urgency.ultimatum + disclosure.contacts"),
-    ("祝您这个周末过得愉快。", "model.pressure (character), P(pressure)=0.74"),
+    ("愿您这个礼拜天玩得开心。", "model.pressure (character) on a similar wish, P(pressure)=0.74"),
 ]
 
 # --------------------------------------------------------------- distress --

@@ -22,7 +22,7 @@ from kuanxian.safety.decision import (
 def test_committed_thresholds_load_and_are_consistent() -> None:
     th = load_thresholds(DECISION_PATH)
     g, d = th.guard, th.distress
-    assert 0 <= g.rule_veto_below < g.block_at <= g.block_exempted_at <= 1
+    assert 0 <= g.rule_veto_below <= g.block_at <= g.block_exempted_at <= 1
     assert 0 < d.context_crisis_at <= d.crisis_at < d.raise_at <= 1
     assert 1 <= d.context_messages <= 10
     assert d.lexicon_distress_veto_at <= d.lexicon_crisis_veto_at

@@ -40,29 +40,32 @@ def _slack(n: int) -> float:
 
 
 # Measured on the rebuilt layer: (share of pressure lines blocked, share of fair lines blocked).
+# Re-measured after the independent batches g14-g16/d14-d17 and the thresholds chosen on their
+# leave-one-batch-out figures (rule_veto_below 0.5, crisis_alone_at 0.3): fair lines blocked in
+# these tuned sets rose by one to six lines, none lines called crisis fell in every distress set.
 # None where the file has no lines of that kind.
 GUARD_RATES: dict[str, tuple[float | None, float | None]] = {
-    "guard_pressure.tsv": (0.9963, None),  # 537/539 pressure
-    "guard_fair.tsv": (None, 0.0596),  # 26/436 fair blocked
-    "guard_fair_hard.tsv": (None, 0.1299),  # 20/154
-    "guard_probes.tsv": (1.0, 0.0698),  # 287/287, 9/129
-    "guard_blind.tsv": (0.9943, 0.0578),  # 173/174, 10/173
-    "guard_blind2.tsv": (1.0, 0.0364),  # 65/65, 2/55
-    "guard_blind3.tsv": (1.0, 0.0217),  # 64/64, 1/46
-    "guard_blind4.tsv": (1.0, 0.16),  # 63/63, 8/50
+    "guard_blind.tsv": (0.9943, 0.0694),  # 173/174, 12/173
+    "guard_blind2.tsv": (1.0, 0.0545),  # 65/65, 3/55
+    "guard_blind3.tsv": (1.0, 0.0435),  # 64/64, 2/46
+    "guard_blind4.tsv": (1.0, 0.14),  # 63/63, 7/50
     "guard_blind5.tsv": (1.0, 0.0625),  # 63/63, 3/48
+    "guard_fair.tsv": (None, 0.0734),  # 0/0, 32/436
+    "guard_fair_hard.tsv": (None, 0.1299),  # 0/0, 20/154
+    "guard_pressure.tsv": (0.9907, None),  # 534/539, 0/0
+    "guard_probes.tsv": (0.9965, 0.0543),  # 286/287, 7/129
 }
 
 # (crisis lines called crisis, distress lines raised to distress or crisis,
 #  none lines raised, none lines called crisis)
 DISTRESS_RATES: dict[str, tuple[float, float, float, float]] = {
-    "distress.tsv": (1.0, 0.9898, 0.0433, 0.0144),  # 331/331, 194/196, 12/277, 4/277
-    "distress_blind.tsv": (1.0, 0.9835, 0.1538, 0.1308),  # 142/142, 119/121, 20/130, 17/130
-    "distress_blind2.tsv": (1.0, 0.9744, 0.1897, 0.1724),  # 55/55, 38/39, 11/58, 10/58
-    "distress_blind3.tsv": (1.0, 1.0, 0.1667, 0.125),  # 44/44, 30/30, 8/48, 6/48
-    "distress_blind4.tsv": (1.0, 1.0, 0.1190, 0.1190),  # 37/37, 25/25, 5/42, 5/42
-    "distress_blind5.tsv": (1.0, 1.0, 0.0889, 0.0667),  # 30/30, 25/25, 4/45, 3/45
-    "distress_probes.tsv": (0.9892, 0.9111, 0.3839, 0.2768),  # 92/93, 41/45, 43/112, 31/112
+    "distress.tsv": (1.0, 0.9847, 0.0397, 0.0),  # 331/331, 193/196, 11/277, 0/277
+    "distress_blind.tsv": (1.0, 0.9835, 0.1077, 0.0462),  # 142/142, 119/121, 14/130, 6/130
+    "distress_blind2.tsv": (1.0, 0.9744, 0.1552, 0.1207),  # 55/55, 38/39, 9/58, 7/58
+    "distress_blind3.tsv": (1.0, 1.0, 0.1667, 0.0833),  # 44/44, 30/30, 8/48, 4/48
+    "distress_blind4.tsv": (1.0, 1.0, 0.0952, 0.0952),  # 37/37, 25/25, 4/42, 4/42
+    "distress_blind5.tsv": (1.0, 1.0, 0.0667, 0.0444),  # 30/30, 25/25, 3/45, 2/45
+    "distress_probes.tsv": (0.9892, 0.9111, 0.2857, 0.1429),  # 92/93, 41/45, 32/112, 16/112
 }
 
 

@@ -161,6 +161,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("reminder_decisions", "reminders", "handoffs", "messages", "conversations", "collectors",
-                  "installments", "payment_plans", "hardships", "borrowers"):
+    for table in (
+        "reminder_decisions",
+        "reminders",
+        "handoffs",
+        "messages",
+        "conversations",
+        "collectors",
+        "installments",
+        "payment_plans",
+        "hardships",
+        "borrowers",
+    ):
         op.drop_table(table)

@@ -34,8 +34,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("acknowledged_at", UTCDateTime, nullable=True))
     with op.batch_alter_table("handoffs") as batch:
         batch.add_column(sa.Column("details", sa.Text, nullable=False, server_default="{}"))
-    op.execute("UPDATE collectors SET demo = true WHERE username = 'demo'" if op.get_bind().dialect.name == "postgresql"
-               else "UPDATE collectors SET demo = 1 WHERE username = 'demo'")
+    op.execute(
+        "UPDATE collectors SET demo = true WHERE username = 'demo'"
+        if op.get_bind().dialect.name == "postgresql"
+        else "UPDATE collectors SET demo = 1 WHERE username = 'demo'"
+    )
 
     op.create_table(
         "turns",
@@ -133,8 +136,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("outbox", "payments", "promises", "blocked_texts", "login_failures", "guard_reports",
-                  "account_changes", "turns"):
+    for table in ("outbox", "payments", "promises", "blocked_texts", "login_failures", "guard_reports", "account_changes", "turns"):
         op.drop_table(table)
     with op.batch_alter_table("handoffs") as batch:
         batch.drop_column("details")

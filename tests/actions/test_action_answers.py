@@ -1,0 +1,120 @@
+"""Account answers read the Borrower's own figures; nobody unauthenticated learns anything or changes anything."""
+
+from __future__ import annotations
+
+import pytest
+from actionkit import NOW, Chat, Database, days
+
+from actions import runtime
+from kuanxian.replies import account as account_texts
+
+NOT_AUTHENTICATED = account_texts.not_authenticated().text
+
+
+async def test_the_balance_answer_gives_the_accounts_own_figures(chat: Chat) -> None:
+    turn = await chat.send("我现在一共还欠多少钱", "ask_balance")
+
+    assert turn.action == "action_answer_balance"
+    assert "待还金额是12,000.00元" in turn.text
+    assert "本金11,200.00元" in turn.text and "利息和费用800.00元" in turn.text
+    assert "逾期15天" in turn.text
+    assert turn.commands == []
+    assert "/request_installment" in [b["payload"] for b in turn.buttons], "no plan yet: a plan is offered"
+
+
+async def test_each_borrower_hears_their_own_balance(db: Database) -> None:
+    turn = await Chat("demo-002").send("我欠多少", "ask_balance")
+    assert "待还金额是5,350.00元" in turn.text and "本金5,000.00元" in turn.text and "逾期3天" in turn.text
+    assert "12,000.00" not in turn.text
+
+
+async def test_the_due_date_answer_names_the_day_of_month_and_the_next_date(chat: Chat) -> None:
+    turn = await chat.send("我什么时候要还款", "ask_due_date")
+
+    assert turn.action == "action_answer_due_date"
+    assert "每月15号" in turn.text and "1月15日（周三）" in turn.text
+    assert "过去15天" in turn.text, "the overdue days are stated plainly"
+    assert turn.commands == []
+
+
+async def test_the_next_due_date_rolls_into_next_month_after_the_due_day(db: Database) -> None:
+    turn = await Chat("demo-002").send("还款日是哪天", "ask_due_date")
+    assert "每月5号" in turn.text and "2月5日（周三）" in turn.text
+
+
+async def test_with_a_plan_the_answers_give_the_next_installment(chat: Chat, db: Database) -> None:
+    await db.add_plan("demo-001", "1000.00", 12, days(10))  # 1月20日
+
+    balance = await chat.send("我还欠多少", "ask_balance")
+    assert "待还金额是12,000.00元" in balance.text
+    assert "下一期是1月20日（周一），1,000.00元" in balance.text
+    assert "/request_installment" not in [b["payload"] for b in balance.buttons], "a plan exists: not offered again"
+
+    due = await chat.send("下一期什么时候", "ask_due_date")
+    assert "下一期在1月20日（周一），金额1,000.00元" in due.text and "每月20号" in due.text
+
+    details = await chat.send("我的计划是怎样的", "ask_plan_details")
+    assert "每月还1,000.00元，共12期" in details.text
+
+
+async def test_the_message_metadata_decides_who_is_asking_not_a_stale_slot(db: Database) -> None:
+    chat = Chat("demo-001")
+    chat.slots["borrower_id"] = "demo-002"  # a slot carried from somewhere else
+    turn = await chat.send("我欠多少", "ask_balance")
+    assert "12,000.00" in turn.text and "5,350.00" not in turn.text
+
+
+NEEDS_AN_ACCOUNT = [
+    ("我欠多少", "ask_balance"),
+    ("什么时候还", "ask_due_date"),
+    ("怎么还款", "ask_payment_method"),
+    ("逾期会怎样", "ask_consequences"),
+    ("我的计划是什么", "ask_plan_details"),
+    ("我想分期还", "request_installment"),
+    ("每月还500", "propose_installment"),
+    ("12", "inform"),
+    ("我失业了", "disclose_hardship"),
+    ("能不能免点利息", "request_fee_relief"),
+    ("我15号还", "promise_to_pay"),
+    ("到时候提醒我", "remind_later"),
+    ("别再给我发消息了", "stop_contact"),
+    ("恢复提醒", "resume_contact"),
+    ("这笔钱我早就还了", "dispute_debt"),
+]
+
+
+@pytest.mark.parametrize("borrower_id", ["nobody-here", None], ids=["unknown", "missing"])
+@pytest.mark.parametrize(("text", "intent"), NEEDS_AN_ACCOUNT, ids=[i for _, i in NEEDS_AN_ACCOUNT])
+async def test_without_a_known_borrower_the_answer_is_log_in_first_and_nothing_is_sent_to_the_hub(
+    db: Database, borrower_id: str | None, text: str, intent: str
+) -> None:
+    turn = await Chat(borrower_id).send(text, intent)
+
+    assert turn.texts == [NOT_AUTHENTICATED]
+    assert turn.commands == []
+    assert turn.slots == {}, "nothing about a stranger's turn is remembered"
+
+
+async def test_a_kept_draft_is_not_agreed_for_someone_who_is_not_logged_in(db: Database) -> None:
+    chat = Chat(None)
+    chat.slots.update(
+        pending_offer="plan_confirm",
+        negotiation={
+            "asked": "confirm",
+            "draft": {
+                "amount": "1000.00",
+                "count": 12,
+                "frequency": "monthly",
+                "first_date": days(31).isoformat(),
+                "holiday_days": 0,
+                "hardship": False,
+            },
+        },
+    )
+    turn = await chat.send("好的", "affirm")
+    assert turn.commands == []
+    assert "确认还款计划" not in turn.text
+
+
+async def test_the_clock_the_actions_read_is_the_tests_clock(db: Database) -> None:
+    assert runtime.now() == NOW

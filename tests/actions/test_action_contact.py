@@ -1,0 +1,215 @@
+"""Promises and reminders, reminders off and on, disputes, the wrong person, not understanding twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from actionkit import Chat, Database
+
+from actions import runtime
+from kuanxian.commands import (
+    AgreePlan,
+    MarkWrongContact,
+    OpenDispute,
+    OptIn,
+    OptOut,
+    RecordPromise,
+    RequestHandoff,
+    ScheduleReminder,
+)
+from kuanxian.domain.handoff import HandoffReason, Priority
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# What would tell a stranger something about 王女士's account (demo-001), or the plan on the table.
+ACCOUNT_DETAIL = ("王女士", "12,000", "11,200", "800.00", "15号", "15天", "1月15日", "1,000.00", "2月10日")
+
+
+async def test_a_promise_with_a_date_is_recorded_and_a_reminder_offered(chat: Chat) -> None:
+    turn = await chat.send("我1月20号还", "promise_to_pay")
+
+    assert turn.commands == [RecordPromise(date(2025, 1, 20), None, remind=False)]
+    assert "1月20日（周一）还款" in turn.text and "需要我在那天上午提醒您一次吗" in turn.text
+    assert turn.slots["pending_offer"] == "reminder_offer"
+
+
+async def test_then_remind_me_schedules_a_reminder_on_the_promised_day(chat: Chat) -> None:
+    await chat.send("我1月20号还", "promise_to_pay")
+
+    turn = await chat.send("到时候提醒我", "remind_later")
+    assert turn.commands == [ScheduleReminder(datetime(2025, 1, 20, 10, 0, tzinfo=SHANGHAI), "follow_up", "borrower_request")]
+    reminder = turn.one(ScheduleReminder)
+    assert reminder.send_at.astimezone(SHANGHAI).date() == date(2025, 1, 20)
+    assert "1月20日（周一）上午提醒您" in turn.text
+    assert turn.of(RecordPromise) == [], "the promise is not recorded twice"
+
+
+async def test_a_yes_to_the_reminder_offer_schedules_it_and_an_amount_is_kept_with_the_promise(chat: Chat) -> None:
+    promise = await chat.send("我下周五能还800", "promise_to_pay")
+    assert promise.one(RecordPromise) == RecordPromise(date(2025, 1, 17), Decimal("800.00"), remind=False)
+
+    yes = await chat.send("好的", "affirm")
+    assert yes.one(ScheduleReminder).send_at == datetime(2025, 1, 17, 10, 0, tzinfo=SHANGHAI)
+
+
+async def test_a_promise_without_a_date_is_asked_for_one_and_a_bare_date_answers_it(chat: Chat) -> None:
+    asked = await chat.send("我会尽快还的", "promise_to_pay")
+    assert asked.commands == [] and "哪一天" in asked.text
+    assert asked.slots["awaiting"] == "promise_date"
+
+    answered = await chat.send("25号", "inform")
+    assert answered.one(RecordPromise).promised_for == date(2025, 1, 25)
+
+
+async def test_a_reminder_is_at_ten_in_the_borrowers_own_time_zone(db: Database) -> None:
+    chat = Chat("demo-003")  # New York
+    await chat.send("我1月20号还", "promise_to_pay")
+    reminder = (await chat.send("好的", "affirm")).one(ScheduleReminder)
+    assert reminder.send_at == datetime(2025, 1, 20, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+async def test_after_opting_out_no_reminder_is_promised(chat: Chat, db: Database) -> None:
+    await db.set_flags("demo-001", opted_out=True)  # the hub applied an earlier OptOut
+    turn = await chat.send("我1月20号还", "promise_to_pay")
+    assert turn.of(RecordPromise) and turn.of(ScheduleReminder) == []
+    assert "需要我在那天上午提醒您" not in turn.text and "恢复提醒" in turn.text
+    assert turn.slots["pending_offer"] is None
+
+
+async def test_stop_and_resume_contact(chat: Chat) -> None:
+    stop = await chat.send("别再给我发消息了", "stop_contact")
+    assert stop.commands == [OptOut()]
+    assert "关闭主动还款提醒" in stop.text and "恢复提醒" in stop.text
+
+    resume = await chat.send("恢复提醒吧", "resume_contact")
+    assert resume.commands == [OptIn()]
+    assert "恢复还款提醒" in resume.text
+
+
+async def test_a_dispute_is_opened_and_a_person_asked_for(chat: Chat) -> None:
+    words = "这笔钱我上个月已经还过了"
+    turn = await chat.send(words, "dispute_debt")
+
+    assert [type(c) for c in turn.commands] == [OpenDispute, RequestHandoff], "the dispute first, then the person"
+    assert turn.one(OpenDispute).summary == words
+    handoff = turn.one(RequestHandoff)
+    assert (handoff.reason, handoff.priority) == (HandoffReason.DISPUTE, Priority.HIGH)
+    assert words in handoff.summary
+    assert "记录了您的异议" in turn.text and "转接工作人员" in turn.text
+
+
+async def test_the_wrong_person_is_apologised_to_and_told_nothing(chat: Chat) -> None:
+    turn = await chat.send("你们找错人了，这不是我的账户", "wrong_person")
+
+    assert turn.commands == [MarkWrongContact()]
+    assert "抱歉打扰" in turn.text
+    assert not [d for d in ACCOUNT_DETAIL if d in turn.text]
+    assert turn.slots["wrong_person"] is True
+
+
+ANYTHING = [
+    ("你好", "greet"),
+    ("他欠多少钱", "ask_balance"),
+    ("什么时候要还", "ask_due_date"),
+    ("怎么还", "ask_payment_method"),
+    ("不还会怎样", "ask_consequences"),
+    ("会不会找他家人", "ask_collection_practices"),
+    ("他的计划呢", "ask_plan_details"),
+    ("分12期", "propose_installment"),
+    ("好的", "affirm"),
+    ("不用", "deny"),
+    ("12", "inform"),
+    ("利息能免吗", "request_fee_relief"),
+    ("他失业了", "disclose_hardship"),
+    ("他20号还", "promise_to_pay"),
+    ("别发了", "stop_contact"),
+    ("这钱不对", "dispute_debt"),
+    ("转人工", "request_human"),
+    ("你们太过分了", "complain"),
+    ("唉", "express_distress"),
+    ("啊？", "nlu_fallback"),
+    ("天气怎么样", "out_of_scope"),
+    ("提前还清可以吗", "ask_early_repayment"),
+    ("没还上怎么办", "ask_missed_payment"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), ANYTHING, ids=[i for _, i in ANYTHING])
+async def test_after_a_wrong_person_nothing_about_the_account_is_said_or_changed(chat: Chat, text: str, intent: str) -> None:
+    await chat.send("我不是他，你们打错了", "wrong_person")
+    chat.slots.update(
+        pending_offer="plan_confirm",
+        negotiation={
+            "asked": "confirm",
+            "draft": {
+                "amount": "1000.00",
+                "count": 12,
+                "frequency": "monthly",
+                "first_date": "2025-02-10",
+                "holiday_days": 0,
+                "hardship": False,
+            },
+        },
+    )  # whatever was on the table before
+
+    turn = await chat.send(text, intent)
+    assert not [d for d in ACCOUNT_DETAIL if d in turn.text], turn.text
+    assert {type(c) for c in turn.commands} <= {RequestHandoff, MarkWrongContact}, turn.commands
+
+
+async def test_not_understood_twice_offers_a_person_and_yes_hands_off(chat: Chat) -> None:
+    first = await chat.send("嗯嗯啊那个", "nlu_fallback")
+    assert "没太听明白" in first.text and first.commands == []
+    assert first.slots.get("pending_offer") is None
+
+    second = await chat.send("就是那个啥", "nlu_fallback")
+    assert "请工作人员来帮您" in second.text and second.text != first.text, "never the same apology twice"
+    assert {"title": "请工作人员来", "payload": "/affirm"} in second.buttons
+    assert second.slots["pending_offer"] == "transfer_offer" and second.commands == []
+
+    yes = await chat.send("好", "affirm")
+    assert yes.one(RequestHandoff).reason is HandoffReason.REQUEST_HUMAN
+    assert "申请转接人工" in yes.text
+
+
+async def test_understanding_in_between_starts_the_count_again(chat: Chat) -> None:
+    await chat.send("嗯嗯啊那个", "nlu_fallback")
+    await chat.send("我欠多少", "ask_balance")
+    again = await chat.send("就是那个啥", "nlu_fallback")
+    assert "没太听明白" in again.text and again.slots.get("pending_offer") is None
+
+
+async def test_distress_the_hub_flagged_brings_a_person_and_pauses_reminders(chat: Chat) -> None:
+    turn = await chat.send("我真的撑不下去了，每天都睡不着", "express_distress", metadata={"safety": "distress"})
+    handoff = turn.one(RequestHandoff)
+    assert (handoff.reason, handoff.priority) == (HandoffReason.DISTRESS, Priority.HIGH)
+    assert "12,000" not in turn.text, "no debt talk"
+
+
+async def test_the_clock_is_the_tests(chat: Chat) -> None:
+    assert runtime.now().astimezone(SHANGHAI).time() == time(10, 0)
+
+
+AFTERNOON = datetime(2025, 1, 10, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
+
+
+async def test_a_reminder_the_assistant_promises_for_today_is_one_the_hub_will_schedule(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime, "clock", lambda: AFTERNOON)
+    chat = Chat("demo-001")
+    await chat.send("我今天晚上还", "promise_to_pay")
+
+    turn = await chat.send("到时候提醒我", "remind_later")
+    schedulable = [r for r in turn.of(ScheduleReminder) if r.send_at >= AFTERNOON - timedelta(hours=1)]
+    assert "提醒您" not in turn.text or schedulable, (turn.text, turn.commands)
+
+
+async def test_ok_to_reminders_off_does_not_agree_a_plan_offered_earlier(chat: Chat) -> None:
+    await chat.send("分12期", "propose_installment")
+    await chat.send("别再给我发消息了", "stop_contact")
+
+    turn = await chat.send("好的", "affirm")
+    assert turn.of(AgreePlan) == []

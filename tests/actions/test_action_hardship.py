@@ -1,0 +1,103 @@
+"""Hardship: thank, ask consent before recording anything; fee relief decided by policy, or a person."""
+
+from __future__ import annotations
+
+import pytest
+from actionkit import Chat, Database
+
+from kuanxian.commands import PauseReminders, RecordHardship, RequestHandoff
+from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.domain.hardship import HardshipCategory
+
+JOB_LOSS = [{"entity": "hardship_type", "value": "job_loss"}]
+CONSENT_QUESTION = "您同意我们把这个情况记录在您的账户里吗"
+
+
+async def test_a_disclosure_is_thanked_and_consent_asked_before_anything_is_recorded(chat: Chat) -> None:
+    turn = await chat.send("我最近失业了，实在没钱", "disclose_hardship", entities=JOB_LOSS)
+
+    assert turn.action == "action_acknowledge_hardship"
+    assert "谢谢您愿意告诉我" in turn.text and "失业" in turn.text and CONSENT_QUESTION in turn.text
+    assert turn.commands == [PauseReminders("hardship")], "reminders pause at once; nothing is recorded yet"
+    assert turn.slots["pending_offer"] == "hardship_consent"
+    assert (turn.slots["hardship_type"], turn.slots["hardship_disclosed"]) == ("job_loss", True)
+    assert {b["payload"] for b in turn.buttons} == {"/affirm", "/deny"}
+
+
+@pytest.mark.parametrize("heard", ["affirm", "inform", "nlu_fallback", "out_of_scope"])
+async def test_consent_given_in_a_sentence_records_the_hardship(chat: Chat, heard: str) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+
+    turn = await chat.send("你们要记录就记吧，没关系", heard)
+    assert turn.commands == [RecordHardship(HardshipCategory.JOB_LOSS, True)]
+    assert "已经记录好了" in turn.text
+    assert "每个月大概能拿出多少" in turn.text, "then the impact is asked about"
+    assert "12348" in turn.text, "and free, independent help is signposted"
+    assert turn.slots["pending_offer"] is None
+
+
+@pytest.mark.parametrize(("text", "heard"), [("不用了", "deny"), ("不要记录", "deny"), ("不用记，谢谢", "inform")])
+async def test_consent_refused_records_nothing(chat: Chat, text: str, heard: str) -> None:
+    await chat.send("家里老人病了，要照顾", "disclose_hardship", entities=[{"entity": "hardship_type", "value": "family_care"}])
+
+    turn = await chat.send(text, heard)
+    assert turn.of(RecordHardship) == []
+    assert "我们不做记录" in turn.text
+    assert turn.slots["hardship_disclosed"] is True, "still taken into account for the plan"
+
+
+async def test_the_pause_the_borrower_is_told_is_the_hubs_pause(chat: Chat) -> None:
+    chat.metadata["hardship_pause_days"] = 14
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    turn = await chat.send("可以", "affirm")
+    assert "接下来14天" in turn.text
+
+
+async def test_fee_relief_without_a_hardship_offers_a_person_and_a_later_yes_hands_off_for_fee_relief(db: Database) -> None:
+    chat = Chat("demo-002")  # no interest freeze in this lender's policy, no hardship told
+    asked = await chat.send("能不能把利息和罚息免了", "request_fee_relief")
+    assert asked.commands == [], "no promise and no handoff before the Borrower wants one"
+    assert "不能直接答应" in asked.text and "需要我帮您转过去吗" in asked.text
+    assert asked.slots["pending_offer"] == "transfer_offer"
+
+    yes = await chat.send("好的", "affirm")
+    handoff = yes.one(RequestHandoff)
+    assert (handoff.reason, handoff.priority) == (HandoffReason.FEE_RELIEF, Priority.NORMAL)
+    assert "申请转接人工" in yes.text
+
+
+async def test_a_later_request_for_a_person_carries_the_fee_relief_topic(db: Database) -> None:
+    chat = Chat("demo-002")
+    await chat.send("利息能减免吗", "request_fee_relief")
+    await chat.send("我还欠多少", "ask_balance")
+
+    turn = await chat.send("我要找人工", "request_human")
+    assert turn.one(RequestHandoff).reason is HandoffReason.FEE_RELIEF
+
+
+async def test_fee_relief_after_a_hardship_under_a_freeze_policy_is_offered_without_a_person(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("可以", "affirm")
+
+    turn = await chat.send("利息能不能停掉", "request_fee_relief")
+    assert "可以为您停止计息" in turn.text
+    assert turn.of(RequestHandoff) == []
+
+
+async def test_fee_relief_after_a_hardship_without_a_freeze_policy_goes_to_a_person(db: Database) -> None:
+    chat = Chat("demo-002")
+    await chat.send("我生病住院了", "disclose_hardship", entities=[{"entity": "hardship_type", "value": "illness"}])
+    await chat.send("可以", "affirm")
+
+    turn = await chat.send("利息能不能免掉", "request_fee_relief")
+    assert turn.one(RequestHandoff).reason is HandoffReason.FEE_RELIEF
+    assert "工作人员" in turn.text
+
+
+async def test_consent_is_not_taken_from_a_yes_to_a_later_question(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    balance = await chat.send("我现在欠多少", "ask_balance")
+    assert "我们可以一起看看分期的办法" in balance.text  # the question now on the table
+
+    turn = await chat.send("好的", "affirm")
+    assert turn.of(RecordHardship) == []

@@ -1,0 +1,186 @@
+"""The plan negotiation over several turns: what is offered is exactly what is agreed, and yes/no answer the question on the table."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from actionkit import Chat, Database, Turn, days, hub_accepts
+
+from kuanxian.commands import AgreePlan, RecordHardship, RequestHandoff
+from kuanxian.dates import Frequency
+from kuanxian.domain.handoff import HandoffReason, Priority
+
+JOB_LOSS = [{"entity": "hardship_type", "value": "job_loss"}]
+
+
+def offered(turn: Turn) -> dict:
+    """The draft an offer put on the table (what a yes would confirm)."""
+    assert turn.slots.get("pending_offer") == "plan_confirm", turn.slots
+    return turn.slots["negotiation"]["draft"]
+
+
+def terms_of(draft: dict) -> AgreePlan:
+    return AgreePlan(
+        Decimal(draft["amount"]),
+        int(draft["count"]),
+        Frequency(draft["frequency"]),
+        date.fromisoformat(draft["first_date"]),
+        int(draft["holiday_days"]),
+        bool(draft["hardship"]),
+    )
+
+
+async def test_a_plan_talked_over_several_turns_is_agreed_with_exactly_the_terms_last_offered(chat: Chat) -> None:
+    asked = await chat.send("我想分期还", "request_installment")
+    assert "每期大概能还多少" in asked.text
+    assert asked.commands == [] and asked.slots["pending_offer"] is None, "nothing to say yes to yet"
+
+    first = await chat.send("每月500", "inform")
+    assert "每月还500.00元，共24期，第一期在2月10日（周一）" in first.text
+    assert offered(first)["first_date"] == "2025-02-10"
+
+    moved = await chat.send("能不能每月15号扣", "set_payment_date")
+    assert "每月还500.00元，共24期，第一期在2月15日（周六）" in moved.text
+    draft = offered(moved)
+    assert moved.commands == [], "an offer is not an agreement"
+
+    aside = await chat.send("那我总共欠多少", "ask_balance")
+    assert "12,000.00" in aside.text
+    assert "每月还500.00元，共24期，第一期在2月15日" in aside.text, "the offer is picked up again after the question"
+    assert aside.slots["pending_offer"] == "plan_confirm"
+
+    agreed = await chat.send("好的", "affirm")
+    plan = agreed.one(AgreePlan)
+    assert plan == terms_of(draft) == AgreePlan(Decimal("500.00"), 24, Frequency.MONTHLY, date(2025, 2, 15), 0, False)
+    assert "已经为您确认还款计划" in agreed.text and "每月还500.00元，共24期，第一期在2月15日（周六）" in agreed.text
+    assert hub_accepts("demo-001", plan), "the hub's plan engine takes these exact terms"
+    assert agreed.slots["negotiation"] is None and agreed.slots["pending_offer"] is None
+    assert len(agreed.commands) == 1
+
+
+async def test_an_offer_picked_up_after_a_question_does_not_welcome_the_borrower_back(chat: Chat) -> None:
+    await chat.send("分12期", "propose_installment")
+    aside = await chat.send("我还欠多少", "ask_balance")
+    assert "每月还1,000.00元" in aside.text
+    assert "欢迎回来" not in aside.text
+
+
+async def test_restating_the_offered_plan_agrees_it(chat: Chat) -> None:
+    offer = await chat.send("分12期", "propose_installment")
+    draft = offered(offer)
+    assert "每月还1,000.00元，共12期" in offer.text
+
+    agreed = await chat.send("行吧，那就12期", "propose_installment")
+    assert agreed.one(AgreePlan) == terms_of(draft) == AgreePlan(Decimal("1000.00"), 12, Frequency.MONTHLY, date(2025, 2, 10))
+    assert "已经为您确认还款计划" in agreed.text
+    assert "您看确认这个计划吗" not in agreed.text, "not the same offer again"
+
+
+async def test_a_different_count_is_a_new_offer_not_an_agreement(chat: Chat) -> None:
+    await chat.send("分12期", "propose_installment")
+    counter = await chat.send("那就24期吧", "propose_installment")
+    assert counter.of(AgreePlan) == []
+    assert offered(counter)["count"] == 24 and "共24期" in counter.text
+
+
+@pytest.mark.parametrize("heard", ["nlu_fallback", "greet", "out_of_scope", "request_installment", "ask_plan_details"])
+async def test_a_plain_yes_agrees_the_offer_whatever_intent_the_nlu_heard(chat: Chat, heard: str) -> None:
+    draft = offered(await chat.send("分12期", "propose_installment"))
+
+    turn = await chat.send("好的", heard)
+    assert turn.one(AgreePlan) == terms_of(draft)
+    assert "已经为您确认还款计划" in turn.text
+    assert "没太听明白" not in turn.text
+
+
+@pytest.mark.parametrize("heard", ["deny", "greet", "nlu_fallback"])
+async def test_no_thanks_declines_the_offer_and_asks_what_would_work(chat: Chat, heard: str) -> None:
+    await chat.send("分12期", "propose_installment")
+
+    turn = await chat.send("不用了", heard)
+    assert turn.of(AgreePlan) == []
+    assert turn.commands == []
+    assert "每期多少比较合适" in turn.text
+    assert turn.slots["pending_offer"] is None
+    assert turn.slots["negotiation"]["draft"] is None, "a later yes confirms nothing"
+
+    later = await chat.send("好的", "affirm")
+    assert later.of(AgreePlan) == []
+
+
+async def test_too_much_leads_to_an_income_check_and_an_affordable_offer(chat: Chat) -> None:
+    await chat.send("每月1500", "propose_installment")
+    refused = await chat.send("太多了，我真的还不起", "cant_afford")
+    assert refused.commands == [] and refused.slots["pending_offer"] == "ie_consent"
+    assert "1,500.00" not in refused.text, "a refused offer is not simply repeated"
+
+    await chat.send("可以", "affirm")
+    await chat.send("4000", "inform")
+    offer = await chat.send("3200", "inform")
+    assert "大约能留出800.00元" in offer.text
+    draft = offered(offer)
+
+    agreed = await chat.send("好", "affirm")
+    assert agreed.one(AgreePlan) == terms_of(draft)
+    assert agreed.one(AgreePlan).amount <= Decimal("800.00")
+    assert hub_accepts("demo-001", agreed.one(AgreePlan))
+
+
+async def test_a_holiday_within_policy_after_a_recorded_hardship_is_part_of_the_agreed_plan(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("可以", "affirm")
+    granted = await chat.send("能不能先停两个月再还", "request_deferral")
+    assert "可以先暂缓60天" in granted.text and granted.commands == []
+
+    offer = await chat.send("分12期", "propose_installment")
+    assert "前60天为暂缓期" in offer.text
+    agreed = await chat.send("好的", "affirm")
+    plan = agreed.one(AgreePlan)
+    assert (plan.holiday_days, plan.hardship, plan.first_date) == (60, True, days(60))
+    assert plan == terms_of(offered(offer))
+    assert hub_accepts("demo-001", plan)
+
+
+async def test_a_holiday_beyond_policy_goes_to_a_person_with_the_request_recorded(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("可以", "affirm")
+
+    turn = await chat.send("能不能先停三个月再还", "request_deferral")
+    handoff = turn.one(RequestHandoff)
+    assert (handoff.reason, handoff.priority) == (HandoffReason.DEFERRAL, Priority.NORMAL)
+    assert handoff.details["requested_holiday_days"] == 90 and handoff.details["allowed_holiday_days"] == 60
+    assert "90天" in handoff.summary
+    assert "暂缓90天" in turn.text and "最长60天" in turn.text and "转给他们" in turn.text
+    assert turn.of(AgreePlan) == []
+
+
+async def test_a_holiday_asked_before_the_hardship_is_taken_up_once_it_is_disclosed(chat: Chat) -> None:
+    asked = await chat.send("能不能先停三个月再还", "request_deferral")
+    assert "遇到了什么情况" in asked.text and asked.commands == []
+
+    await chat.send("我失业了", "disclose_hardship", entities=JOB_LOSS)
+    turn = await chat.send("好", "affirm")
+    assert turn.one(RecordHardship).consent is True
+    handoff = turn.one(RequestHandoff)
+    assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["requested_holiday_days"] == 90
+
+
+async def test_plan_words_the_nlu_did_not_understand_go_to_the_negotiation(chat: Chat) -> None:
+    turn = await chat.send("每个月还600行不", "nlu_fallback")
+    assert turn.action == "action_fallback"
+    assert "没太听明白" not in turn.text
+    assert "每月还600.00元，共20期" in turn.text
+    assert turn.slots["pending_offer"] == "plan_confirm"
+
+
+async def test_a_paid_off_account_needs_no_plan(chat: Chat, db: Database) -> None:
+    from sqlalchemy import update
+
+    from kuanxian.storage.schema import borrowers
+
+    async with db.engine.begin() as conn:
+        await conn.execute(update(borrowers).where(borrowers.c.id == "demo-001").values(principal_fen=0, interest_and_fees_fen=0))
+    turn = await chat.send("分12期", "propose_installment")
+    assert turn.commands == [] and "没有需要还款的余额" in turn.text
