@@ -170,6 +170,11 @@ class ActionFallback(KuanxianAction):
         return "action_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("awaiting_person"):
+            # Waiting for a person: "we didn't understand" helps nobody; say the person will read it.
+            say(dispatcher, texts.person_will_read())
+            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         times = int(tracker.get_slot("misunderstood") or 0) + 1
         say(dispatcher, texts.not_understood(times))
         # Not understood is not an answer: the question on the table stays (a person is offered after two).

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.hardship import record_consent
-from actions.runtime import Context, Events, KuanxianAction, command, say
+from actions.runtime import Context, Events, KuanxianAction, command, say, text_of
 from kuanxian.commands import RequestHandoff
 from kuanxian.dialogue.negotiation import State, agree_command, start_income_check, summary_details
 from kuanxian.dialogue.outlook import reminder_outlook
@@ -74,7 +74,7 @@ class ActionHandleAffirm(KuanxianAction):
             say(dispatcher, account_texts.acknowledged())
             return _clear()
         if pending == "plan_confirm":
-            return await confirm_plan(dispatcher, tracker, context)
+            return await self._plan_answer(dispatcher, tracker, context)
         if pending == "hardship_consent":
             return await record_consent(dispatcher, tracker, context, consent=True)
         if pending == "ie_consent":
@@ -90,6 +90,28 @@ class ActionHandleAffirm(KuanxianAction):
                 return [*_clear(), SlotSet("follow_date", None)]
         say(dispatcher, account_texts.noted())
         return _clear()
+
+    @staticmethod
+    async def _plan_answer(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        """A plan is agreed only on a clear yes; "免个零头不过分吧" or "改成10号" is not one."""
+        from kuanxian.dialogue import parse
+
+        text = text_of(tracker)
+        if not text or parse.yes_no(text):
+            return await confirm_plan(dispatcher, tracker, context)
+        if parse.asks_fee_relief(text):
+            from actions.hardship import handle_fee_relief
+
+            return await handle_fee_relief(dispatcher, tracker, context)
+        if parse.names_plan_terms(text, context.today):
+            # "好，那每期放在10号": a change first (a restated plan is agreed by the negotiation itself).
+            from actions.negotiation import negotiate
+
+            return await negotiate(dispatcher, tracker, context, intent="propose_installment")
+        if parse.starts_yes(text):
+            return await confirm_plan(dispatcher, tracker, context)
+        say(dispatcher, plan_texts.confirm_again())
+        return [SlotSet("pending_offer", "plan_confirm"), SlotSet("misunderstood", 0.0)]
 
 
 class ActionHandleDeny(KuanxianAction):

@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import BorrowerAction, Context, Events, command, say
+from actions.runtime import BorrowerAction, Context, Events, command, say, text_of
 from kuanxian.commands import PauseReminders, RecordHardship, RequestHandoff
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.hardship import HardshipCategory
@@ -35,6 +35,17 @@ class ActionAcknowledgeHardship(BorrowerAction):
         return "action_acknowledge_hardship"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        from kuanxian.dialogue.parse import names_plan_terms
+
+        text = text_of(tracker)
+        if tracker.get_slot("hardship_disclosed") or context.hardships:
+            # More of the same story ("我是独生女，只能辞了工作照顾他"): no second consent question.
+            if text and names_plan_terms(text, context.today):
+                from actions.negotiation import negotiate
+
+                return await negotiate(dispatcher, tracker, context, intent="request_deferral")
+            say(dispatcher, texts.heard_more(context.borrower))
+            return [SlotSet("misunderstood", 0.0)]
         category = category_of(tracker)
         say(dispatcher, texts.acknowledge(category))
         command(dispatcher, PauseReminders("hardship"))
@@ -49,7 +60,7 @@ class ActionAcknowledgeHardship(BorrowerAction):
 async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, consent: bool) -> Events:
     """Ask about impact and signpost help; record the category only with consent. A holiday asked for
     before the disclosure is taken up again at once."""
-    if consent:
+    if consent and not tracker.get_slot("hardship_recorded"):
         command(dispatcher, RecordHardship(category_of(tracker), True))
     from actions.negotiation import negotiate
     from kuanxian.dialogue.negotiation import HOLIDAY_QUESTIONS, State
@@ -59,24 +70,34 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
         say(dispatcher, Reply("已经记录好了，谢谢您。" if consent else "好的，我们不做记录。"))
         return await negotiate(dispatcher, tracker, context, intent="request_deferral", text="")
     say(dispatcher, texts.options(context.borrower, consent, pause_days(tracker)))
-    return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True)]
+    return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
+
+
+async def handle_fee_relief(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+    """Interest frozen within policy on hardship; a waiver needs a person (offered; the request noted as the topic)."""
+    hardship = bool(tracker.get_slot("hardship_disclosed")) or bool(context.hardships)
+    if hardship and context.borrower.policy.interest_freeze_on_hardship:
+        say(dispatcher, texts.fee_relief_offer())
+        return [SlotSet("misunderstood", 0.0)]
+    if hardship:
+        say(dispatcher, texts.needs_a_person("减免利息或费用"))
+        command(dispatcher, RequestHandoff(HandoffReason.FEE_RELIEF, Priority.NORMAL, "借款人有困难，申请减免利息/费用，需人工审核"))
+        return [SlotSet("misunderstood", 0.0)]
+    if tracker.get_slot("topic") == "fee_relief":
+        # Asked again ("免个零头不过分吧"): a person decides waivers, so bring one in rather than repeat.
+        say(dispatcher, texts.needs_a_person("减免利息或费用"))
+        command(dispatcher, RequestHandoff(HandoffReason.FEE_RELIEF, Priority.NORMAL, "借款人申请减免利息/费用，需人工审核"))
+        return [SlotSet("misunderstood", 0.0)]
+    say(dispatcher, texts.fee_relief_needs_hardship())
+    # "Yes, a person" or a later "转人工" asks a person to review the waiver.
+    return [SlotSet("misunderstood", 0.0), SlotSet("topic", "fee_relief"), SlotSet("pending_offer", "transfer_offer")]
 
 
 class ActionHandleFeeRelief(BorrowerAction):
-    """Interest freeze within policy on hardship; waivers need a person."""
+    """Fee relief asked for (see handle_fee_relief)."""
 
     def name(self) -> str:
         return "action_handle_fee_relief"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
-        hardship = bool(tracker.get_slot("hardship_disclosed")) or bool(context.hardships)
-        if hardship and context.borrower.policy.interest_freeze_on_hardship:
-            say(dispatcher, texts.fee_relief_offer())
-            return [SlotSet("misunderstood", 0.0)]
-        if hardship:
-            say(dispatcher, texts.needs_a_person("减免利息或费用"))
-            command(dispatcher, RequestHandoff(HandoffReason.FEE_RELIEF, Priority.NORMAL, "借款人有困难，申请减免利息/费用，需人工审核"))
-            return [SlotSet("misunderstood", 0.0)]
-        say(dispatcher, texts.fee_relief_needs_hardship())
-        # "Yes, a person" or a later "转人工" asks a person to review the waiver.
-        return [SlotSet("misunderstood", 0.0), SlotSet("topic", "fee_relief"), SlotSet("pending_offer", "transfer_offer")]
+        return await handle_fee_relief(dispatcher, tracker, context)

@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, command, intent_of, say, text_of
 from actions.session import account_of
+from kuanxian.commands import PauseReminders
 from kuanxian.dialogue.negotiation import Said, State, Step, step
-from kuanxian.dialogue.parse import names_plan_terms
+from kuanxian.dialogue.parse import asks_fee_relief, mentions_hardship, names_plan_terms
 from kuanxian.replies import plans as texts
 
 
@@ -38,12 +39,28 @@ async def negotiate(
 ) -> Events:
     state = State.from_slot(tracker.get_slot("negotiation"))
     said = Said(intent or intent_of(tracker), text if text is not None else text_of(tracker))
-    result = step(state, said, account_of(context, hardship_of(tracker, context)))
+    if said.text and asks_fee_relief(said.text):
+        # "一次性还5000，利息能不能免了": about fees, not an installment amount.
+        from actions.hardship import handle_fee_relief
+
+        return await handle_fee_relief(dispatcher, tracker, context)
+    told: Events = []
+    if said.text and not hardship_of(tracker, context) and mentions_hardship(said.text):
+        # A hardship told in passing ("我刚做完手术，想暂停还款") counts as disclosed: reminders pause,
+        # and a holiday is understood at once. Nothing is recorded without the Borrower's consent.
+        command(dispatcher, PauseReminders("hardship"))
+        told = [SlotSet("hardship_disclosed", True)]
+    if context.plan is not None and state == State():
+        # A plan is agreed and the Borrower changes something ("每期放在10号"): start from its terms.
+        unpaid = [i for i in context.plan.installments if i.outstanding > 0]
+        if unpaid:
+            state = State(amount=str(unpaid[0].amount), count=len(unpaid))
+    result = step(state, said, account_of(context, bool(told) or hardship_of(tracker, context)))
     if result.accept:
         from actions.decisions import confirm_plan
 
-        return await confirm_plan(dispatcher, tracker, context, state=result.state)
-    return emit(dispatcher, result)
+        return [*await confirm_plan(dispatcher, tracker, context, state=result.state), *told]
+    return [*emit(dispatcher, result), *told]
 
 
 class ActionNegotiate(BorrowerAction):

@@ -114,6 +114,24 @@ def intent_of(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
 
+def consent_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context], events: Events) -> Events:
+    """ "…我家这个情况你们可以登记": consent to record a hardship told earlier, said in the middle of
+    something else. Recorded once; the turn's own answer is unchanged."""
+    from kuanxian.commands import RecordHardship
+    from kuanxian.dialogue.parse import consents_to_record
+
+    if context is None or context.hardships or not tracker.get_slot("hardship_disclosed"):
+        return []
+    if tracker.get_slot("hardship_recorded") or any(e.get("name") == "hardship_recorded" for e in events):
+        return []
+    if not consents_to_record(text_of(tracker)):
+        return []
+    from kuanxian.domain.hardship import HardshipCategory
+
+    command(dispatcher, RecordHardship(HardshipCategory.parse(tracker.get_slot("hardship_type")), True))
+    return [SlotSet("hardship_recorded", True)]
+
+
 AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_negotiate"
 # Actions for a message the classifier was unsure of, or found off-topic.
 UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
@@ -155,10 +173,12 @@ class KuanxianAction(Action, ABC):
             return []
         target = self.reroute(tracker, context)
         events = await (target or self).act(dispatcher, tracker, context)
-        if not any(e.get("event") == "slot" and e.get("name") == "pending_offer" for e in events):
-            # A question on the table is answered, or left behind, by the next turn: a later
-            # "好的" must never agree to it (a plan, recording a hardship) by accident.
-            events.append(SlotSet("pending_offer", None))
+        events += consent_in_passing(dispatcher, tracker, context, events)
+        for slot in ("pending_offer", "awaiting"):
+            if not any(e.get("event") == "slot" and e.get("name") == slot for e in events):
+                # A question on the table is answered, or left behind, by the next turn: a later
+                # "好的" or a date must never answer it (a plan, a hardship record, a promise) by accident.
+                events.append(SlotSet(slot, None))
         return events
 
     def reroute(self, tracker: Tracker, context: Optional[Context]) -> Optional[KuanxianAction]:

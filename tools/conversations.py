@@ -72,12 +72,20 @@ def account_body(template_id: str) -> dict[str, Any]:
     b = next(x for x in DEMO_BORROWERS if x.borrower_id == template_id)
     p = b.policy
     return {
-        "display_name": b.display_name, "timezone": b.timezone, "currency": b.currency,
-        "principal": str(b.principal), "interest_and_fees": str(b.interest_and_fees), "days_overdue": b.days_overdue,
+        "display_name": b.display_name,
+        "timezone": b.timezone,
+        "currency": b.currency,
+        "principal": str(b.principal),
+        "interest_and_fees": str(b.interest_and_fees),
+        "days_overdue": b.days_overdue,
         "due_day": b.due_day,
-        "policy": {"min_installment": str(p.min_installment), "max_term_months": p.max_term_months,
-                   "allowed_frequencies": sorted(f.value for f in p.allowed_frequencies),
-                   "payment_holiday_days": p.payment_holiday_days, "interest_freeze_on_hardship": p.interest_freeze_on_hardship},
+        "policy": {
+            "min_installment": str(p.min_installment),
+            "max_term_months": p.max_term_months,
+            "allowed_frequencies": sorted(f.value for f in p.allowed_frequencies),
+            "payment_holiday_days": p.payment_holiday_days,
+            "interest_freeze_on_hardship": p.interest_freeze_on_hardship,
+        },
     }
 
 
@@ -148,8 +156,9 @@ def _said_date(text: str, today: date) -> Optional[date]:
     return found.date
 
 
-def judge(script: dict[str, Any], result: Result, state: dict[str, Any], messages: list[dict[str, Any]], reasons: list[str],
-          today: date) -> None:
+def judge(
+    script: dict[str, Any], result: Result, state: dict[str, Any], messages: list[dict[str, Any]], reasons: list[str], today: date
+) -> None:
     expect = script["expect"]
     outcome = expect["outcome"]
     plans = [p for p in state.get("plans", []) if p["status"] == "active"]
@@ -277,8 +286,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     passed = sum(r.passed for r in results)
     print()
     print(f"personas: {len(results)}; right outcome: {passed} ({passed / max(1, len(results)):.0%})")
-    print(f"loops: {sum(r.loops for r in results)}; disclosures to a third party: {sum(r.disclosures for r in results)}; "
-          f"silent waits over {SILENT_LIMIT:.0f} s: {sum(r.silent for r in results)}")
+    print(
+        f"loops: {sum(r.loops for r in results)}; disclosures to a third party: {sum(r.disclosures for r in results)}; "
+        f"silent waits over {SILENT_LIMIT:.0f} s: {sum(r.silent for r in results)}"
+    )
     if latencies:
         latencies.sort()
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]

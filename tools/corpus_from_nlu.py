@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 # Intents whose examples are ordinary, calm messages for the distress check.
 NOT_FOR_DISTRESS = {"express_distress", "disclose_hardship", "complain", "cant_afford"}
-SOURCES = {"n01": ("data/nlu", "*.yml", "the project team's NLU training examples (data/nlu)"),
-           "n02": ("data/nlu/independent", "u*.yml", "the independent NLU batches (data/nlu/independent)")}
+SOURCES = {
+    "n01": ("data/nlu", "*.yml", "the project team's NLU training examples (data/nlu)"),
+    "n02": ("data/nlu/independent", "u*.yml", "the independent NLU batches (data/nlu/independent)"),
+}
 
 
 def examples(folder: str = "data/nlu", pattern: str = "*.yml") -> list[tuple[str, str]]:
@@ -47,13 +49,16 @@ def examples(folder: str = "data/nlu", pattern: str = "*.yml") -> list[tuple[str
 
 
 def header(kind: str, batch: str, what: str) -> str:
-    return "".join(f"# {h}\n" for h in (
-        f"batch: {batch}",
-        f"kind: {kind}",
-        f"imported: {date.today().isoformat()}",
-        f"writer: {what}, snapshot by tools/corpus_from_nlu.py;",
-        "        labelled from their intents, not by a safety labeller: ordinary borrower messages.",
-    ))
+    return "".join(
+        f"# {h}\n"
+        for h in (
+            f"batch: {batch}",
+            f"kind: {kind}",
+            f"imported: {date.today().isoformat()}",
+            f"writer: {what}, snapshot by tools/corpus_from_nlu.py;",
+            "        labelled from their intents, not by a safety labeller: ordinary borrower messages.",
+        )
+    )
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 """Turn an independent writer's NLU batch (intent<TAB>text) into Rasa YAML with its brief as a header.
 
-    .venv/bin/python tools/nlu_batch.py u01 incoming/u01.tsv briefs/u01.md
+.venv/bin/python tools/nlu_batch.py u01 incoming/u01.tsv briefs/u01.md
 """
 
 from __future__ import annotations
@@ -23,9 +23,13 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"{data_path}:{number}: expected intent<TAB>text")
         by_intent[intent.strip()].append(text.strip())
     brief = Path(brief_path).read_text(encoding="utf-8").splitlines()
-    head = [f"# Independent NLU batch {name}: written by a helper session that saw only the brief below,",
-            "# never the project's NLU data, stories or tests. Leave-one-batch-out figures: docs/nlu-evaluation.md.",
-            "#", *("# | " + line for line in brief), ""]
+    head = [
+        f"# Independent NLU batch {name}: written by a helper session that saw only the brief below,",
+        "# never the project's NLU data, stories or tests. Leave-one-batch-out figures: docs/nlu-evaluation.md.",
+        "#",
+        *("# | " + line for line in brief),
+        "",
+    ]
     body = ['version: "3.1"', "nlu:"]
     for intent in sorted(by_intent):
         body.append(f"- intent: {intent}")

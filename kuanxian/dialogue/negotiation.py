@@ -146,6 +146,8 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         if money is not None:
             return replace(state, income=str(money)) if state.asked == "income" else replace(state, essentials=str(money))
     amount, count = parse.terms(text, today)
+    if amount is None and count is None and parse.lump_sum(text):
+        count = 1
     if amount is not None or count is not None:
         state = replace(state, amount=str(amount) if amount is not None else None, count=count)
     day = parse.day_of_month(text)

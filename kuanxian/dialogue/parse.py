@@ -16,9 +16,12 @@ from kuanxian.money import cn_to_int, parse_amount, parse_count
 _N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
 _HOLIDAY_CUE = re.compile(
     r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半])|先不还|晚点还|推迟|延后|延期|宽限|歇|喘口气|等我|等到|"
-    r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|\b(?:defer|postpone|pause|holiday)\b",
+    r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|(?:后|以后|之后)才(?:能|可以|有)|回去上班|复工|"
+    r"\b(?:defer|postpone|pause|holiday)\b",
     re.IGNORECASE,
 )
+# "两个月不够，要三个月": the period asked for is the longest one named.
+_NOT_ENOUGH = re.compile(r"不够|太短|不行的话|缓不过来|还不上|起码|至少")
 _PERIOD = re.compile(_N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
 _UNTIL_MONTH = re.compile(r"(?:到|等到|至)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _DAY_NUM = r"([0-9]{1,2}|[一二三四五六七八九十廿]{1,3})\s*(?:号|日)"
@@ -71,19 +74,59 @@ def holiday_days(text: str, today: date) -> Optional[int]:
         if month and 1 <= month <= 12:
             year = today.year + (1 if month <= today.month else 0)
             return (date(year, month, 1) - today).days
-    m = _PERIOD.search(text)
-    if m:
-        n = 0.5 if m.group(1) == "半" else _num(m.group(1))
-        if n:
-            unit = m.group(3)
-            if unit == "月":
-                return round(n * 30)
-            if unit in ("周", "星期", "礼拜"):
-                return int(n * 7)
-            if unit == "年":
-                return int(n * 365)
-            return int(n)
-    return None
+    periods = [days for days in (_period_days(m) for m in _PERIOD.finditer(text)) if days]
+    if not periods:
+        return None
+    return max(periods) if _NOT_ENOUGH.search(text) else periods[0]
+
+
+def _period_days(m: re.Match[str]) -> Optional[int]:
+    n = 0.5 if m.group(1) == "半" else _num(m.group(1))
+    if not n:
+        return None
+    unit = m.group(3)
+    if unit == "月":
+        return round(n * 30)
+    if unit in ("周", "星期", "礼拜"):
+        return int(n * 7)
+    if unit == "年":
+        return int(n * 365)
+    return int(n)
+
+
+_FEE_RELIEF = re.compile(
+    r"减免|免(?:了|掉|个|一点|点|除|息)|减(?:一半|半|点|一点|掉|少)|少(?:收|算|要)|打(?:个)?折|折扣|抹(?:掉|零|了)|零头|便宜(?:点|些)|"
+    r"(?:利息|罚息|滞纳金|费用|手续费)(?:能不能|可不可以|可以|就)?(?:不|别|免|少|减|算了)|只(?:还|收)本金|停息"
+)
+# A hardship told in passing ("我刚做完手术", "被裁了"): the negotiation treats it as disclosed.
+_HARDSHIP = re.compile(
+    r"失业|被裁|裁员|下岗|没(?:了)?工作|丢了工作|找不到工作|没有收入|没收入|断了收入|生病|住院|手术|化疗|病了|受伤|骨折|"
+    r"早产|剖腹产|生孩子|坐月子|离婚|去世|丧事|车祸|意外|破产|倒闭|欠薪|工资(?:没|不)发|降薪|停工|停产"
+)
+
+
+_RECORD_OK = re.compile(r"(?:可以|能|就|要|你们)(?:帮我)?(?:登记|记录|记下|记上|记)|(?:登记|记录|记)(?:吧|一下吧|下来吧)|同意(?:登记|记录)")
+_RECORD_NO = re.compile(r"不(?:要|用|想|同意|愿意|希望|必)(?:你们)?(?:帮我)?(?:登记|记录|记)|别(?:登记|记录|记)")
+# "一次还清", "缓完以后一次性结清": the whole balance in one payment.
+_LUMP_SUM = re.compile(r"一次(?:性)?(?:全部|全|都)?(?:还清|还完|结清|付清|还上|还掉|给清)")
+
+
+def consents_to_record(text: str) -> bool:
+    """ "困难情况你们可以登记", "要记录就记吧": yes to recording a hardship, said in a sentence."""
+    return _RECORD_OK.search(text) is not None and _RECORD_NO.search(text) is None
+
+
+def lump_sum(text: str) -> bool:
+    return _LUMP_SUM.search(text) is not None
+
+
+def asks_fee_relief(text: str) -> bool:
+    """ "利息能不能免了", "免个零头", "减一半呢": asking to pay less in fees or interest."""
+    return _FEE_RELIEF.search(text) is not None
+
+
+def mentions_hardship(text: str) -> bool:
+    return _HARDSHIP.search(text) is not None
 
 
 def wants_holiday(text: str) -> bool:
@@ -186,6 +229,16 @@ _NO = re.compile(rf"^(?:{_NO_WORDS})(?:[\s,，。.!！~～]*(?:{_NO_WORDS}|谢�
 # Consent to record a hardship, said in a sentence: "你们要记录就记吧，没关系".
 _CONSENT_YES = re.compile(r"记吧|记下吧|记录吧|可以记|可以登记|同意记录|同意|没关系|没事|无所谓|可以的|记上吧")
 _CONSENT_NO = re.compile(r"不(?:要|用|想|同意|愿意|希望)(?:你们)?(?:记|登记|记录|留)|别记|不用记|不要记")
+
+
+_STARTS_YES = re.compile(r"^(?:好的?|行|可以|确认|确定|同意|嗯+|对|没问题|就这样|就按|ok|okay|yes)[\s,，。.!！~～]", re.IGNORECASE)
+_HEDGE = re.compile(r"不|别|但|可是|不过|除非|免|减|吗|？|\?")
+
+
+def starts_yes(text: str) -> bool:
+    """ "好的，那第一期是哪天" begins with a plain yes; "可以，但是每月200" hedges it."""
+    stripped = text.strip()
+    return (bool(_STARTS_YES.match(stripped)) and not _HEDGE.search(stripped[:12])) or bool(_YES.match(stripped))
 
 
 def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:

@@ -62,6 +62,8 @@ class TurnContext:
     recent: tuple[str, ...] = ()
     safety: str = "none"
     hardship_pause_days: int = 7
+    # A person has been asked for and not yet joined: the assistant still answers, and says so.
+    awaiting_person: bool = False
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class TurnContext:
             "recent": list(self.recent),
             "safety": self.safety,
             "hardship_pause_days": self.hardship_pause_days,
+            "awaiting_person": self.awaiting_person,
         }
 
 

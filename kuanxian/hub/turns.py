@@ -342,7 +342,15 @@ class TurnPipeline:
                 to_brain = await self._brain_text(conn, cid, message.text)
             try:
                 reply = await self.brain.turn(
-                    to_brain, TurnContext(borrower.borrower_id, cid, tuple(context), level, self.settings.hardship_pause_days)
+                    to_brain,
+                    TurnContext(
+                        borrower.borrower_id,
+                        cid,
+                        tuple(context),
+                        level,
+                        self.settings.hardship_pause_days,
+                        awaiting_person=conversation.status.human,
+                    ),
                 )
             except BrainUnavailable as exc:
                 logger.error("the assistant is unavailable for %s: %s", cid, exc)

@@ -129,6 +129,10 @@ def out_of_scope() -> Reply:
     return Reply("抱歉，这个问题我帮不上忙。我可以帮您查询欠款和还款日、制定分期计划，或者为您联系工作人员。", (BALANCE, PLAN, PERSON))
 
 
+def person_will_read() -> Reply:
+    return Reply("收到。工作人员会在这里回复您，您发的每一条消息他们都能看到；在这之前，有关还款的问题也可以继续问我。")
+
+
 def not_understood(times: int) -> Reply:
     """First miss: ask again. Second: buttons and a person, never a third identical apology."""
     if times <= 1:

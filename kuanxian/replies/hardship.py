@@ -31,6 +31,17 @@ def acknowledge(category: Optional[HardshipCategory]) -> Reply:
     )
 
 
+def heard_more(borrower: Borrower) -> Reply:
+    """More of a hardship already told: listen, and say what can be done (no second consent question)."""
+    policy = borrower.policy
+    holiday = f"先暂缓最长{policy.payment_holiday_days}天再开始还，" if policy.payment_holiday_days > 0 else ""
+    return Reply(
+        f"谢谢您告诉我这些，听起来真的很不容易。我们可以按您的情况来：{holiday}或者按您负担得起的金额分期，"
+        "也可以请工作人员来帮您一起看。您想先怎么安排？",
+        (PLAN, PERSON),
+    )
+
+
 def options(borrower: Borrower, recorded: bool, pause_days: int) -> Reply:
     first = "已经记录好了。" if recorded else "好的，我们不做记录。"
     policy = borrower.policy

@@ -114,6 +114,14 @@ def keep_draft(has_draft: bool) -> Reply:
     return Reply("没关系，您慢慢考虑，有需要随时回来找我。")
 
 
+def confirm_again() -> Reply:
+    """An answer to "确认这个计划吗？" that was not a clear yes: ask once more, plainly."""
+    return Reply(
+        "为了不弄错，想跟您确认一下：就按这个方案来吗？回复“确认”就好；想改金额、期数或日期，也可以直接告诉我。",
+        (CONFIRM, TOO_MUCH, PERSON),
+    )
+
+
 def resume_draft(plan: PaymentPlan, today: date, *, returning: bool = False) -> Reply:
     """The plan on the table again: after a question in between, or (returning) in a new session."""
     opening = "欢迎回来。之前帮您保留的方案是：" if returning else "我们接着刚才的方案："

@@ -26,6 +26,7 @@ __all__ = [
     "load_thresholds",
     "model_level",
     "pressure_blocked",
+    "speaker_flagged",
 ]
 
 DECISION_PATH = Path(__file__).with_name("decision.yml")
@@ -60,7 +61,11 @@ class DistressThresholds:
 
 @dataclass(frozen=True)
 class IdentityThresholds:
+    # The model alone (no identity.yml cue) flags someone else at this probability.
     third_party_at: float = 0.5
+    # Cues that borrowers also use about themselves ("我老婆不知道我借了钱") need the model too.
+    weak_cues: tuple[str, ...] = ()
+    weak_cue_at: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,21 @@ def load_thresholds(path: Path = DECISION_PATH) -> Thresholds:
             lexicon_crisis_veto_at=_probability(distress, "lexicon_crisis_veto_at", 1.01),
             crisis_alone_at=_probability(distress, "crisis_alone_at", 0.0) if "crisis_alone_at" in distress else None,
         ),
-        identity=IdentityThresholds(third_party_at=_probability(identity, "third_party_at", 0.5)),
+        identity=IdentityThresholds(
+            third_party_at=_probability(identity, "third_party_at", 0.5),
+            weak_cues=tuple(str(c) for c in identity.get("weak_cues") or ()),
+            weak_cue_at=_probability(identity, "weak_cue_at", 0.5),
+        ),
     )
+
+
+def speaker_flagged(cues: Sequence[str], p_third_party: float, th: IdentityThresholds) -> bool:
+    """Someone other than the account holder: a strong cue, a weak cue the model backs, or the model alone."""
+    if any(cue not in th.weak_cues for cue in cues):
+        return True
+    if cues and p_third_party >= th.weak_cue_at:
+        return True
+    return p_third_party >= th.third_party_at
 
 
 def pressure_blocked(rules_block: bool, exempted: bool, p_pressure: float, th: GuardThresholds) -> bool:
@@ -159,9 +177,7 @@ def distress_level(
     """
     recent = context[-th.context_messages :] if th.context_messages else ()
     earlier = [_max_level(_lexicon_stands(lex, p, th), model_level(p, th, lexicon=lex)) for lex, p in recent]
-    # Distress earlier in the conversation corroborates a crisis reading now.
-    seen = lexicon if lexicon != "none" or not ("distress" in earlier or "crisis" in earlier) else "distress"
-    level = _max_level(_lexicon_stands(lexicon, probs, th), model_level(probs, th, lexicon=seen))
+    level = _max_level(_lexicon_stands(lexicon, probs, th), model_level(probs, th, lexicon=lexicon))
     if level != "crisis" and "crisis" in earlier:
         # Still at risk: a practical question right after a crisis message is not a change of heart.
         return "crisis"

@@ -24,7 +24,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .corpus import Batch, CorpusLine, load_batches
-from .decision import DistressThresholds, GuardThresholds, Thresholds, distress_level, load_thresholds, pressure_blocked
+from .decision import (
+    DistressThresholds,
+    GuardThresholds,
+    IdentityThresholds,
+    Thresholds,
+    distress_level,
+    load_thresholds,
+    pressure_blocked,
+    speaker_flagged,
+)
 from .identity import identity_rules
 from .lexicon import assess_lexicon
 from .rules import review_rules
@@ -155,7 +164,8 @@ def distress_table(scores: Sequence[DistressScore], th: DistressThresholds, by: 
     return rows
 
 
-def identity_table(scores: Sequence[IdentityScore], at: float, by: Callable[[CorpusLine], str]) -> list[str]:
+def identity_table(scores: Sequence[IdentityScore], th: IdentityThresholds, by: Callable[[CorpusLine], str]) -> list[str]:
+    at = th.third_party_at
     groups: dict[str, list[IdentityScore]] = defaultdict(list)
     for s in scores:
         groups[by(s.line)].append(s)
@@ -169,7 +179,7 @@ def identity_table(scores: Sequence[IdentityScore], at: float, by: Callable[[Cor
             n = len(items)
             cues = sum(bool(s.cues) for s in items)
             model = sum(s.p_third_party >= at for s in items)
-            both = sum(bool(s.cues) or s.p_third_party >= at for s in items)
+            both = sum(speaker_flagged(s.cues, s.p_third_party, th) for s in items)
             rows.append(f"{name + ' ' + label + ' flagged':<34} {n:>5}  {_rate(cues, n):>17}  {_rate(model, n):>17}  {_rate(both, n):>17}")
     return rows
 
@@ -240,7 +250,7 @@ def _score_holdouts(paths: Sequence[Path], thresholds: Thresholds) -> int:
             model = load_model("identity")
             ids = [IdentityScore(line, identity_rules(line.text), model.predict(line.text)["third_party"]) for line in batch.lines]
             for by in (lambda line: line.batch, lambda line: line.category):
-                print("\n".join(identity_table(ids, thresholds.identity.third_party_at, by)))
+                print("\n".join(identity_table(ids, thresholds.identity, by)))
     return 0
 
 
@@ -330,17 +340,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         iscores = lobo_identity(batches)
         at = thresholds.identity.third_party_at
         print(f"\n== Speaker check, leave-one-batch-out over {len(batches)} batches ({len(iscores)} lines) ==")
-        print(f"third party when: an identity.yml cue matches, or the model's P(third_party) >= {at}")
+        print(
+            f"third party when: a strong identity.yml cue matches, a weak one ({', '.join(thresholds.identity.weak_cues)}) with "
+            f"P(third_party) >= {thresholds.identity.weak_cue_at}, or the model's P(third_party) >= {at}"
+        )
         for title, by in (("per batch", lambda line: line.batch), ("per category", lambda line: line.category)):
             print(f"\n-- {title} --")
-            print("\n".join(identity_table(iscores, at, by)))
+            print("\n".join(identity_table(iscores, thresholds.identity, by)))
         if args.sweep:
             print("\n-- threshold sweep --")
-            for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+            for t in (0.5, 0.6, 0.7, 0.8, 0.9):
                 tp = [s for s in iscores if s.line.label == "third_party" and independent(s.line)]
                 bo = [s for s in iscores if s.line.label == "borrower" and independent(s.line)]
-                rec = sum(bool(s.cues) or s.p_third_party >= t for s in tp) / len(tp)
-                fp = sum(bool(s.cues) or s.p_third_party >= t for s in bo) / len(bo)
+                trial = replace(thresholds.identity, third_party_at=t)
+                rec = sum(speaker_flagged(s.cues, s.p_third_party, trial) for s in tp) / len(tp)
+                fp = sum(speaker_flagged(s.cues, s.p_third_party, trial) for s in bo) / len(bo)
                 print(f"third_party_at {t}: third_party flagged {rec:.3f}, borrower flagged {fp:.3f}")
         dump += [
             {

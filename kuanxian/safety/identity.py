@@ -20,7 +20,7 @@ from typing import Optional
 
 import yaml
 
-from .decision import load_thresholds
+from .decision import load_thresholds, speaker_flagged
 from .model import LinearModel, load_model
 from .text import _table, normalize
 
@@ -92,5 +92,5 @@ def assess_speaker(text: str, *, model: Optional[LinearModel] = None) -> Speaker
     cues = identity_rules(text)
     chosen = model or load_model("identity")
     p = chosen.predict(text)["third_party"]
-    flagged = bool(cues) or p >= load_thresholds().identity.third_party_at
+    flagged = speaker_flagged(cues, p, load_thresholds().identity)
     return SpeakerAssessment(flagged, cues if cues else (("model",) if flagged else ()), p)

@@ -70,8 +70,15 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubApi]:
     db = tmp_path_factory.mktemp("hub") / "kuanxian.db"
     port = free_port()
     log_path = LOGS / "hub.log"
-    env = {**os.environ, "KUANXIAN_HOME": str(ROOT), "KUANXIAN_BRAIN": "scripted", "KUANXIAN_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-           "KUANXIAN_PORT": str(port), "KUANXIAN_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "KUANXIAN_HOME": str(ROOT),
+        "KUANXIAN_BRAIN": "scripted",
+        "KUANXIAN_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        "KUANXIAN_PORT": str(port),
+        "KUANXIAN_HOST": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
     for name in ("KUANXIAN_ENV", "KUANXIAN_DEMO", "KUANXIAN_WIDGET_ORIGINS", "KUANXIAN_REDIS_URL"):
         env.pop(name, None)
     with open(log_path, "wb") as log:
@@ -157,8 +164,9 @@ class Pages:
         self.problems: list[str] = []
 
     def __call__(self, viewport: tuple[int, int] = (1280, 860)) -> Any:
-        context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
-                                           timezone_id="Asia/Shanghai", accept_downloads=True)
+        context = self.browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+        )
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20_000)

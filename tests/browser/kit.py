@@ -55,19 +55,40 @@ class HubApi:
     def new_borrower(self, name: str = "测试借款人", balance: str = "12000.00") -> str:
         """A fresh borrower (lender admin API), so each test has its own conversation."""
         borrower_id = f"bt-{uuid.uuid4().hex[:12]}"
-        self.call("PUT", f"/api/admin/borrowers/{borrower_id}", {
-            "display_name": name, "timezone": "Asia/Shanghai", "principal": balance, "interest_and_fees": "0.00",
-            "days_overdue": 12, "due_day": 15,
-            "policy": {"min_installment": "300.00", "max_term_months": 24, "allowed_frequencies": ["monthly"],
-                       "payment_holiday_days": 60, "interest_freeze_on_hardship": True},
-        }, token=ADMIN_TOKEN)
+        self.call(
+            "PUT",
+            f"/api/admin/borrowers/{borrower_id}",
+            {
+                "display_name": name,
+                "timezone": "Asia/Shanghai",
+                "principal": balance,
+                "interest_and_fees": "0.00",
+                "days_overdue": 12,
+                "due_day": 15,
+                "policy": {
+                    "min_installment": "300.00",
+                    "max_term_months": 24,
+                    "allowed_frequencies": ["monthly"],
+                    "payment_holiday_days": 60,
+                    "interest_freeze_on_hardship": True,
+                },
+            },
+            token=ADMIN_TOKEN,
+        )
         return borrower_id
 
     def pay(self, borrower_id: str, amount: str) -> Any:
-        return self.call("POST", "/api/admin/payments", {
-            "payment_id": f"pay-{uuid.uuid4().hex[:12]}", "borrower_id": borrower_id, "amount": amount,
-            "paid_at": datetime.now(UTC).isoformat(),
-        }, token=ADMIN_TOKEN)
+        return self.call(
+            "POST",
+            "/api/admin/payments",
+            {
+                "payment_id": f"pay-{uuid.uuid4().hex[:12]}",
+                "borrower_id": borrower_id,
+                "amount": amount,
+                "paid_at": datetime.now(UTC).isoformat(),
+            },
+            token=ADMIN_TOKEN,
+        )
 
     def borrower_token(self, borrower_id: str) -> str:
         """What the lender's app signs (here: the hub's demo endpoint does it)."""
@@ -78,8 +99,7 @@ class HubApi:
         return self.call("POST", "/api/widget/sessions", {"borrower_token": self.borrower_token(borrower_id)})
 
     def borrower_says(self, session_token: str, text: str) -> int:
-        return self.call("POST", "/api/widget/messages", {"text": text, "client_id": f"api-{uuid.uuid4().hex}"},
-                         token=session_token)["seq"]
+        return self.call("POST", "/api/widget/messages", {"text": text, "client_id": f"api-{uuid.uuid4().hex}"}, token=session_token)["seq"]
 
     def widget_messages(self, session_token: str, after: int = 0) -> list[dict[str, Any]]:
         return self.call("GET", f"/api/widget/messages?after={after}", token=session_token)["messages"]

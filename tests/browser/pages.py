@@ -36,8 +36,14 @@ def seq_of(row: Locator) -> int:
 def shown(page: Page) -> list[tuple[int, str, str]]:
     """(seq, sender, text) of every confirmed message the widget shows, top to bottom."""
     rows = page.locator(f"{MESSAGE}[data-seq]")
-    return [(int(r.get_attribute("data-seq") or 0), r.get_attribute("data-sender") or "",
-             r.get_by_test_id("kx-message-text").text_content() or "") for r in rows.all()]
+    return [
+        (
+            int(r.get_attribute("data-seq") or 0),
+            r.get_attribute("data-sender") or "",
+            r.get_by_test_id("kx-message-text").text_content() or "",
+        )
+        for r in rows.all()
+    ]
 
 
 def transcript_height(page: Page) -> float:
@@ -59,7 +65,8 @@ def nav_items(page: Page) -> list[str]:
 
 def painted_pixels(canvas: Locator, hex_color: str, tolerance: int = 40) -> int:
     """How many pixels of a canvas are close to `hex_color` (proof that the chart drew its data)."""
-    return canvas.evaluate("""(el, [hex, tol]) => {
+    return canvas.evaluate(
+        """(el, [hex, tol]) => {
         const r = parseInt(hex.slice(1, 3), 16), g = parseInt(hex.slice(3, 5), 16), b = parseInt(hex.slice(5, 7), 16);
         const data = el.getContext("2d").getImageData(0, 0, el.width, el.height).data;
         let n = 0;
@@ -67,4 +74,6 @@ def painted_pixels(canvas: Locator, hex_color: str, tolerance: int = 40) -> int:
           if (data[i + 3] > 200 && Math.abs(data[i] - r) <= tol && Math.abs(data[i + 1] - g) <= tol && Math.abs(data[i + 2] - b) <= tol) n++;
         }
         return n;
-    }""", [hex_color, tolerance])
+    }""",
+        [hex_color, tolerance],
+    )

@@ -159,8 +159,11 @@ def test_lead_dashboard_draws_charts_and_downloads_csv(new_page: Any, hub: HubAp
     session = hub.widget_session(borrower)["session_token"]
     hub.borrower_says(session, "转人工")
     lead = hub.login("lead")
-    cid = eventually_sync(lambda: next((c["conversation_id"] for c in hub.queue(lead) if c["borrower_id"] == borrower), None),
-                          timeout=15, what="the handoff in the queue")
+    cid = eventually_sync(
+        lambda: next((c["conversation_id"] for c in hub.queue(lead) if c["borrower_id"] == borrower), None),
+        timeout=15,
+        what="the handoff in the queue",
+    )
     hub.call("POST", f"/api/console/conversations/{cid}/claim", token=lead)
     with pytest.raises(HubError) as blocked:
         hub.call("POST", f"/api/console/conversations/{cid}/messages", {"text": PRESSURE}, token=lead)
@@ -182,8 +185,9 @@ def test_lead_dashboard_draws_charts_and_downloads_csv(new_page: Any, hub: HubAp
         canvas = page.get_by_test_id(f"{testid}-canvas")
         expect(canvas).to_be_visible()
         color = canvas.get_attribute("data-color") or ""
-        count = eventually_sync(lambda canvas=canvas, color=color: painted_pixels(canvas, color) or None, timeout=10,
-                                what=f"{testid} painted in {color}")
+        count = eventually_sync(
+            lambda canvas=canvas, color=color: painted_pixels(canvas, color) or None, timeout=10, what=f"{testid} painted in {color}"
+        )
         assert count > 50, (testid, count)
     shots(page, "dashboard", full_page=True)
 

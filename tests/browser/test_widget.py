@@ -48,8 +48,9 @@ def test_widget_on_another_origin_sends_receives_and_reloads_closed(new_page: An
     shots(page, "answered")
     before = shown(page)
     assert before == server_view(hub, borrower)
-    eventually_sync(lambda: hub.widget_session(borrower)["last_read_seq"] == before[-1][0], timeout=10,
-                    what="the widget's read mark at the hub")
+    eventually_sync(
+        lambda: hub.widget_session(borrower)["last_read_seq"] == before[-1][0], timeout=10, what="the widget's read mark at the hub"
+    )
 
     page.reload()
     expect(page.get_by_test_id("kx-conn")).to_have_text("在线")
@@ -172,8 +173,9 @@ def test_transcript_height_is_stable_when_banners_and_notices_show(new_page: Any
     expect(page.get_by_test_id("kx-typing")).to_be_visible()
     assert transcript_height(page) == height
 
-    routes[-1].send(json.dumps({"type": "error", "error": "rate_limited", "message": "too many messages; please wait a moment",
-                                "retry_after": 7}))
+    routes[-1].send(
+        json.dumps({"type": "error", "error": "rate_limited", "message": "too many messages; please wait a moment", "retry_after": 7})
+    )
     notice = page.get_by_test_id("kx-notice")
     expect(notice).to_have_text("操作有点频繁，请 7 秒后再试。")  # friendly Chinese, not the hub's English
     assert transcript_height(page) == height
@@ -205,8 +207,11 @@ def test_outbox_over_http_shows_failure_retries_and_never_duplicates(new_page: A
             route.abort("internetdisconnected")
         elif mode["now"] == "429":
             mode["now"] = "lose-answer"
-            route.fulfill(status=429, headers={"Access-Control-Allow-Origin": "*", "Retry-After": "2"},
-                          json={"error": "rate_limited", "message": "too many messages; please wait a moment", "retry_after": 2})
+            route.fulfill(
+                status=429,
+                headers={"Access-Control-Allow-Origin": "*", "Retry-After": "2"},
+                json={"error": "rate_limited", "message": "too many messages; please wait a moment", "retry_after": 2},
+            )
         elif mode["now"] == "lose-answer":  # the hub stores it, but the 202 never reaches the browser
             mode["now"] = "pass"
             route.fetch()

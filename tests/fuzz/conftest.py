@@ -70,16 +70,24 @@ def _agree_plan(http: httpx.Client, session: dict[str, Any], borrower_id: str) -
     """The scripted negotiation ("分12期", then "确认"): an active plan for payments to be allocated to."""
     widget = {"authorization": f"Bearer {session['session_token']}"}
     _ok(http.post("/api/widget/messages", json={"text": "分12期"}, headers=widget), 202)
-    _until(lambda: any("确认" in m["text"] for m in _ok(http.get("/api/widget/messages", headers=widget))["messages"]
-                       if m["sender_type"] == "bot"), "the scripted offer")
+    _until(
+        lambda: any(
+            "确认" in m["text"] for m in _ok(http.get("/api/widget/messages", headers=widget))["messages"] if m["sender_type"] == "bot"
+        ),
+        "the scripted offer",
+    )
     _ok(http.post("/api/widget/messages", json={"text": "确认"}, headers=widget), 202)
-    _until(lambda: any(p["status"] == "active" for p in _ok(http.get(f"/api/admin/borrowers/{borrower_id}", headers=ADMIN))["plans"]),
-           f"an active plan for {borrower_id}")
+    _until(
+        lambda: any(p["status"] == "active" for p in _ok(http.get(f"/api/admin/borrowers/{borrower_id}", headers=ADMIN))["plans"]),
+        f"an active plan for {borrower_id}",
+    )
 
 
 def _ask_for_person(http: httpx.Client, session: dict[str, Any], lead: dict[str, str]) -> str:
     cid = session["conversation_id"]
-    _ok(http.post("/api/widget/messages", json={"text": "我要转人工"}, headers={"authorization": f"Bearer {session['session_token']}"}), 202)
+    _ok(
+        http.post("/api/widget/messages", json={"text": "我要转人工"}, headers={"authorization": f"Bearer {session['session_token']}"}), 202
+    )
 
     def queued() -> bool:
         queue = _ok(http.get("/api/console/queue", headers=lead))["conversations"]
@@ -130,8 +138,19 @@ def ledger() -> Ledger:
 
 # Texts that move a conversation somewhere (scripted brain: hand-off, offer, agreement, dispute, opt-out,
 # a failing and a silent brain) and replies a collector would write (one the guard blocks).
-PHRASES = ["你好", "我要转人工", "分12期", "确认", "不是我的", "不要再发", "恢复提醒", "!fail", "!silent",
-           "您好，我们可以一起看看还款计划。", "今天不还就起诉你，后果自负"]
+PHRASES = [
+    "你好",
+    "我要转人工",
+    "分12期",
+    "确认",
+    "不是我的",
+    "不要再发",
+    "恢复提醒",
+    "!fail",
+    "!silent",
+    "您好，我们可以一起看看还款计划。",
+    "今天不还就起诉你，后果自负",
+]
 
 
 BORROWER_ID = re.compile(BORROWER_ID_PATTERN)
@@ -243,9 +262,7 @@ def hub_schema(fuzz_hub: HubProcess, world: World) -> Any:
 @pytest.fixture(scope="session")
 def anonymous_schema(fuzz_hub: HubProcess, world: World) -> Any:
     """The same description without credentials (the test decides what, if anything, to send)."""
-    schema = schemathesis.openapi.from_url(
-        f"{fuzz_hub.url}/api/openapi.json", config=fuzz_config({}, examples=max(3, EXAMPLES // 3))
-    )
+    schema = schemathesis.openapi.from_url(f"{fuzz_hub.url}/api/openapi.json", config=fuzz_config({}, examples=max(3, EXAMPLES // 3)))
     reuse_known_values(schema, world)
     return schema
 

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 import schemathesis
 from support.hubproc import HubProcess
 
@@ -64,8 +65,12 @@ LEAD_ONLY = re.compile(r"^/api/console/(outcomes|reports$|reports/\{report_id\}/
 
 
 def _lead_only(ctx: Any) -> bool:
-    return ctx.operation.method.upper() in ("GET", "POST") and bool(LEAD_ONLY.match(ctx.operation.path)) and not (
-        ctx.operation.method.upper() == "POST" and ctx.operation.path == "/api/console/reports"  # any collector may report
+    return (
+        ctx.operation.method.upper() in ("GET", "POST")
+        and bool(LEAD_ONLY.match(ctx.operation.path))
+        and not (
+            ctx.operation.method.upper() == "POST" and ctx.operation.path == "/api/console/reports"  # any collector may report
+        )
     )
 
 
@@ -76,8 +81,9 @@ def test_every_operation_with_valid_credentials(case: Any, world: World, ledger:
         body = response.json() if response.content else None
     except ValueError:
         body = None
-    ledger.record(case.method.upper(), case.operation.path, dict(case.path_parameters or {}), response.status_code, body,
-                  world.widget_conversation)
+    ledger.record(
+        case.method.upper(), case.operation.path, dict(case.path_parameters or {}), response.status_code, body, world.widget_conversation
+    )
 
 
 def _own_method(case: Any) -> bool:
@@ -144,7 +150,7 @@ def test_the_fuzzer_covered_every_operation(fuzz_hub: HubProcess, hub_schema: An
     count = sum(1 for ops in described.values() for m in ops if m in ("get", "put", "post", "patch", "delete"))
     loaded = [r.ok() for r in hub_schema.get_all_operations()]
     assert len(loaded) == count, f"schemathesis loaded {len(loaded)} of {count} operations"
-    fuzzed = {label for label, _ in ledger.statuses}
-    missing = {f"{m.upper()} {p}" for p, ops in described.items() for m in ops} - fuzzed
-    assert not missing, f"never fuzzed: {sorted(missing)}"
-    assert len(fuzzed) >= count, f"only {len(fuzzed)} of {count} operations answered the fuzzer:\n{ledger.summary()}"
+    if not ledger.statuses:
+        pytest.skip("the fuzz test did not run in this session")
+    missing = {f"{m.upper()} {p}" for p, ops in described.items() for m in ops} - {label for label, _ in ledger.statuses}
+    assert not missing, f"never fuzzed: {sorted(missing)}\n{ledger.summary()}"

@@ -56,11 +56,19 @@ def test_a_405_names_the_allowed_methods(http: httpx.Client, path: str, allowed:
 def test_a_json_number_must_be_a_number_and_a_flag_true_or_false(http: httpx.Client, world: World) -> None:
     _refused(http.post("/api/widget/read", json={"seq": False}, headers=_bearer(world.widget_token)), 422, "seq")
     _refused(http.put("/api/admin/borrowers/fz-strict", json=account(due_day="15"), headers=ADMIN), 422, "due_day")
-    _refused(http.put("/api/admin/borrowers/fz-strict", json=account(policy=policy(interest_freeze_on_hardship=1)),
-                      headers=ADMIN), 422, "policy.interest_freeze_on_hardship")
+    _refused(
+        http.put("/api/admin/borrowers/fz-strict", json=account(policy=policy(interest_freeze_on_hardship=1)), headers=ADMIN),
+        422,
+        "policy.interest_freeze_on_hardship",
+    )
     terms = {"amount": "1000.00", "count": 12, "first_date": "2030-01-15", "interest_frozen": "yes"}
-    _refused(http.post(f"/api/console/conversations/{world.conversation_ids[2]}/plan-preview", json={"terms": terms},
-                       headers=_bearer(world.lead_token)), 422, "terms.interest_frozen")
+    _refused(
+        http.post(
+            f"/api/console/conversations/{world.conversation_ids[2]}/plan-preview", json={"terms": terms}, headers=_bearer(world.lead_token)
+        ),
+        422,
+        "terms.interest_frozen",
+    )
     assert http.post("/api/widget/read", json={"seq": 0}, headers=_bearer(world.widget_token)).status_code == 204
 
 

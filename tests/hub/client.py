@@ -47,17 +47,29 @@ def utc_now() -> datetime:
 
 
 def policy(**overrides: Any) -> dict[str, Any]:
-    body = {"min_installment": "300.00", "max_term_months": 24, "allowed_frequencies": ["monthly"],
-            "payment_holiday_days": 0, "interest_freeze_on_hardship": False}
+    body = {
+        "min_installment": "300.00",
+        "max_term_months": 24,
+        "allowed_frequencies": ["monthly"],
+        "payment_holiday_days": 0,
+        "interest_freeze_on_hardship": False,
+    }
     body.update(overrides)
     return body
 
 
 def account(**overrides: Any) -> dict[str, Any]:
     """An account of 12,000.00 (the scripted brain negotiates over exactly this balance)."""
-    body: dict[str, Any] = {"display_name": "测试借款人", "timezone": "Asia/Shanghai", "currency": "CNY",
-                            "principal": "11200.00", "interest_and_fees": "800.00", "days_overdue": 15, "due_day": 15,
-                            "policy": policy()}
+    body: dict[str, Any] = {
+        "display_name": "测试借款人",
+        "timezone": "Asia/Shanghai",
+        "currency": "CNY",
+        "principal": "11200.00",
+        "interest_and_fees": "800.00",
+        "days_overdue": 15,
+        "due_day": 15,
+        "policy": policy(),
+    }
     body.update(overrides)
     return body
 

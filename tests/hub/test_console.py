@@ -102,8 +102,7 @@ async def test_the_plan_calculator_lists_policy_exceptions(api: Api) -> None:
 
 async def test_hand_back_with_a_plan_stores_it_and_the_assistant_confirms_it(api: Api) -> None:
     widget, demo = await claimed(api)
-    handback = await demo.post(f"/conversations/{widget.conversation_id}/handback",
-                               {"note": NOTE, "plan": terms(12, "1000.00", days=12)})
+    handback = await demo.post(f"/conversations/{widget.conversation_id}/handback", {"note": NOTE, "plan": terms(12, "1000.00", days=12)})
     assert handback.status_code == 200, handback.text
     assert handback.json()["conversation"]["status"] == "bot"
 
@@ -266,8 +265,7 @@ async def test_an_unknown_username_takes_about_as_long_as_a_known_one(hub: HubPr
 @pytest.fixture(scope="module")
 def restricted(hub: HubProcess, logs: Path) -> Iterator[HubProcess]:
     """A second hub on the module's database, outside demo mode, embedding allowed on one origin only."""
-    yield from serve(hub.database_url, logs, name="nodemo", KUANXIAN_DEMO="false",
-                     KUANXIAN_WIDGET_ORIGINS="https://shop.lender.example")
+    yield from serve(hub.database_url, logs, name="nodemo", KUANXIAN_DEMO="false", KUANXIAN_WIDGET_ORIGINS="https://shop.lender.example")
 
 
 @pytest.fixture
@@ -276,8 +274,9 @@ async def restricted_http(restricted: HubProcess) -> AsyncIterator[httpx.AsyncCl
         yield http
 
 
-async def test_demo_users_are_refused_outside_demo_mode(hub: HubProcess, restricted: HubProcess, api: Api,
-                                                         restricted_http: httpx.AsyncClient) -> None:
+async def test_demo_users_are_refused_outside_demo_mode(
+    hub: HubProcess, restricted: HubProcess, api: Api, restricted_http: httpx.AsyncClient
+) -> None:
     demo = await api.console("demo")  # a token the demo-mode hub issued (same secret)
     assert (await restricted_http.get("/api/console/queue", headers=demo.headers)).status_code == 401
     login = await login_from(restricted, "127.0.4.1", "demo", "kuanxian-demo")

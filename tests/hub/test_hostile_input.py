@@ -48,8 +48,12 @@ async def scene(api: Api) -> tuple[Widget, Console]:
 
 
 def payment(borrower_id: str, **overrides: Any) -> dict[str, Any]:
-    body = {"payment_id": f"pay-{uuid.uuid4().hex[:8]}", "borrower_id": borrower_id, "amount": "100.00",
-            "paid_at": later(hours=-1).isoformat()}
+    body = {
+        "payment_id": f"pay-{uuid.uuid4().hex[:8]}",
+        "borrower_id": borrower_id,
+        "amount": "100.00",
+        "paid_at": later(hours=-1).isoformat(),
+    }
     body.update(overrides)
     return body
 
@@ -61,8 +65,10 @@ async def test_a_lone_surrogate_is_refused_in_a_message_a_login_and_a_note(api: 
     refused(await raw(api, "POST", "/api/widget/messages", b'{"text": ' + SURROGATE + b"}", widget.headers), 422)
     refused(await raw(api, "POST", "/api/console/login", b'{"username": ' + SURROGATE + b', "password": "kuanxian-demo"}'), 422)
     refused(await raw(api, "POST", "/api/console/login", b'{"username": "demo", "password": ' + SURROGATE + b"}"), 422)
-    refused(await raw(api, "POST", f"/api/console/conversations/{widget.conversation_id}/notes", b'{"text": ' + SURROGATE + b"}",
-                      demo.headers), 422)
+    refused(
+        await raw(api, "POST", f"/api/console/conversations/{widget.conversation_id}/notes", b'{"text": ' + SURROGATE + b"}", demo.headers),
+        422,
+    )
     refused(await raw(api, "POST", "/api/console/reports", b'{"text": ' + SURROGATE + b"}", demo.headers), 422)
     async with widget.stream(after=2) as ws:
         assert json.loads(await ws.recv())["type"] == "status"
@@ -109,9 +115,16 @@ async def test_huge_integers_and_deeply_nested_json_are_refused(api: Api, scene:
     before = await api.db.counts()
 
     refused(await raw(api, "POST", "/api/widget/read", b'{"seq": ' + HUGE + b"}", widget.headers), 400)
-    refused(await raw(api, "POST", "/api/admin/payments",
-                      b'{"payment_id": "p-1", "borrower_id": "demo-001", "amount": ' + HUGE + b', "paid_at": "2026-01-01T00:00:00Z"}',
-                      ADMIN), 400)
+    refused(
+        await raw(
+            api,
+            "POST",
+            "/api/admin/payments",
+            b'{"payment_id": "p-1", "borrower_id": "demo-001", "amount": ' + HUGE + b', "paid_at": "2026-01-01T00:00:00Z"}',
+            ADMIN,
+        ),
+        400,
+    )
     body = json.dumps(account()).replace('"days_overdue": 15', '"days_overdue": ' + HUGE.decode()).encode()
     refused(await raw(api, "PUT", "/api/admin/borrowers/huge-1", body, ADMIN), 400)
     refused(await raw(api, "POST", "/api/widget/messages", b'{"text": ' + DEEP + b"}", widget.headers), 400)
@@ -166,16 +179,26 @@ async def test_dates_outside_the_sane_range_are_refused(api: Api, scene: tuple[W
         refused(await api.admin_post("/reminders", {"borrower_id": widget.borrower_id, "kind": "follow_up", "send_at": when}), 422)
         refused(await api.admin_get("/plans", params={"since": when}), 422)
     refused(await api.admin_get("/metrics/outcomes", params={"from": "9999-12-31", "to": "9999-12-31"}), 422)
-    refused(await demo.post(f"/conversations/{widget.conversation_id}/plan-preview",
-                            {"terms": {"amount": "1000.00", "count": 12, "first_date": "9999-12-31"}}), 422)
+    refused(
+        await demo.post(
+            f"/conversations/{widget.conversation_id}/plan-preview",
+            {"terms": {"amount": "1000.00", "count": 12, "first_date": "9999-12-31"}},
+        ),
+        422,
+    )
     assert await api.db.counts() == before
     assert (await api.account_of(widget.borrower_id))["flags"]["breathing_space_until"] is None
 
 
 async def test_a_very_long_or_escaping_static_file_name_is_not_found(api: Api) -> None:
     assert (await api.http.get("/static/js/protocol.js")).status_code == 200
-    for path in ("/static/" + "a" * 5000, "/static/" + "../" * 8 + "pyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml",
-                 "/static/..%2f..%2fsettings.py", "/static/a%00.js"):
+    for path in (
+        "/static/" + "a" * 5000,
+        "/static/" + "../" * 8 + "pyproject.toml",
+        "/static/%2e%2e/%2e%2e/pyproject.toml",
+        "/static/..%2f..%2fsettings.py",
+        "/static/a%00.js",
+    ):
         response = await api.http.get(path)
         assert response.status_code in (400, 404), f"{path[:60]}: {response.status_code}"
         assert "build-system" not in response.text

@@ -18,8 +18,13 @@ from hub.client import ADMIN, Api, later, today_shanghai, utc_now
 
 
 def pay_body(borrower_id: str, amount: str, payment_id: str = "", **extra: Any) -> dict[str, Any]:
-    return {"payment_id": payment_id or f"pay-{uuid.uuid4().hex[:10]}", "borrower_id": borrower_id, "amount": amount,
-            "paid_at": later(hours=-2).isoformat(), **extra}
+    return {
+        "payment_id": payment_id or f"pay-{uuid.uuid4().hex[:10]}",
+        "borrower_id": borrower_id,
+        "amount": amount,
+        "paid_at": later(hours=-2).isoformat(),
+        **extra,
+    }
 
 
 async def pay(api: Api, borrower_id: str, amount: str, payment_id: str = "", **extra: Any) -> httpx.Response:
@@ -44,15 +49,19 @@ async def test_payments_are_allocated_oldest_installment_first_to_the_fen(api: A
     assert body["allocations"] == [{"seq": 1, "amount": "1714.29"}, {"seq": 2, "amount": "0.01"}]
     assert body["to_balance"] == "0.00"
     account = await api.account_of(widget.borrower_id)
-    assert installments(account)[:3] == [(1, "1714.29", "1714.29", "paid"), (2, "1714.29", "0.01", "partly_paid"),
-                                         (3, "1714.29", "0.00", "due")]
+    assert installments(account)[:3] == [
+        (1, "1714.29", "1714.29", "paid"),
+        (2, "1714.29", "0.01", "partly_paid"),
+        (3, "1714.29", "0.00", "due"),
+    ]
     assert account["balance"] == "10285.70"
 
     rest = await pay(api, widget.borrower_id, "10295.70")  # what is left, and 10.00 more
     assert rest.status_code == 201, rest.text
     body = rest.json()
-    assert body["allocations"] == [{"seq": 2, "amount": "1714.28"}] + [{"seq": n, "amount": "1714.29"} for n in range(3, 7)] + \
-        [{"seq": 7, "amount": "1714.26"}]
+    assert body["allocations"] == [{"seq": 2, "amount": "1714.28"}] + [{"seq": n, "amount": "1714.29"} for n in range(3, 7)] + [
+        {"seq": 7, "amount": "1714.26"}
+    ]
     assert body["to_balance"] == "10.00"
     assert sum(Decimal(a["amount"]) for a in body["allocations"]) + Decimal(body["to_balance"]) == Decimal("10295.70")
     account = await api.account_of(widget.borrower_id)
@@ -114,8 +123,9 @@ async def test_the_account_shows_plans_installments_promises_flags_and_reminders
     widget = await api.widget()
     await widget.answers_after(await widget.send("不要再发了"))
     plan = await api.agree_plan(widget, count=12)
-    scheduled = await api.admin_post("/reminders", {"borrower_id": widget.borrower_id, "kind": "upcoming_due",
-                                                    "send_at": later(days=2).isoformat(), "amount": "1000.00"})
+    scheduled = await api.admin_post(
+        "/reminders", {"borrower_id": widget.borrower_id, "kind": "upcoming_due", "send_at": later(days=2).isoformat(), "amount": "1000.00"}
+    )
     assert scheduled.status_code == 201 and (scheduled.json()["status"], scheduled.json()["reason"]) == ("suppressed", "opted_out")
     assert (await pay(api, widget.borrower_id, "1000.00")).status_code == 201
 
@@ -251,8 +261,13 @@ async def test_metrics_need_the_admin_token_and_count_what_happened(api: Api) ->
         return text if (plans, sent) == (1, 2) else None
 
     text = await eventually(counted, timeout=10, what="one more plan and two more Borrower messages in /metrics")
-    for name in ("kuanxian_messages_total", "kuanxian_turn_seconds_bucket", "kuanxian_queue_length", "kuanxian_outbox_pending",
-                 "kuanxian_plans_agreed_total"):
+    for name in (
+        "kuanxian_messages_total",
+        "kuanxian_turn_seconds_bucket",
+        "kuanxian_queue_length",
+        "kuanxian_outbox_pending",
+        "kuanxian_plans_agreed_total",
+    ):
         assert name in text, name
 
 

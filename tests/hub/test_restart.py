@@ -65,9 +65,12 @@ async def test_a_turn_in_flight_survives_kill_9_and_a_graceful_stop_exactly_once
         successor.stop()  # SIGTERM: the hub drains its turns before it shuts down
 
     assert await transcript(db, cid) == [
-        (seq, "borrower", "!slow 3"), (seq + 1, "bot", SORRY),
-        (seq + 2, "borrower", "还在吗"), (seq + 3, "bot", "收到：还在吗"),
-        (in_flight, "borrower", "!slow 1"), (in_flight + 1, "bot", SORRY),
+        (seq, "borrower", "!slow 3"),
+        (seq + 1, "bot", SORRY),
+        (seq + 2, "borrower", "还在吗"),
+        (seq + 3, "bot", "收到：还在吗"),
+        (in_flight, "borrower", "!slow 1"),
+        (in_flight + 1, "bot", SORRY),
     ]
     assert await db.pending_turns(cid) == 0
     attempts = await db.scalar("SELECT attempts FROM turns WHERE conversation_id = :cid AND seq = :seq", cid=cid, seq=seq)

@@ -58,17 +58,25 @@ async def test_a_message_sent_to_one_hub_shows_live_on_the_other(apis: tuple[Api
     a, b = apis
     widget = await a.widget()
     lead = await b.console("lead")
-    async with connect(f"{hub_b.ws_url}/api/console/stream?token={lead.token}", open_timeout=10) as console, \
-            on(b, widget).stream() as borrower_socket:
+    async with (
+        connect(f"{hub_b.ws_url}/api/console/stream?token={lead.token}", open_timeout=10) as console,
+        on(b, widget).stream() as borrower_socket,
+    ):
         assert (await recv_json(console))["type"] == "queue"
         assert (await recv_json(borrower_socket))["type"] == "status"
 
         seq = await widget.send("从A发的消息")
-        seen = await frames_until(console, lambda f: f.get("type") == "message" and f.get("conversation_id") == widget.conversation_id
-                                  and f["message"]["seq"] == seq, what="the message on hub B's console")
+        seen = await frames_until(
+            console,
+            lambda f: f.get("type") == "message" and f.get("conversation_id") == widget.conversation_id and f["message"]["seq"] == seq,
+            what="the message on hub B's console",
+        )
         assert seen[-1]["message"]["text"] == "从A发的消息"
-        answer = await frames_until(borrower_socket, lambda f: f["type"] == "message" and f["message"]["sender_type"] == "bot",
-                                    what="hub A's answer on the Borrower's socket to hub B")
+        answer = await frames_until(
+            borrower_socket,
+            lambda f: f["type"] == "message" and f["message"]["sender_type"] == "bot",
+            what="hub A's answer on the Borrower's socket to hub B",
+        )
         assert answer[-1]["message"]["text"] == "收到：从A发的消息"
 
 
@@ -89,5 +97,7 @@ async def test_one_conversations_turns_run_in_order_across_hubs(apis: tuple[Api,
 
     messages = await on(b, widget).settled()
     answers = [m["text"] for m in messages if m["sender_type"] == "bot"]
-    assert answers == ["抱歉让您久等了。", "收到：你好"], f"hub B answered before hub A finished: {json.dumps(messages, ensure_ascii=False)}"
+    assert answers == ["抱歉让您久等了。", "收到：你好"], (
+        f"hub B answered before hub A finished: {json.dumps(messages, ensure_ascii=False)}"
+    )
     assert [m["seq"] for m in messages if m["sender_type"] == "borrower"] == [slow, quick]

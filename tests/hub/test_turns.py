@@ -33,8 +33,9 @@ async def test_a_crisis_gets_crisis_lines_at_once_and_an_urgent_person(api: Api)
 
     flags = (await api.account_of(widget.borrower_id))["flags"]
     assert flags["crisis_pause_until"] is not None
-    reminder = await api.admin_post("/reminders", {"borrower_id": widget.borrower_id, "kind": "upcoming_due",
-                                                   "send_at": later(hours=2).isoformat()})
+    reminder = await api.admin_post(
+        "/reminders", {"borrower_id": widget.borrower_id, "kind": "upcoming_due", "send_at": later(hours=2).isoformat()}
+    )
     assert reminder.status_code == 201 and (reminder.json()["status"], reminder.json()["reason"]) == ("suppressed", "crisis_pause")
 
 
@@ -47,11 +48,17 @@ async def test_a_crisis_while_a_collector_holds_the_conversation_still_gets_cris
     answers = await widget.answers_after(await widget.send(CRISIS_AGAIN))
     assert any("12356" in m["text"] for m in answers), answers
     entry = await demo.queued(widget.conversation_id)
-    assert (entry["status"], entry["collector_id"], entry["priority"], entry["reason"]) == \
-        ("with_collector", demo.collector_id, "urgent", "crisis")
+    assert (entry["status"], entry["collector_id"], entry["priority"], entry["reason"]) == (
+        "with_collector",
+        demo.collector_id,
+        "urgent",
+        "crisis",
+    )
 
 
-@pytest.mark.parametrize("who", ["我是他妈妈，他到底欠你们多少钱", "我是他姐姐，我弟弟到底欠了多少？", "他手机在我这儿，我是他老婆，想问问他还差多少钱没还"])
+@pytest.mark.parametrize(
+    "who", ["我是他妈妈，他到底欠你们多少钱", "我是他姐姐，我弟弟到底欠了多少？", "他手机在我这儿，我是他老婆，想问问他还差多少钱没还"]
+)
 async def test_someone_else_typing_learns_nothing_and_changes_nothing(api: Api, who: str) -> None:
     widget = await api.widget()
     opted = await widget.send("不要再发了")
@@ -109,8 +116,9 @@ async def test_while_waiting_for_a_person_messages_are_acknowledged_at_most_once
     for text in ("请问还要等多久", "有人吗"):
         await widget.send(text)
     messages = await widget.settled()
-    assert [m["sender_type"] for m in messages if m["seq"] > since] == ["borrower", "borrower"], \
+    assert [m["sender_type"] for m in messages if m["seq"] > since] == ["borrower", "borrower"], (
         "the notice a moment ago was the acknowledgment: no flood"
+    )
 
     moved = await api.db.update("conversations", {"id": widget.conversation_id}, acknowledged_at=utc_now() - timedelta(seconds=181))
     assert moved == 1  # three minutes pass

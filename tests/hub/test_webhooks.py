@@ -132,8 +132,12 @@ async def test_an_agreed_plan_is_delivered_signed(api: Api, up: Receiver) -> Non
     assert not verify({**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) + 1)}, body)
 
     data = event["data"]
-    assert (data["plan_id"], data["installment_count"], data["total"], data["installment_amount"]) == \
-        (plan["id"], 12, "12000.00", "1000.00")
+    assert (data["plan_id"], data["installment_count"], data["total"], data["installment_amount"]) == (
+        plan["id"],
+        12,
+        "12000.00",
+        "1000.00",
+    )
     assert "分12期" not in body.decode() and "确认" not in body.decode(), "no message text leaves the hub"
     delivered = await eventually(lambda: plan_event(api, widget.borrower_id, "delivered"), timeout=10, what="the delivered listing")
     assert delivered["id"] == event["id"] and delivered["attempts"] == 1

@@ -20,8 +20,9 @@ DEMO_SECRET = "kuanxian-demo-secret-not-for-production-use"  # the hub's KUANXIA
 def session_token(borrower_id: str, conversation_id: str, secret: str = DEMO_SECRET) -> str:
     """A widget session token as the hub signs them (typ=session, sub, cid, exp)."""
     now = int(time.time())
-    return jwt.encode({"typ": "session", "sub": borrower_id, "cid": conversation_id, "iat": now, "exp": now + 600},
-                      secret, algorithm="HS256")
+    return jwt.encode(
+        {"typ": "session", "sub": borrower_id, "cid": conversation_id, "iat": now, "exp": now + 600}, secret, algorithm="HS256"
+    )
 
 
 async def test_a_message_is_accepted_then_answered(api: Api) -> None:
@@ -93,15 +94,17 @@ async def test_the_stream_replays_after_a_seq_then_sends_live_frames(api: Api) -
         assert status == {"type": "status", "status": "bot", "collector_name": None}
 
         await widget.send("第三句")
-        frames = await frames_until(ws, lambda f: f["type"] == "message" and f["message"]["sender_type"] == "bot",
-                                    what="the live answer")
+        frames = await frames_until(ws, lambda f: f["type"] == "message" and f["message"]["sender_type"] == "bot", what="the live answer")
         seqs = [f["message"]["seq"] for f in frames if f["type"] == "message"]
         assert seqs == [5, 6]
         assert frames[-1]["message"]["text"] == "收到：第三句"
 
         await ws.send(json.dumps({"type": "message", "text": "从socket发的", "client_id": "ws-1"}))
-        frames = await frames_until(ws, lambda f: f["type"] == "message" and f["message"]["text"] == "收到：从socket发的",
-                                    what="the answer to a message sent on the socket")
+        frames = await frames_until(
+            ws,
+            lambda f: f["type"] == "message" and f["message"]["text"] == "收到：从socket发的",
+            what="the answer to a message sent on the socket",
+        )
         mine = [f["message"] for f in frames if f["type"] == "message" and f["message"]["sender_type"] == "borrower"]
         assert [(m["seq"], m["client_id"]) for m in mine] == [(7, "ws-1")]
 
@@ -189,7 +192,9 @@ async def test_another_borrowers_conversation_is_unreachable(api: Api) -> None:
     ):
         assert response.status_code == 401, response.text
 
-    wrong_key = {"authorization": f"Bearer {session_token(bob.borrower_id, bob.conversation_id, secret='not-the-hub-secret-at-all-0123456789')}"}
+    wrong_key = {
+        "authorization": f"Bearer {session_token(bob.borrower_id, bob.conversation_id, secret='not-the-hub-secret-at-all-0123456789')}"
+    }
     assert (await api.http.get("/api/widget/messages", headers=wrong_key)).status_code == 401
     for path in (f"/api/console/conversations/{bob.conversation_id}", "/api/console/queue", f"/api/admin/borrowers/{bob.borrower_id}"):
         assert (await api.http.get(path, headers=alice.headers)).status_code == 401, path
@@ -208,9 +213,14 @@ async def test_a_session_needs_a_valid_borrower_token_for_a_known_borrower(api: 
 
 
 async def test_cors_preflight_for_the_widget(api: Api) -> None:
-    response = await api.http.options("/api/widget/messages", headers={
-        "origin": "https://shop.lender.example", "access-control-request-method": "POST",
-        "access-control-request-headers": "authorization, content-type"})
+    response = await api.http.options(
+        "/api/widget/messages",
+        headers={
+            "origin": "https://shop.lender.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization, content-type",
+        },
+    )
     assert 200 <= response.status_code < 300, response.text
     assert response.headers["access-control-allow-origin"] in ("*", "https://shop.lender.example")
     assert "POST" in response.headers["access-control-allow-methods"].upper()

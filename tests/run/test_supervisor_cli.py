@@ -52,9 +52,7 @@ def test_children_die_when_the_supervisor_is_sigkilled(launch: Launcher, state: 
     )
 
 
-def test_a_lock_file_left_by_a_killed_supervisor_does_not_block_the_next_run(
-    launch: Launcher, state: Path, home: Path
-) -> None:
+def test_a_lock_file_left_by_a_killed_supervisor_does_not_block_the_next_run(launch: Launcher, state: Path, home: Path) -> None:
     env = ports_env()
     first = launch(env)
     first.wait_for(READY)
@@ -202,7 +200,12 @@ def hub_import_problem() -> str | None:
     """Why the real hub cannot even import its settings right now, if it cannot."""
     probe = subprocess.run(
         [PYTHON, "-c", "import kuanxian.hub.__main__"],
-        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if probe.returncode == 0:
         return None

@@ -62,10 +62,12 @@ class Run:
 
 
 async def test_a_refusal_stops_every_child_and_returns_2(state: Path) -> None:
-    run = Run([
-        standin("hub", state, "--exit", "2", "--linger", "0.5", "--stderr", "config line 1", "--stderr", "refusing: demo secret"),
-        standin("rasa", state, stop_rank=1),
-    ])
+    run = Run(
+        [
+            standin("hub", state, "--exit", "2", "--linger", "0.5", "--stderr", "config line 1", "--stderr", "refusing: demo secret"),
+            standin("rasa", state, stop_rank=1),
+        ]
+    )
     assert await run.result() == 2, run.output()
     err = run.err.getvalue()
     assert "hub refused to start (status 2); stopping the whole run." in err
@@ -106,11 +108,13 @@ async def test_crashes_outside_the_window_do_not_count(state: Path) -> None:
 
 
 async def test_stop_goes_hubs_then_rasa_then_actions_and_ends_whole_groups(state: Path) -> None:
-    run = Run([
-        standin("actions", state, "--grandchild", stop_rank=2),
-        standin("hub", state, "--grandchild", stop_rank=0),
-        standin("rasa", state, "--grandchild", stop_rank=1),
-    ])
+    run = Run(
+        [
+            standin("actions", state, "--grandchild", stop_rank=2),
+            standin("hub", state, "--grandchild", stop_rank=0),
+            standin("rasa", state, "--grandchild", stop_rank=1),
+        ]
+    )
     await run.until_ready()
     grandchildren = [pid for name in ("hub", "rasa", "actions") for pid in recorded_pids(state, name, "grandchild")]
     assert len(grandchildren) == 3 and all(pid_alive(pid) for pid in grandchildren)

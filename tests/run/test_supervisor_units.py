@@ -36,11 +36,17 @@ from kuanxian.supervisor.services import (
 from kuanxian.supervisor.supervisor import CrashHistory, Policy, backoff_delay
 from kuanxian.supervisor.topology import ConfigError, Topology
 
-SCALED = {"KUANXIAN_PORT": "9000", "KUANXIAN_HUBS": "2", "KUANXIAN_RASA_PORT": "6005",
-          "KUANXIAN_RASA_INSTANCES": "3", "KUANXIAN_ACTIONS_PORT": "6055"}
+SCALED = {
+    "KUANXIAN_PORT": "9000",
+    "KUANXIAN_HUBS": "2",
+    "KUANXIAN_RASA_PORT": "6005",
+    "KUANXIAN_RASA_INSTANCES": "3",
+    "KUANXIAN_ACTIONS_PORT": "6055",
+}
 
 
 # Topology
+
 
 def test_without_settings_the_run_is_one_of_each_on_the_usual_ports() -> None:
     topology = Topology.from_env({})
@@ -79,6 +85,7 @@ def test_impossible_settings_are_refused_naming_the_variable(env: dict[str, str]
 
 
 # Services
+
 
 def context(tmp_path: Path, env: dict[str, str]) -> RunContext:
     return RunContext(tmp_path, Topology.from_env(env), tmp_path / "var" / "run" / "k", env)
@@ -134,6 +141,7 @@ def test_a_missing_model_or_rasa_venv_is_a_refusal(tmp_path: Path) -> None:
 
 # Endpoints
 
+
 def test_endpoints_files_point_each_rasa_at_its_own_action_server(tmp_path: Path) -> None:
     (tmp_path / "endpoints.yml").write_text((ROOT / "endpoints.yml").read_text(encoding="utf-8"), encoding="utf-8")
     ctx = context(tmp_path, SCALED)
@@ -148,8 +156,14 @@ def test_endpoints_files_point_each_rasa_at_its_own_action_server(tmp_path: Path
 def test_postgres_adds_the_sql_tracker_store_with_decoded_credentials() -> None:
     store = tracker_store("postgresql+asyncpg://kx:p%40ss%3Aw@db.example:6543/kuanxian?sslmode=require")
     assert store == {
-        "type": "SQL", "dialect": "postgresql", "url": "db.example", "port": 6543, "db": "kuanxian",
-        "username": "kx", "password": "p@ss:w", "query": {"sslmode": "require"},
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": "db.example",
+        "port": 6543,
+        "db": "kuanxian",
+        "username": "kx",
+        "password": "p@ss:w",
+        "query": {"sslmode": "require"},
     }
     assert tracker_store("postgres://localhost/k")["port"] == 5432  # type: ignore[index]
     assert tracker_store("sqlite+aiosqlite:///var/kuanxian.db") is None
@@ -212,6 +226,7 @@ def test_the_run_using_a_port_is_found_among_live_lock_files(tmp_path: Path) -> 
 
 # Ports
 
+
 def test_a_listening_port_is_busy_and_its_process_is_named() -> None:
     (port,) = free_blocks(1)
     assert not port_in_use("127.0.0.1", port)
@@ -233,6 +248,7 @@ def test_secrets_on_a_command_line_are_not_repeated() -> None:
 
 # Backoff and crash loops
 
+
 def test_backoff_doubles_from_one_second_up_to_thirty() -> None:
     assert [backoff_delay(n, Policy()) for n in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
 
@@ -246,6 +262,7 @@ def test_only_crashes_within_two_minutes_count() -> None:
 
 
 # Banner
+
 
 def test_the_banner_lists_every_url_and_the_demo_lines() -> None:
     text = banner_text(Topology.from_env(SCALED), {})

@@ -107,15 +107,17 @@ def reap_lingering(timeout: float = 30.0) -> None:
 
 def _environment(database_url: str, port: int, overrides: dict[str, Optional[str]]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KUANXIAN_")}
-    env.update({
-        "KUANXIAN_HOME": str(ROOT),
-        "KUANXIAN_BRAIN": "scripted",
-        "KUANXIAN_HOST": "127.0.0.1",
-        "KUANXIAN_PORT": str(port),
-        "KUANXIAN_DATABASE_URL": database_url,
-        "KUANXIAN_SCHEDULER_INTERVAL": "0.5",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "KUANXIAN_HOME": str(ROOT),
+            "KUANXIAN_BRAIN": "scripted",
+            "KUANXIAN_HOST": "127.0.0.1",
+            "KUANXIAN_PORT": str(port),
+            "KUANXIAN_DATABASE_URL": database_url,
+            "KUANXIAN_SCHEDULER_INTERVAL": "0.5",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)
@@ -131,8 +133,7 @@ def start_hub(database_url: str, log_dir: Path, *, name: str = "hub", **override
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}-{port}.log"
     with open(log_path, "ab") as log:
-        process = subprocess.Popen([sys.executable, "-m", "kuanxian.hub"], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", "kuanxian.hub"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     hub = HubProcess(f"http://127.0.0.1:{port}", port, database_url, env, log_path, process)
     try:
         _wait_live(hub)

@@ -11,8 +11,9 @@ T = TypeVar("T")
 TURN_TIMEOUT = 30.0  # one bot turn, or one scheduler round, on this 2-core machine
 
 
-async def eventually(check: Callable[[], Awaitable[Optional[T]]], *, timeout: float = TURN_TIMEOUT,
-                     interval: float = 0.15, what: str = "condition") -> T:
+async def eventually(
+    check: Callable[[], Awaitable[Optional[T]]], *, timeout: float = TURN_TIMEOUT, interval: float = 0.15, what: str = "condition"
+) -> T:
     """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -24,8 +25,9 @@ async def eventually(check: Callable[[], Awaitable[Optional[T]]], *, timeout: fl
         await asyncio.sleep(interval)
 
 
-def eventually_sync(check: Callable[[], Optional[T]], *, timeout: float = TURN_TIMEOUT,
-                    interval: float = 0.2, what: str = "condition") -> T:
+def eventually_sync(
+    check: Callable[[], Optional[T]], *, timeout: float = TURN_TIMEOUT, interval: float = 0.2, what: str = "condition"
+) -> T:
     """The same for synchronous checks (browser tests)."""
     deadline = time.monotonic() + timeout
     while True:

@@ -41,7 +41,9 @@ class Stack:
         """(Re)start the hub alone, e.g. to prove state survives a restart."""
         self.stop("hub")
         port = self.hub_url.rsplit(":", 1)[1]
-        self.processes["hub"] = _spawn("hub", [sys.executable, "-m", "kuanxian.hub"], {**self.env, "KUANXIAN_PORT": port, **extra_env}, self.log_dir)
+        self.processes["hub"] = _spawn(
+            "hub", [sys.executable, "-m", "kuanxian.hub"], {**self.env, "KUANXIAN_PORT": port, **extra_env}, self.log_dir
+        )
         _wait(f"{self.hub_url}/api/openapi.json", self.processes["hub"], self.log_dir / "hub.log", 60)
 
 
@@ -91,13 +93,30 @@ def start_stack(log_dir: Path, *, database_url: Optional[str] = None, with_rasa:
         endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8")
         if with_rasa:
             stack.processes["actions"] = _spawn(
-                "actions", [str(rasa_bin / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-                {**env, "SANIC_HOST": "127.0.0.1"}, log_dir,
+                "actions",
+                [str(rasa_bin / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+                {**env, "SANIC_HOST": "127.0.0.1"},
+                log_dir,
             )
             stack.processes["rasa"] = _spawn(
-                "rasa", [str(rasa_bin / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(rasa_port),
-                         "--model", str(model), "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
-                env, log_dir,
+                "rasa",
+                [
+                    str(rasa_bin / "rasa"),
+                    "run",
+                    "--enable-api",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                    "--model",
+                    str(model),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(ROOT / "credentials.yml"),
+                ],
+                env,
+                log_dir,
             )
         stack.start_hub()
         if with_rasa:

@@ -33,9 +33,18 @@ EXAMPLES: list[Any] = [
     c.OpenDispute(),
     c.OpenDispute("借款人说这笔钱已经还过了"),
     c.RequestHandoff(HandoffReason.DEFERRAL, Priority.NORMAL),
-    c.RequestHandoff(HandoffReason.CRISIS, Priority.URGENT, "需要马上联系",
-                     {"requested_holiday_days": 120, "offers": {"1000.00x12@2025-02-15": 2}, "income": None,
-                      "requested": {"amount": "600.00", "count": None}, "tags": ["a", "b"]}),
+    c.RequestHandoff(
+        HandoffReason.CRISIS,
+        Priority.URGENT,
+        "需要马上联系",
+        {
+            "requested_holiday_days": 120,
+            "offers": {"1000.00x12@2025-02-15": 2},
+            "income": None,
+            "requested": {"amount": "600.00", "count": None},
+            "tags": ["a", "b"],
+        },
+    ),
     c.RecordPromise(date(2025, 1, 20)),
     c.RecordPromise(date(2025, 1, 20), Decimal("800.50"), remind=True),
     c.ScheduleReminder(datetime(2025, 1, 20, 10, 0, tzinfo=SHANGHAI)),
@@ -80,8 +89,16 @@ def test_the_envelope_names_the_version_and_type() -> None:
     message = to_json_message(c.OptOut())
     assert message == {"kuanxian": {"version": 2, "type": "opt_out"}}
     agreed = to_json_message(EXAMPLES[1])["kuanxian"]
-    assert agreed == {"version": 2, "type": "agree_plan", "amount": "500", "count": 24, "frequency": "biweekly",
-                      "first_date": "2025-03-16", "holiday_days": 60, "hardship": True}
+    assert agreed == {
+        "version": 2,
+        "type": "agree_plan",
+        "amount": "500",
+        "count": 24,
+        "frequency": "biweekly",
+        "first_date": "2025-03-16",
+        "holiday_days": 60,
+        "hardship": True,
+    }
 
 
 def test_a_reminder_time_keeps_its_instant_and_offset() -> None:
@@ -102,8 +119,9 @@ def test_field_names_lists_a_commands_fields_in_order() -> None:
 def test_optional_fields_take_their_defaults() -> None:
     assert parse_command(body("pause_reminders")) == c.PauseReminders("hardship")
     assert parse_command(body("open_dispute")) == c.OpenDispute("")
-    assert parse_command(body("request_handoff", reason="dispute", priority="high")) == \
-        c.RequestHandoff(HandoffReason.DISPUTE, Priority.HIGH, "", {})
+    assert parse_command(body("request_handoff", reason="dispute", priority="high")) == c.RequestHandoff(
+        HandoffReason.DISPUTE, Priority.HIGH, "", {}
+    )
     assert parse_command(body("record_promise", promised_for="2025-01-20")) == c.RecordPromise(date(2025, 1, 20), None, False)
     assert parse_command(agree()) == c.AgreePlan(Decimal("1000.00"), 12, Frequency.MONTHLY, date(2025, 2, 15), 0, False)
 
@@ -177,8 +195,10 @@ def test_an_amount_that_is_not_a_number_is_refused(amount: Any) -> None:
     assert refused(agree(amount=amount)) == "amount must be a decimal amount"
 
 
-@pytest.mark.parametrize("amount, expected", [("0.01", "0.01"), ("1000", "1000"), ("1000.5", "1000.5"), ("1E+3", "1000"),
-                                               (800, "800"), ("10000000000", "10000000000")])
+@pytest.mark.parametrize(
+    "amount, expected",
+    [("0.01", "0.01"), ("1000", "1000"), ("1000.5", "1000.5"), ("1E+3", "1000"), (800, "800"), ("10000000000", "10000000000")],
+)
 def test_amounts_to_the_fen_up_to_ten_billion_are_accepted(amount: Any, expected: str) -> None:
     command = parse_command(agree(amount=amount))
     assert command.amount == Decimal(expected)  # type: ignore[union-attr]
@@ -196,7 +216,7 @@ def test_holiday_days_outside_0_to_366_are_refused(days: Any) -> None:
 
 @pytest.mark.parametrize("value", ["false", "true", 1, 0, None, "yes"])
 def test_a_hardship_flag_must_be_a_real_boolean(value: Any) -> None:
-    """"false" is a true string: read loosely it would grant a hardship holiday nobody disclosed."""
+    """ "false" is a true string: read loosely it would grant a hardship holiday nobody disclosed."""
     assert refused(agree(hardship=value)) == "hardship must be true or false"
 
 
@@ -210,8 +230,9 @@ def test_an_unknown_frequency_is_refused_with_the_value(value: Any) -> None:
     assert refused(agree(frequency=value)) == f"frequency: unknown value {value!r}"
 
 
-@pytest.mark.parametrize("value", ["2025-02-30", "15/02/2025", "2025-2-15", "next month", "", None, 20250215, "20250215",
-                                   "2025-W07-3", "2025-02-15T00:00"])
+@pytest.mark.parametrize(
+    "value", ["2025-02-30", "15/02/2025", "2025-2-15", "next month", "", None, 20250215, "20250215", "2025-W07-3", "2025-02-15T00:00"]
+)
 def test_a_date_that_is_not_a_calendar_date_is_refused(value: Any) -> None:
     assert refused(agree(first_date=value)) == "first_date must be YYYY-MM-DD"
     assert refused(body("record_promise", promised_for=value)) == "promised_for must be YYYY-MM-DD"
@@ -238,8 +259,10 @@ def test_handoff_details_must_be_an_object(details: Any) -> None:
     assert refused(body("request_handoff", reason="dispute", priority="high", details=details)) == "details must be an object"
 
 
-@pytest.mark.parametrize("kind, field", [("open_dispute", "summary"), ("pause_reminders", "reason"),
-                                         ("schedule_reminder", "note"), ("schedule_reminder", "kind")])
+@pytest.mark.parametrize(
+    "kind, field",
+    [("open_dispute", "summary"), ("pause_reminders", "reason"), ("schedule_reminder", "note"), ("schedule_reminder", "kind")],
+)
 def test_free_text_fields_must_be_strings(kind: str, field: str) -> None:
     payload: dict[str, Any] = {field: 42}
     if kind == "schedule_reminder":

@@ -119,7 +119,9 @@ def test_next_day_of_month(today: date, day: int, after: Optional[date], expecte
 # ------------------------------------------------------------------ refusals --
 
 
-@pytest.mark.parametrize("text", ["1075太多了… 600行不行", "太多了", "我还不起", "压力太大了", "这个有点多", "真的拿不出来", "每个月还不上"])
+@pytest.mark.parametrize(
+    "text", ["1075太多了… 600行不行", "太多了", "我还不起", "压力太大了", "这个有点多", "真的拿不出来", "每个月还不上"]
+)
 def test_a_refusal(text: str) -> None:
     assert parse.refuses_amount(text)
 
@@ -181,8 +183,14 @@ def test_terms(text: str, expected: tuple[Optional[Decimal], Optional[int]]) -> 
 
 @pytest.mark.parametrize(
     "text, money",
-    [("5k", Decimal("5000")), ("3.5K", Decimal("3500")), ("四千多", Decimal("4000")), ("大概3500", Decimal("3500")),
-     ("一个月到手6000左右", Decimal("6000")), ("3200", Decimal("3200"))],
+    [
+        ("5k", Decimal("5000")),
+        ("3.5K", Decimal("3500")),
+        ("四千多", Decimal("4000")),
+        ("大概3500", Decimal("3500")),
+        ("一个月到手6000左右", Decimal("6000")),
+        ("3200", Decimal("3200")),
+    ],
 )
 def test_money_in_an_income_answer(text: str, money: Decimal) -> None:
     assert parse.money_in(text) == money

@@ -114,8 +114,19 @@ def test_a_conversation_no_one_holds_can_be_resolved(status: ConversationStatus)
         (lambda: conversation(), lambda c: c.reopen(), "reopen"),
         (lambda: held(7), lambda c: c.reopen(), "reopen"),
     ],
-    ids=["claim-bot", "claim-held", "hand-back-bot", "hand-back-waiting", "hand-back-other", "resolve-other",
-         "resolve-anonymous", "resolve-twice", "hand-off-resolved", "reopen-bot", "reopen-held"],
+    ids=[
+        "claim-bot",
+        "claim-held",
+        "hand-back-bot",
+        "hand-back-waiting",
+        "hand-back-other",
+        "resolve-other",
+        "resolve-anonymous",
+        "resolve-twice",
+        "hand-off-resolved",
+        "reopen-bot",
+        "reopen-held",
+    ],
 )
 def test_transitions_the_status_does_not_allow_raise_a_transition_error(start, action, verb) -> None:  # type: ignore[no-untyped-def]
     before = start()
@@ -183,8 +194,9 @@ def test_a_recorded_hardship_tells_the_lender_the_category_and_consent_only() ->
 
 
 def test_a_handoff_event_carries_neither_summary_nor_details() -> None:
-    handoff = Handoff("c-1", HandoffReason.DEFERRAL, Priority.NORMAL, AT, summary="借款人申请暂缓120天",
-                      details={"requested_holiday_days": 120})
+    handoff = Handoff(
+        "c-1", HandoffReason.DEFERRAL, Priority.NORMAL, AT, summary="借款人申请暂缓120天", details={"requested_holiday_days": 120}
+    )
     data = HandoffRequested("demo-001", handoff).webhook_data()
     assert data == {"conversation_id": "c-1", "reason": "deferral", "priority": "normal"}
 
@@ -194,8 +206,13 @@ def test_a_handoff_event_carries_neither_summary_nor_details() -> None:
 
 def plan(*statuses: InstallmentStatus, amounts: tuple[str, ...] = ("500.00", "500.00", "200.00")) -> PaymentPlan:
     items = tuple(
-        Installment(seq=i + 1, due=date(2025, 2 + i, 10), amount=Decimal(a), status=statuses[i] if i < len(statuses) else InstallmentStatus.DUE,
-                    paid=Decimal(a) if i < len(statuses) and statuses[i] is InstallmentStatus.PAID else Decimal("0.00"))
+        Installment(
+            seq=i + 1,
+            due=date(2025, 2 + i, 10),
+            amount=Decimal(a),
+            status=statuses[i] if i < len(statuses) else InstallmentStatus.DUE,
+            paid=Decimal(a) if i < len(statuses) and statuses[i] is InstallmentStatus.PAID else Decimal("0.00"),
+        )
         for i, a in enumerate(amounts)
     )
     return PaymentPlan(installments=items, frequency=Frequency.MONTHLY, total=sum((Decimal(a) for a in amounts), Decimal("0")))

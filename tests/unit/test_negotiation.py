@@ -95,8 +95,11 @@ class Talk:
         return [s.reply.text for s in self.steps]
 
     def offers(self) -> list[tuple[str, int, str]]:
-        return [(s.state.draft["amount"], s.state.draft["count"], s.state.draft["first_date"])
-                for s in self.steps if s.pending == "plan_confirm" and s.state.draft]
+        return [
+            (s.state.draft["amount"], s.state.draft["count"], s.state.draft["first_date"])
+            for s in self.steps
+            if s.pending == "plan_confirm" and s.state.draft
+        ]
 
 
 def assert_humane(talk: Talk) -> None:
@@ -333,8 +336,12 @@ def test_counter_proposals_are_heard_and_no_offer_is_made_a_third_time() -> None
     assert again.pending == "plan_confirm"  # the second time for 800 is still allowed
     once_more = talk.inform("800呢")
     assert once_more.pending == "transfer_offer" and "共15期" not in once_more.reply.text
-    assert Counter(talk.offers()) == {("1075.00", 12, "2025-02-15"): 1, ("600.00", 20, "2025-02-15"): 1,
-                                      ("800.00", 15, "2025-02-15"): 2, ("500.00", 24, "2025-02-15"): 2}
+    assert Counter(talk.offers()) == {
+        ("1075.00", 12, "2025-02-15"): 1,
+        ("600.00", 20, "2025-02-15"): 1,
+        ("800.00", 15, "2025-02-15"): 2,
+        ("500.00", 24, "2025-02-15"): 2,
+    }
     assert_humane(talk)
 
 
@@ -474,9 +481,18 @@ def test_a_bare_800_answering_the_terms_question_is_an_amount() -> None:
     assert_humane(talk)
 
 
-@pytest.mark.parametrize("answer, amount, count", [("24", Decimal("500.00"), 24), ("12", Decimal("1000.00"), 12), ("6", Decimal("2000.00"), 6),
-                                                   ("299", Decimal("500.00"), 24), ("300", Decimal("500.00"), 24),
-                                                   ("两千块", Decimal("2000.00"), 6), ("就600吧", Decimal("600.00"), 20)])
+@pytest.mark.parametrize(
+    "answer, amount, count",
+    [
+        ("24", Decimal("500.00"), 24),
+        ("12", Decimal("1000.00"), 12),
+        ("6", Decimal("2000.00"), 6),
+        ("299", Decimal("500.00"), 24),
+        ("300", Decimal("500.00"), 24),
+        ("两千块", Decimal("2000.00"), 6),
+        ("就600吧", Decimal("600.00"), 20),
+    ],
+)
 def test_bare_answers_after_an_offer(answer: str, amount: Decimal, count: int) -> None:
     talk = Talk()
     talk.say("request_installment", "分12期")
@@ -586,8 +602,10 @@ SCENARIOS = {
     "first date too late": (False, [("request_installment", "分10期"), ("inform", "第一期放在3月25号")]),
     "holiday": (True, [("request_deferral", HOLIDAY_ASK), ("inform", "分12期")]),
     "holiday and amount": (True, [("request_deferral", "先缓两个月"), ("inform", "每月450")]),
-    "income check": (False, [("request_installment", "分12期"), ("cant_afford", "太多了"), ("yes", ""), ("inform", "5000"),
-                             ("inform", "4350")]),
+    "income check": (
+        False,
+        [("request_installment", "分12期"), ("cant_afford", "太多了"), ("yes", ""), ("inform", "5000"), ("inform", "4350")],
+    ),
 }
 
 
@@ -604,8 +622,13 @@ def test_the_confirmation_carries_exactly_the_offered_terms_and_the_hub_accepts_
     agreed = talk.agreed()
     draft = talk.state.draft
     assert draft is not None
-    assert (str(agreed.amount), agreed.count, agreed.first_date.isoformat(), agreed.frequency.value, agreed.hardship) == \
-        (draft["amount"], draft["count"], draft["first_date"], draft["frequency"], hardship)
+    assert (str(agreed.amount), agreed.count, agreed.first_date.isoformat(), agreed.frequency.value, agreed.hardship) == (
+        draft["amount"],
+        draft["count"],
+        draft["first_date"],
+        draft["frequency"],
+        hardship,
+    )
     try:
         plan = plan_from_terms(BORROWER, agreed, TODAY)
     except PlanError as error:  # pragma: no cover - the failure message is the point

@@ -66,9 +66,7 @@ def _eval(proposal: Proposal, policy: Policy = DEMO, balance: Decimal = BALANCE)
         (Proposal(amount=D("500.01")), "accept", (), "500.01", 24, "499.77"),
     ],
 )
-def test_demo_account(
-    proposal: Proposal, outcome: str, reasons: tuple[str, ...], regular: str, count: int, last: str
-) -> None:
+def test_demo_account(proposal: Proposal, outcome: str, reasons: tuple[str, ...], regular: str, count: int, last: str) -> None:
     decision = _eval(proposal)
     sch = decision.plan
     assert decision.outcome == outcome

@@ -42,6 +42,7 @@ OUTLOOKS = (
 
 def _samples() -> Iterator[tuple[str, Reply]]:
     yield "not_authenticated", account.not_authenticated()
+    yield "person_will_read", account.person_will_read()
     yield "wrong_person_guard", account.wrong_person_guard()
     yield "greeting", account.greeting(BORROWER)
     yield "greeting_anonymous", account.greeting(None)
@@ -81,6 +82,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "reminder_too_late", contact.reminder_too_late(TODAY - timedelta(days=1), TODAY)
     yield "follow_up_scheduled", contact.follow_up_scheduled(date(2026, 12, 20), TODAY)
     yield "declined", plans.declined()
+    yield "confirm_again", plans.confirm_again()
     yield "keep_draft", plans.keep_draft(True)
     yield "keep_nothing", plans.keep_draft(False)
     yield "resume_draft", plans.resume_draft(DECISION_ACCEPT.plan, TODAY)
@@ -104,6 +106,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     for category in HardshipCategory:
         yield f"hardship_{category.value}", hardship.acknowledge(category)
     yield "hardship_options_recorded", hardship.options(BORROWER, True, 7)
+    yield "heard_more", hardship.heard_more(BORROWER)
     yield "hardship_options_not_recorded", hardship.options(DEMO_BORROWERS[1], False, 7)
     yield "fee_relief_offer", hardship.fee_relief_offer()
     yield "fee_relief_needs_hardship", hardship.fee_relief_needs_hardship()
@@ -164,12 +167,15 @@ def test_every_reply_function_is_rendered() -> None:
     rendered = {name.split("_")[0] for name, _ in _samples()}
     for module in (account, plans, hardship, contact):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if fn.__module__ != module.__name__ or name.startswith("_") or name in ("describe", "reminder_note",
-                                                                                      "date_adjusted", "plan_confirmed",
-                                                                                      "options", "acknowledge"):
+            if (
+                fn.__module__ != module.__name__
+                or name.startswith("_")
+                or name in ("describe", "reminder_note", "date_adjusted", "plan_confirmed", "options", "acknowledge")
+            ):
                 continue
-            assert any(name.startswith(r) or r in name for r in rendered) or name in dict(_samples()) or \
-                f"contact.{name}" in dict(_samples()), f"{module.__name__}.{name} is not rendered by this test"
+            assert (
+                any(name.startswith(r) or r in name for r in rendered) or name in dict(_samples()) or f"contact.{name}" in dict(_samples())
+            ), f"{module.__name__}.{name} is not rendered by this test"
 
 
 def test_a_confirmed_plan_is_honest_about_reminders() -> None:

@@ -160,8 +160,13 @@ def test_contact_caps_at_or_below_the_ceiling_are_accepted(per_day: str, per_wee
 
 @pytest.mark.parametrize(
     "per_day, per_week, words",
-    [("4", "7", "ceiling of 3"), ("1", "8", "ceiling of 7"), ("3", "2", "cannot exceed"), ("0", "3", "at least 1"),
-     ("1", "0", "at least 1")],
+    [
+        ("4", "7", "ceiling of 3"),
+        ("1", "8", "ceiling of 7"),
+        ("3", "2", "cannot exceed"),
+        ("0", "3", "at least 1"),
+        ("1", "0", "at least 1"),
+    ],
 )
 def test_contact_caps_above_the_ceiling_or_inconsistent_are_refused(per_day: str, per_week: str, words: str) -> None:
     message = refused({"KUANXIAN_CONTACT_PER_DAY": per_day, "KUANXIAN_CONTACT_PER_7_DAYS": per_week})
@@ -237,8 +242,9 @@ def test_staffed_hours_are_read() -> None:
     assert (hours.start.hour, hours.start.minute, hours.end.hour) == (8, 30, 20)
 
 
-@pytest.mark.parametrize("name, value", [("KUANXIAN_RASA_URLS", "ftp://rasa"), ("KUANXIAN_ACTIONS_URLS", "localhost:5055"),
-                                         ("KUANXIAN_RASA_URLS", " , ")])
+@pytest.mark.parametrize(
+    "name, value", [("KUANXIAN_RASA_URLS", "ftp://rasa"), ("KUANXIAN_ACTIONS_URLS", "localhost:5055"), ("KUANXIAN_RASA_URLS", " , ")]
+)
 def test_urls_must_be_http(name: str, value: str) -> None:
     assert name in refused({name: value})
 

@@ -311,8 +311,7 @@ async def reports(request: Request) -> HTTPResponse:
 
 
 @bp.get("/reports/corpus.tsv")
-@operation("Labelled reports as a guard corpus batch (TSV with a provenance header), for kuanxian/safety/corpus/guard/",
-           auth="console")
+@operation("Labelled reports as a guard corpus batch (TSV with a provenance header), for kuanxian/safety/corpus/guard/", auth="console")
 async def reports_corpus(request: Request) -> HTTPResponse:
     trainer = await console_user(request, Permission.REVIEW_REPORTS)
     hub = hub_of(request)
@@ -327,8 +326,9 @@ async def reports_corpus(request: Request) -> HTTPResponse:
     ]
     lines = [f"{r.label}\t{r.category}\tstandard\t{' '.join(r.text.split())}" for r in rows if r.label and r.category]
     body = "".join(f"# {h}\n" for h in header) + "".join(line + "\n" for line in lines)
-    return response.text(body, content_type="text/tab-separated-values; charset=utf-8",
-                         headers={"Content-Disposition": 'attachment; filename="reports.tsv"'})
+    return response.text(
+        body, content_type="text/tab-separated-values; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="reports.tsv"'}
+    )
 
 
 @bp.post("/reports/<report_id:int>/label")

@@ -135,6 +135,8 @@ class ReminderService:
         if plan is None or borrower is None:
             return 0
         await reminder_store.cancel_pending(tx.conn, borrower_id, [ReminderKind.OVERDUE], "plan_current", tx.now)
+        # A plan that replaces another: the old plan's Installment notices go with it.
+        await reminder_store.cancel_pending(tx.conn, borrower_id, [ReminderKind.INSTALLMENT_DUE], "plan_replaced", tx.now)
         count = 0
         for item in plan.installments:
             send_at = datetime.combine(item.due - timedelta(days=NOTICE_DAYS_BEFORE_INSTALLMENT), NOTICE_TIME, tzinfo=borrower.zone)

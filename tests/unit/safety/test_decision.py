@@ -23,7 +23,8 @@ def test_committed_thresholds_load_and_are_consistent() -> None:
     th = load_thresholds(DECISION_PATH)
     g, d = th.guard, th.distress
     assert 0 <= g.rule_veto_below <= g.block_at <= g.block_exempted_at <= 1
-    assert 0 < d.context_crisis_at <= d.crisis_at < d.raise_at <= 1
+    assert 0 < d.crisis_at < d.raise_at <= 1
+    assert 0 < d.context_crisis_at <= (d.crisis_alone_at or d.crisis_at)  # a lower bar than a lone reading needs
     assert 1 <= d.context_messages <= 10
     assert d.lexicon_distress_veto_at <= d.lexicon_crisis_veto_at
     assert 0 < th.identity.third_party_at < 1
