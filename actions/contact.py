@@ -111,11 +111,28 @@ class ActionResumeContact(BorrowerAction):
         return [SlotSet("misunderstood", 0.0)]
 
 
+async def misheard(dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+    """The classifier heard a dispute or a wrong number the words don't say: change nothing on the account.
+    "你们记吧，我同意" after a hardship is consent; anything else is not understood (asked again, then a person)."""
+    from actions.account import ActionFallback
+    from kuanxian.dialogue import parse
+
+    if context is not None and tracker.get_slot("hardship_disclosed") and parse.consents_to_record(text_of(tracker)):
+        from actions.hardship import record_consent
+
+        return await record_consent(dispatcher, tracker, context, consent=True)
+    return await ActionFallback().act(dispatcher, tracker, context)
+
+
 class ActionOpenDispute(BorrowerAction):
     def name(self) -> str:
         return "action_open_dispute"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        from kuanxian.dialogue import parse
+
+        if not parse.says_dispute(text_of(tracker)):
+            return await misheard(dispatcher, tracker, context)
         said = text_of(tracker)[:200]
         command(dispatcher, OpenDispute(said))
         command(dispatcher, RequestHandoff(HandoffReason.DISPUTE, Priority.HIGH, f"借款人对欠款有异议：{said}"))
@@ -132,6 +149,10 @@ class ActionWrongPerson(KuanxianAction):
         return "action_wrong_person"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        from kuanxian.dialogue import parse
+
+        if not parse.says_wrong_person(text_of(tracker)):
+            return await misheard(dispatcher, tracker, context)
         if borrower_id_of(tracker):
             command(dispatcher, MarkWrongContact())
         say(dispatcher, texts.wrong_person())

@@ -114,6 +114,25 @@ class ActionHandleAffirm(KuanxianAction):
         return [SlotSet("pending_offer", "plan_confirm"), SlotSet("misunderstood", 0.0)]
 
 
+class ActionHandleThank(KuanxianAction):
+    """ "好，谢谢" right after a question is a yes to it; otherwise "you're welcome"."""
+
+    needs_borrower = False
+
+    def name(self) -> str:
+        return "action_handle_thank"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        from kuanxian.dialogue import parse
+
+        text = text_of(tracker)
+        pending = tracker.get_slot("pending_offer")
+        if pending and text and (parse.yes_no(text, pending) or parse.starts_yes(text)):
+            return await ActionHandleAffirm().act(dispatcher, tracker, context)
+        say(dispatcher, account_texts.you_are_welcome())
+        return []
+
+
 class ActionHandleDeny(KuanxianAction):
     needs_borrower = False
 

@@ -10,6 +10,7 @@ composable text is pre-checked by tests/unit/test_replies.py).
 from __future__ import annotations
 
 import inspect
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -135,6 +136,26 @@ def consent_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, conte
 AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_negotiate"
 # Actions for a message the classifier was unsure of, or found off-topic.
 UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
+# What the classifier may call a message about a holiday just granted ("过俩月再说", "缓的这段时间利息还涨吗").
+HOLIDAY_TALK = UNSURE | {
+    "action_promise",
+    "action_remind_later",
+    "action_keep_draft",
+    "action_handle_thank",
+    "action_handle_affirm",
+    "action_answer_consequences",
+}
+
+
+def _holiday_on_the_table(tracker: Tracker) -> bool:
+    from kuanxian.dialogue import parse
+    from kuanxian.dialogue.negotiation import State
+
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    if not (state.holiday_days and state.asked == "terms" and state.amount is None and state.count is None):
+        return False
+    text = text_of(tracker)
+    return parse.defers_plan(text) or bool(re.search(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月", text))
 
 
 def registry() -> dict[str, KuanxianAction]:
@@ -200,6 +221,9 @@ class KuanxianAction(Action, ABC):
             if answer is not None:
                 return registry()[AFFIRM if answer else DENY]
         if self.name() in UNSURE and context is not None and names_plan_terms(text, context.today):
+            return registry()[NEGOTIATE]
+        if self.name() in HOLIDAY_TALK and context is not None and _holiday_on_the_table(tracker):
+            # A holiday granted and its terms asked: "到时候再说", "停的这俩月利息还涨不" belong to it.
             return registry()[NEGOTIATE]
         return None
 

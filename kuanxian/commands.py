@@ -47,6 +47,7 @@ __all__ = [
     "ScheduleReminder",
     "parse_command",
     "to_json_message",
+    "wire_name",
 ]
 
 PAYLOAD_KEY = "kuanxian"
@@ -165,6 +166,11 @@ _TYPES: dict[str, type] = {
     "mark_wrong_contact": MarkWrongContact,
 }
 _NAMES = {cls: name for name, cls in _TYPES.items()}
+
+
+def wire_name(class_name: str) -> str:
+    """The contract's name of a command class ("AgreePlan" -> "agree_plan"); unknown names as they are."""
+    return next((name for name, cls in _TYPES.items() if cls.__name__ == class_name), class_name)
 
 
 def _encode(value: Any) -> Any:

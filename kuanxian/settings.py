@@ -8,6 +8,8 @@ caps looser than the product allows. Generate production secrets with
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import os
 from collections import Counter
@@ -19,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kuanxian.demo import DEMO_ADMIN_TOKEN
 from kuanxian.safety.contact import ContactConfigError, ContactLimits
+from kuanxian.shutdown import DEFAULT_DRAIN_SECONDS, DrainSettingError, drain_seconds
 from kuanxian.storage.db import database_url
 
 DEMO_SECRET = "kuanxian-demo-secret-not-for-production-use"
@@ -28,10 +31,40 @@ ENVIRONMENTS = ("development", "test", "production")
 BRAINS = ("rasa", "scripted")
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 128.0
+# Standard Webhooks: "whsec_" + base64 of a random key of 24 to 64 bytes.
+WHSEC_PREFIX = "whsec_"
+WHSEC_MIN_BYTES = 24
+WHSEC_MAX_BYTES = 64
+MAX_HUBS = 32
 
 
 class SettingsError(ValueError):
     """A configuration the product refuses to start with."""
+
+
+def webhook_key(secret: str) -> bytes:
+    """The HMAC key of a webhook secret: a `whsec_` secret's decoded bytes, else the secret's UTF-8 bytes.
+
+    A `whsec_` secret that is not strict base64 of 24 to 64 bytes is refused (SettingsError),
+    so a bad secret stops the hub at start instead of every delivery failing later.
+    """
+    if not secret.startswith(WHSEC_PREFIX):
+        return secret.encode("utf-8")
+    encoded = secret[len(WHSEC_PREFIX) :]
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise SettingsError(
+            "KUANXIAN_WEBHOOK_SECRET starts with whsec_ but the rest is not valid base64 (standard alphabet, with its = padding); "
+            "make one with python -c "
+            f'"import base64, secrets; print({WHSEC_PREFIX!r} + base64.b64encode(secrets.token_bytes(32)).decode())"'
+        ) from None
+    if not WHSEC_MIN_BYTES <= len(key) <= WHSEC_MAX_BYTES:
+        raise SettingsError(
+            f"KUANXIAN_WEBHOOK_SECRET: a whsec_ secret must encode {WHSEC_MIN_BYTES} to {WHSEC_MAX_BYTES} bytes, "
+            f"this one encodes {len(key)}"
+        )
+    return key
 
 
 def entropy_bits(secret: str) -> float:
@@ -104,6 +137,10 @@ class Settings:
     broken_after_missed: int = 2
     webhook_url: Optional[str] = None
     webhook_secret: Optional[str] = None
+    # How many hubs share this database (the supervisor sets it from its own KUANXIAN_HUBS).
+    hubs: int = 1
+    # Graceful stop: in-flight requests get this long, then running turns this long again (kuanxian.shutdown).
+    drain_seconds: float = DEFAULT_DRAIN_SECONDS
 
     @property
     def production(self) -> bool:
@@ -119,6 +156,10 @@ class Settings:
             limits = ContactLimits(per_day=_int(env, "KUANXIAN_CONTACT_PER_DAY", 1), per_7_days=_int(env, "KUANXIAN_CONTACT_PER_7_DAYS", 3))
         except ContactConfigError as exc:
             raise SettingsError(f"KUANXIAN_CONTACT_PER_DAY / KUANXIAN_CONTACT_PER_7_DAYS: {exc}") from exc
+        try:
+            drain = drain_seconds(env)
+        except DrainSettingError as exc:
+            raise SettingsError(str(exc)) from exc
         rasa = _urls(env, "KUANXIAN_RASA_URLS", env.get("KUANXIAN_RASA_URL", "http://127.0.0.1:5005"))
         actions = _urls(env, "KUANXIAN_ACTIONS_URLS", env.get("KUANXIAN_ACTIONS_URL", "http://127.0.0.1:5055"))
         settings = cls(
@@ -149,6 +190,8 @@ class Settings:
             broken_after_missed=_int(env, "KUANXIAN_BROKEN_AFTER_MISSED", 2, low=1, high=12),
             webhook_url=env.get("KUANXIAN_WEBHOOK_URL") or None,
             webhook_secret=env.get("KUANXIAN_WEBHOOK_SECRET") or None,
+            hubs=_int(env, "KUANXIAN_HUBS", 1, low=1, high=MAX_HUBS),
+            drain_seconds=drain,
         )
         settings.check()
         return settings
@@ -161,6 +204,18 @@ class Settings:
             raise SettingsError("KUANXIAN_WEBHOOK_URL must be an http(s) URL")
         if self.webhook_url is not None and not self.webhook_secret:
             raise SettingsError("KUANXIAN_WEBHOOK_URL needs KUANXIAN_WEBHOOK_SECRET to sign the events")
+        if self.webhook_secret:
+            webhook_key(self.webhook_secret)
+        if self.hubs > 1 and not self.redis_url:
+            raise SettingsError(
+                f"KUANXIAN_HUBS={self.hubs}: several hubs need KUANXIAN_REDIS_URL (one turn at a time per conversation "
+                "and live frames across hubs); set it, or run one hub"
+            )
+        if self.hubs > 1 and self.database_url.startswith("sqlite"):
+            raise SettingsError(
+                f"KUANXIAN_HUBS={self.hubs}: several hubs need PostgreSQL (KUANXIAN_DATABASE_URL=postgresql://…); "
+                "SQLite cannot share leased work between processes; run one hub on SQLite"
+            )
         if not self.production:
             return
         if self.demo:

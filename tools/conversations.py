@@ -18,8 +18,10 @@ import json
 import re
 import statistics
 import sys
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -267,21 +269,28 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--jobs", type=int, default=4, help="scripts played at once (each on its own account)")
     args = parser.parse_args(argv)
     scripts = []
     for path in sorted(PERSONAS.glob("*.yaml")):
         scripts += yaml.safe_load(path.read_text(encoding="utf-8"))
     if args.only:
         scripts = [s for s in scripts if s["id"] in args.only]
-    player = Player(args.hub)
-    results = []
-    for script in scripts:
-        result = play(player, script)
-        results.append(result)
-        mark = "ok  " if result.passed else "FAIL"
-        print(f"{mark} {result.script_id:<8} {result.outcome:<12} {'; '.join(result.reasons)}", flush=True)
-        if args.verbose and not result.passed:
-            print("      " + "\n      ".join(result.transcript))
+    results: list[Result] = []
+    local = threading.local()
+
+    def run(script: dict[str, Any]) -> Result:
+        if not hasattr(local, "player"):
+            local.player = Player(args.hub)
+        return play(local.player, script)
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for result in pool.map(run, scripts):
+            results.append(result)
+            mark = "ok  " if result.passed else "FAIL"
+            print(f"{mark} {result.script_id:<8} {result.outcome:<12} {'; '.join(result.reasons)}", flush=True)
+            if args.verbose and not result.passed:
+                print("      " + "\n      ".join(result.transcript))
     latencies = [x for r in results for x in r.latencies]
     passed = sum(r.passed for r in results)
     print()

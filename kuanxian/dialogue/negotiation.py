@@ -156,6 +156,9 @@ def _absorb(state: State, said: Said, account: Account) -> State:
     first = parse.first_date(text, today)
     if first is not None:
         state = replace(state, first_date=first.isoformat(), day_of_month=None)
+    if parse.asks_longest_holiday(text):
+        # The longest the policy allows is the answer (granted, or asked about the hardship first).
+        return replace(state, holiday_days=account.policy.payment_holiday_days or state.holiday_days)
     holiday = parse.holiday_days(text, today)
     if holiday is not None:
         state = replace(state, holiday_days=holiday)
@@ -340,6 +343,21 @@ def step(state: State, said: Said, account: Account) -> Step:
     if state.holiday_days and not account.hardship and before.asked in HOLIDAY_QUESTIONS and _names_terms(said.text, account.today):
         # Asked why they need a holiday, they answered with terms: a plan without one.
         state = replace(state, holiday_days=0)
+    granted = before.holiday_days and before.asked == "terms" and account.hardship and state.amount is None and state.count is None
+    if granted and parse.defers_plan(said.text):
+        # The holiday now, the plan later: a person records the holiday (there is no plan to carry it yet).
+        days = min(before.holiday_days, account.policy.payment_holiday_days)
+        return _handoff_step(
+            replace(state, holiday_days=days),
+            texts.holiday_only(days),
+            HandoffReason.DEFERRAL,
+            f"借款人接受暂缓{days}天，分期等暂缓结束后再定",
+            {"holiday_days": days, "plan": "later"},
+        )
+    if granted and state.holiday_days == before.holiday_days:
+        # Granted already: a question about it is answered, not met with the same grant again.
+        freeze = account.policy.interest_freeze_on_hardship
+        return _ask(state, "terms", texts.holiday_kept(min(state.holiday_days, account.policy.payment_holiday_days), freeze))
     holiday_step = _holiday(state, account)
     if holiday_step is not None:
         return holiday_step

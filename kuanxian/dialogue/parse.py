@@ -117,7 +117,8 @@ def consents_to_record(text: str) -> bool:
 
 
 def lump_sum(text: str) -> bool:
-    return _LUMP_SUM.search(text) is not None
+    """ "缓完以后我争取一次还清": paying the rest at once; not "要一次还清，还是可以分期？" (a question)."""
+    return _LUMP_SUM.search(text) is not None and "还是" not in text
 
 
 def asks_fee_relief(text: str) -> bool:
@@ -264,3 +265,49 @@ def names_plan_terms(text: str, today: date) -> bool:
         or first_date(text, today) is not None
         or holiday_days(text, today) is not None
     )
+
+
+# Account-changing intents need the words to say so, not only the classifier: a dispute stops reminders and
+# a wrong number locks the conversation, so "不是不还" or "你们记吧，我同意" must never open either.
+_DOUBLE_NEGATIVE = re.compile(r"不是不|并不是不|也不是不|不是说不")
+_DISPUTE = re.compile(
+    r"不是我(?:借|贷|的|本人|签)|没(?:有)?借过|没(?:有)?贷过|从来没(?:有)?(?:借|贷)|我没借|没(?:有)?申请过|不认识|不认(?:这笔|这个|账)"
+    r"|(?:金额|数目|数字|账|钱数|利息|费用|罚息)(?:算)?(?:不对|错了|有误|对不上)|算错|对不上|多扣|多收|重复扣|扣了两次|乱收"
+    r"|已经还(?:清|了|过)|还过了|早就还|还清了|冒用|盗用|被盗|被人(?:借|贷|用)|身份(?:证)?被|骗贷|诈骗|搞错|弄错|不是我的"
+    r"|哪来的|莫名其妙|凭什么|有异议|不承认|不知道(?:这|有)(?:笔|个)|什么时候借|啥时候借|没收到(?:钱|款)",
+)
+_WRONG_PERSON = re.compile(
+    r"打错|发错|找错|不是(?:本人|这个人|你们要找的|他本人|她本人)|不认识(?:这个人|他|她|此人)|没(?:有)?这个人|查无此人|我不(?:叫|姓)"
+    r"|换(?:了)?号|(?:号|号码)[^。！？]{0,6}换|新(?:办的)?号|号码[^。！？]{0,8}(?:换|不是|以前|之前)|以前的(?:机主|号主)|前(?:任)?机主|不是他|不是她"
+    r"|wrong (?:number|person)|你(?:们)?找谁|你(?:是)?谁啊|不是我",
+    re.IGNORECASE,
+)
+
+
+def says_dispute(text: str) -> bool:
+    """ "这不是我借的", "金额不对", "我早就还清了": the debt itself is questioned (not "我不是不还")."""
+    return _DISPUTE.search(text) is not None and _DOUBLE_NEGATIVE.search(text) is None
+
+
+def says_wrong_person(text: str) -> bool:
+    """ "你们打错了", "我不认识这个人", "这号我刚换的": this number is not the Borrower's."""
+    return _WRONG_PERSON.search(text) is not None and _DOUBLE_NEGATIVE.search(text) is None
+
+
+_ASKS_LONGEST = re.compile(r"最(?:多|长)[^。！？?]{0,6}(?:多久|多长|几天|几个月|多少天)|能缓多久|可以缓多久|能缓几")
+
+
+def asks_longest_holiday(text: str) -> bool:
+    """ "两个月不行的话，最多能缓多久？": the policy's longest holiday is asked for (the number said is withdrawn)."""
+    return _ASKS_LONGEST.search(text) is not None
+
+
+_DEFERS_PLAN = re.compile(
+    r"(?:到时候|过(?:两|俩|几|一)?(?:个)?月|(?:两|俩|几|一)个?月(?:后|以后|之后)|以后|回头|等.{1,8}(?:再|后))[^。！？?]{0,6}(?:再说|再定|再商量|再谈|再聊|再来|再找|定分期|商量)"
+    r"|先这样|先不定|先不分期|现在不(?:想)?定|暂时不(?:想)?定|再说吧",
+)
+
+
+def defers_plan(text: str) -> bool:
+    """ "那先这样，过俩月再说", "两个月后我再来跟你定分期": the holiday now, the plan later."""
+    return _DEFERS_PLAN.search(text) is not None

@@ -242,6 +242,19 @@ class ThirdPartyNoticed:
     webhook_type = None
 
 
+@dataclass(frozen=True)
+class CommandRejected:
+    """A command from the action server the hub did not apply: `stage` `contract` (malformed payload)
+    or `state` (refused against the current account); `reason` is a short code, never message text."""
+
+    conversation_id: str
+    borrower_id: str
+    command: str
+    reason: str
+    stage: str
+    webhook_type = None
+
+
 Event = Union[
     MessageStored,
     StatusChanged,
@@ -264,4 +277,5 @@ Event = Union[
     CrisisDetected,
     GuardBlocked,
     ThirdPartyNoticed,
+    CommandRejected,
 ]

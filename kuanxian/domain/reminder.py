@@ -51,3 +51,5 @@ class Reminder:
     attempts: int = 0
     lease_owner: Optional[str] = None
     sent_at: Optional[datetime] = None
+    # Why the assistant asked for it (schedule_reminder's note), e.g. "borrower_request".
+    note: Optional[str] = None

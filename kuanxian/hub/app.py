@@ -33,7 +33,8 @@ def create_app(settings: Optional[Settings] = None, *, brain: Optional[Brain] = 
     app.config.REQUEST_MAX_SIZE = 1_000_000
     app.config.WEBSOCKET_MAX_SIZE = 64 * 1024
     app.config.KEEP_ALIVE_TIMEOUT = 30
-    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 15
+    # In-flight requests get the drain budget; Hub.stop then gives running turns as long again (kuanxian.shutdown).
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = settings.drain_seconds
     # CORS (sanic-ext): lenders embed the widget on their own origin; preflights are answered automatically.
     app.config.CORS_ORIGINS = ",".join(settings.widget_origins) if "*" not in settings.widget_origins else "*"
     app.config.CORS_ALLOW_HEADERS = ["authorization", "content-type"]

@@ -12,6 +12,7 @@ Conversation always goes to the same instance while it is up.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -21,7 +22,7 @@ from typing import Any, Optional, Protocol
 
 import httpx
 
-from kuanxian.commands import Command, CommandError, parse_command
+from kuanxian.commands import COMMAND_VERSION, PAYLOAD_KEY, Command, CommandError, parse_command
 from kuanxian.domain.message import Button
 
 logger = logging.getLogger(__name__)
@@ -40,12 +41,25 @@ class BotText:
 
 
 @dataclass(frozen=True)
+class RejectedCommand:
+    """A command payload that breaks the contract (kuanxian.commands): never applied, always logged and counted.
+
+    `command` is the payload's `type` when it names one, else "unknown"; `reason` a short code
+    (`unsupported_version`, `unknown_type`, `invalid_payload`); `detail` what exactly was wrong.
+    """
+
+    command: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class BrainReply:
     """What the Brain said and decided: texts for the Borrower, commands for the hub."""
 
     texts: tuple[BotText, ...] = ()
     commands: tuple[Command, ...] = ()
-    rejected: tuple[str, ...] = ()
+    rejected: tuple[RejectedCommand, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -90,11 +104,25 @@ class Brain(Protocol):
     async def close(self) -> None: ...
 
 
+def _rejected(custom: object, exc: CommandError) -> RejectedCommand:
+    body = custom.get(PAYLOAD_KEY) if isinstance(custom, Mapping) else None
+    kind = body.get("type") if isinstance(body, Mapping) else None
+    command = kind[:48] if isinstance(kind, str) and kind else "unknown"
+    detail = str(exc)
+    if isinstance(body, Mapping) and body.get("version") != COMMAND_VERSION:
+        reason = "unsupported_version"
+    elif detail.startswith("unknown command type"):
+        reason = "unknown_type"
+    else:
+        reason = "invalid_payload"
+    return RejectedCommand(command, reason, detail[:300])
+
+
 def parse_outputs(outputs: Sequence[object]) -> BrainReply:
     """Rasa's REST outputs as typed texts and commands; malformed payloads are set aside, never applied."""
     texts: list[BotText] = []
     commands: list[Command] = []
-    rejected: list[str] = []
+    rejected: list[RejectedCommand] = []
     for output in outputs:
         if not isinstance(output, Mapping):
             continue
@@ -103,7 +131,7 @@ def parse_outputs(outputs: Sequence[object]) -> BrainReply:
             try:
                 command = parse_command(custom)
             except CommandError as exc:
-                rejected.append(str(exc))
+                rejected.append(_rejected(custom, exc))
                 continue
             if command is not None:
                 commands.append(command)
@@ -184,10 +212,14 @@ class RasaBrain:
         raise BrainUnavailable("; ".join(errors) or "no Rasa instance configured")
 
     async def health(self) -> dict[str, str]:
+        """`rasa`, `actions`, `rasa1`, `actions1`, …: "ok" or "down" for every instance, probed at once (2 s each)."""
+        probes = [self._up(i.rasa_url + "/") for i in self._instances] + [self._up(i.actions_url + "/health") for i in self._instances]
+        results = await asyncio.gather(*probes)
+        count = len(self._instances)
         status: dict[str, str] = {}
-        for n, instance in enumerate(self._instances):
-            status[f"rasa{n or ''}"] = await self._up(instance.rasa_url + "/")
-            status[f"actions{n or ''}"] = await self._up(instance.actions_url + "/health")
+        for n in range(count):
+            status[f"rasa{n or ''}"] = results[n]
+            status[f"actions{n or ''}"] = results[count + n]
         return status
 
     async def _up(self, url: str) -> str:

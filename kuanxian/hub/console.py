@@ -28,11 +28,12 @@ from kuanxian.domain.handoff import HandoffOutcome
 from kuanxian.domain.message import Message, SenderType
 from kuanxian.domain.plan import PaymentPlan
 from kuanxian.domain.policy import Policy
-from kuanxian.hub.brain import Brain, BrainUnavailable, TurnContext
+from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
 from kuanxian.hub.delivery import Delivery, Outgoing
 from kuanxian.hub.handoffs import HandoffConflict, HandoffMissing, HandoffService
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
+from kuanxian.hub.replying import ReplyApplier
 from kuanxian.hub.tx import Transactions
 from kuanxian.plans import Decision, PlanError, Proposal, evaluate
 from kuanxian.storage import borrowers as borrower_store
@@ -106,8 +107,10 @@ class ConsoleService:
         brain: Brain,
         locks: TurnLocks,
         reminders: ReminderService,
+        replies: ReplyApplier,
     ) -> None:
         self.transactions = transactions
+        self.replies = replies
         self.delivery = delivery
         self.handoffs = handoffs
         self.brain = brain
@@ -178,27 +181,37 @@ class ConsoleService:
         return released.conversation
 
     async def _resume(self, conversation: Conversation, plan: Optional[PaymentPlan]) -> None:
-        """The assistant takes over and confirms what was agreed in its own words."""
+        """The assistant takes over and confirms what was agreed in its own words; its commands apply as in any turn."""
         entities = {"plan_id": str(plan.plan_id)} if plan is not None else {}
         cid = conversation.conversation_id
         async with self.locks.turn(cid):
+            reply: Optional[BrainReply] = None
             try:
                 reply = await self.brain.trigger("EXTERNAL_handback", entities, TurnContext(conversation.borrower_id, cid))
-                texts = [Outgoing(t.text, t.buttons) for t in reply.texts]
             except BrainUnavailable as exc:
                 logger.error("hand-back to the assistant failed for %s: %s", cid, exc)
-                texts = []
-            if not texts and plan is not None:
-                async with self.transactions.read() as conn:
-                    borrower = await borrower_store.get_borrower(conn, conversation.borrower_id)
-                if borrower is not None:
-                    from datetime import datetime
-
-                    confirmation = replies.plan_confirmed(plan, borrower.today(datetime.now(tz=UTC)), reminders_on=True)
-                    texts = [Outgoing(confirmation.text)]
             async with self.transactions() as tx:
+                current = await conversation_store.get_conversation(tx.conn, cid) or conversation
+                decided = await self.replies.apply(tx, current, reply, self.reminders) if reply is not None else None
+                texts = list(decided.texts) if decided is not None else []
+                sender = decided.sender if decided is not None else SenderType.BOT
+                if not texts and plan is not None:
+                    borrower = await borrower_store.get_borrower(tx.conn, conversation.borrower_id)
+                    if borrower is not None:
+                        confirmation = replies.plan_confirmed(plan, borrower.today(tx.now), reminders_on=True)
+                        texts, sender = [Outgoing(confirmation.text)], SenderType.BOT
                 for text in texts:
-                    await self.delivery.post(tx, cid, SenderType.BOT, text, author="bot", borrower_id=conversation.borrower_id)
+                    await self.delivery.post(
+                        tx,
+                        cid,
+                        sender,
+                        text,
+                        speaker=current.speaker,
+                        author="bot" if sender is SenderType.BOT else "system",
+                        borrower_id=conversation.borrower_id,
+                    )
+                if decided is not None:
+                    await self.replies.follow_up(tx, current, decided.outcome, self.reminders)
 
     async def resolve(self, conversation_id: str, collector: Collector) -> Conversation:
         async with self.transactions() as tx:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Optional
 
@@ -71,6 +72,7 @@ async def reminders_json(conn: AsyncConnection, borrower: Optional[Borrower], bo
                 "sent_at": _iso(reminder.sent_at, borrower),
                 "amount": str(from_fen(reminder.amount_fen)) if reminder.amount_fen is not None else None,
                 "due_date": reminder.due_date.isoformat() if reminder.due_date else None,
+                "note": reminder.note,
                 "history": [
                     {
                         "at": _iso(h.at, borrower),
@@ -83,6 +85,28 @@ async def reminders_json(conn: AsyncConnection, borrower: Optional[Borrower], bo
             }
         )
     return out
+
+
+async def changes_json(conn: AsyncConnection, borrower_id: str) -> list[dict[str, Any]]:
+    """The account-change audit of one Borrower, oldest first: what commands and admins changed, and why."""
+    rows = (
+        (await conn.execute(select(account_changes).where(account_changes.c.borrower_id == borrower_id).order_by(account_changes.c.id)))
+        .mappings()
+        .all()
+    )
+    return [
+        {
+            "command": r["command"],
+            "field": r["field"],
+            "before": json.loads(r["before"]) if r["before"] is not None else None,
+            "after": json.loads(r["after"]) if r["after"] is not None else None,
+            "at": r["at"].isoformat(),
+            "conversation_id": r["conversation_id"],
+            "reverted": r["reverted_at"] is not None,
+            "note": r["note"],
+        }
+        for r in rows
+    ]
 
 
 async def borrower_context(conn: AsyncConnection, conversation: Conversation, now: datetime) -> dict[str, Any]:

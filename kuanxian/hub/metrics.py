@@ -8,6 +8,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from kuanxian.domain.events import (
+    CommandRejected,
     CrisisDetected,
     Event,
     GuardBlocked,
@@ -38,6 +39,13 @@ class Metrics:
         self.handoffs = Counter("kuanxian_handoffs_total", "Handoffs requested", ["reason", "priority"], registry=self.registry)
         self.crises = Counter("kuanxian_crisis_total", "Crisis handoffs", registry=self.registry)
         self.plans = Counter("kuanxian_plans_agreed_total", "Payment plans agreed", registry=self.registry)
+        self.commands_rejected = Counter(
+            "kuanxian_commands_rejected_total",
+            "Commands from the action server the hub did not apply, by command and reason "
+            "(malformed payloads: unsupported_version, unknown_type, invalid_payload; else the refusal code)",
+            ["command", "reason"],
+            registry=self.registry,
+        )
         self.queue = Gauge("kuanxian_queue_length", "Conversations waiting for or with a person", registry=self.registry)
         self.outbox_pending = Gauge("kuanxian_outbox_pending", "Webhook events not yet delivered", registry=self.registry)
         self.outbox_lag = Gauge("kuanxian_outbox_lag_seconds", "Age of the oldest undelivered webhook event", registry=self.registry)
@@ -60,6 +68,8 @@ class Metrics:
             self.handoffs.labels(event.handoff.reason.value, event.handoff.priority.value).inc()
         elif isinstance(event, CrisisDetected):
             self.crises.inc()
+        elif isinstance(event, CommandRejected):
+            self.commands_rejected.labels(event.command, event.reason).inc()
         elif isinstance(event, PlanAgreed) and type(event) is PlanAgreed:
             self.plans.inc()
         elif isinstance(event, QueueChanged):

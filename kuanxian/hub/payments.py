@@ -2,15 +2,15 @@
 
 Idempotent on the lender's `payment_id` (the same id with another amount is a
 409). Without a plan a payment reduces the balance. A fully paid plan is
-completed; an open Promise is kept; a short thank-you with what is left and
-the next date is scheduled under the contact rules.
+completed; open Promises it covers are kept (see `keep_promises`); a short
+thank-you with what is left and the next date is scheduled under the contact rules.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Optional
 
@@ -42,8 +42,44 @@ class Recorded:
     duplicate: bool
 
 
+@dataclass(frozen=True)
+class OpenPromise:
+    promise_id: int
+    promised_for: date
+    amount_fen: Optional[int]
+
+
+def promises_kept(open_promises: list[OpenPromise], amount_fen: int, paid_on: date, grace_days: int) -> list[OpenPromise]:
+    """The open Promises one payment keeps.
+
+    Only Promises due on or before the payment's day + `grace_days` count (a payment today does not
+    keep a promise for next month). Oldest first (by day, then by when it was made), the payment
+    covers their amounts cumulatively, to the fen, and stops at the first it cannot cover in full.
+    A Promise without an amount ("I'll pay on the 20th") is kept by any payment in its window.
+    """
+    last_day = paid_on + timedelta(days=grace_days)
+    left = amount_fen
+    kept: list[OpenPromise] = []
+    for promise in sorted(open_promises, key=lambda p: (p.promised_for, p.promise_id)):
+        if promise.promised_for > last_day:
+            break
+        needed = promise.amount_fen or 0
+        if needed > left:
+            break
+        left -= needed
+        kept.append(promise)
+    return kept
+
+
 async def record_payment(
-    tx: Tx, reminders: ReminderService, payment_id: str, borrower_id: str, amount: Decimal, paid_at: datetime
+    tx: Tx,
+    reminders: ReminderService,
+    payment_id: str,
+    borrower_id: str,
+    amount: Decimal,
+    paid_at: datetime,
+    *,
+    grace_days: int = 3,
 ) -> Recorded:
     existing = (await tx.conn.execute(select(payments).where(payments.c.payment_id == payment_id))).mappings().first()
     if existing is not None:
@@ -92,16 +128,23 @@ async def record_payment(
             received_at=tx.now,
         )
     )
-    kept = (
+    open_rows = (
         await tx.conn.execute(
             select(promises.c.id, promises.c.promised_for, promises.c.amount_fen)
             .where(promises.c.borrower_id == borrower_id)
             .where(promises.c.status == "open")
         )
     ).all()
-    for promise_id, promised_for, amount_fen in kept:
-        await tx.conn.execute(update(promises).where(promises.c.id == promise_id).values(status="kept", settled_at=tx.now))
-        tx.emit(PromiseKept(borrower_id, int(promise_id), promised_for, from_fen(amount_fen) if amount_fen is not None else None))
+    open_promises = [OpenPromise(int(r[0]), r[1], r[2]) for r in open_rows]
+    for promise in promises_kept(open_promises, to_fen(amount), borrower.today(paid_at), grace_days):
+        await tx.conn.execute(
+            update(promises)
+            .where(promises.c.id == promise.promise_id)
+            .where(promises.c.status == "open")
+            .values(status="kept", settled_at=tx.now)
+        )
+        amount_kept = from_fen(promise.amount_fen) if promise.amount_fen is not None else None
+        tx.emit(PromiseKept(borrower_id, promise.promise_id, promise.promised_for, amount_kept))
     fresh = await borrower_store.get_borrower(tx.conn, borrower_id)
     next_due = plan.next_due(borrower.today(tx.now)) if plan is not None and plan.status is PlanStatus.ACTIVE else None
     tx.emit(PaymentReceived(borrower_id, payment_id, amount, fresh.balance if fresh else Decimal("0"), next_due.due if next_due else None))

@@ -10,6 +10,14 @@ seconds. The whole-stack tests use the real model.
     分<N>期                → an offer of N monthly installments (with buttons)
     不要再发 / 退订         → OptOut;  恢复提醒 → OptIn
     不是我的               → OpenDispute and a handoff
+    暂停提醒               → PauseReminders("hardship")
+    提醒我                 → ScheduleReminder in a day, note "borrower_request"
+    登记困难               → RecordHardship(job_loss) with consent
+    困难确认               → AgreePlan for the offered plan, claiming hardship=True
+    承诺YYYY-MM-DD[还N]    → RecordPromise for that day (and amount)
+    !bad-command           → a text and a command payload of an old contract version (malformed)
+    !proactive <text>      → remembered: the next proactive turn (reminder, check-in, hand-back) of this
+                             Conversation also carries the commands <text> would have produced
     !silent                → no output at all (like a failed action server)
     !fail                  → BrainUnavailable (like Rasa down)
     !slow <seconds>        → answers after a delay
@@ -21,18 +29,31 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_UP, Decimal
 
-from kuanxian.commands import AgreePlan, OpenDispute, OptIn, OptOut, RequestHandoff
+from kuanxian.commands import (
+    AgreePlan,
+    OpenDispute,
+    OptIn,
+    OptOut,
+    PauseReminders,
+    RecordHardship,
+    RecordPromise,
+    RequestHandoff,
+    ScheduleReminder,
+)
 from kuanxian.dates import Frequency, add_months
 from kuanxian.domain.handoff import HandoffReason, Priority
+from kuanxian.domain.hardship import HardshipCategory
 from kuanxian.domain.message import Button
-from kuanxian.hub.brain import BotText, BrainReply, BrainUnavailable, TurnContext
+from kuanxian.hub.brain import BotText, BrainReply, BrainUnavailable, TurnContext, parse_outputs
 
 _COUNT = re.compile(r"分\s*(\d{1,2})\s*期")
 _SLOW = re.compile(r"^!slow\s+(\d+(?:\.\d+)?)")
+_PROMISE = re.compile(r"承诺\s*(\d{4}-\d{2}-\d{2})(?:\s*还\s*(\d{1,10}(?:\.\d{1,2})?))?")
+_PROACTIVE = "!proactive "
 DEMO_BALANCE = Decimal("12000.00")
 
 
@@ -47,9 +68,13 @@ class ScriptedBrain:
     today: date = field(default_factory=date.today)
     offers: dict[str, int] = field(default_factory=dict)
     turns: list[tuple[str, str]] = field(default_factory=list)
+    proactive: dict[str, str] = field(default_factory=dict)
 
     async def turn(self, text: str, context: TurnContext) -> BrainReply:
         self.turns.append((context.conversation_id, text))
+        if text.startswith(_PROACTIVE):
+            self.proactive[context.conversation_id] = text[len(_PROACTIVE) :].strip()
+            return BrainReply((BotText("好的，下次主动联系您时一并处理。"),))
         slow = _SLOW.match(text)
         if slow:
             await asyncio.sleep(float(slow.group(1)))
@@ -67,6 +92,19 @@ class ScriptedBrain:
             return BrainReply((BotText("好的，已为您恢复还款提醒。"),), (OptIn(),))
         if "不要再发" in text or "退订" in text:
             return BrainReply((BotText("好的，已为您关闭主动还款提醒。"),), (OptOut(),))
+        if text.startswith("!bad-command"):
+            return parse_outputs([{"text": "好的，已为您关闭主动还款提醒。"}, {"custom": {"kuanxian": {"version": 1, "type": "opt_out"}}}])
+        if "暂停提醒" in text:
+            return BrainReply((BotText("好的，接下来一段时间我们不会主动提醒您还款。"),), (PauseReminders("hardship"),))
+        if "提醒我" in text:
+            send_at = datetime.now(tz=UTC) + timedelta(days=1)
+            return BrainReply((BotText("好的，到时候提醒您。"),), (ScheduleReminder(send_at, "follow_up", "borrower_request"),))
+        if "登记困难" in text:
+            return BrainReply((BotText("谢谢您告诉我们，已经登记了您的困难情况。"),), (RecordHardship(HardshipCategory.JOB_LOSS, True),))
+        promise = _PROMISE.search(text)
+        if promise:
+            amount = Decimal(promise.group(2)).quantize(Decimal("0.01")) if promise.group(2) else None
+            return BrainReply((BotText("好的，记下了您的还款承诺。"),), (RecordPromise(date.fromisoformat(promise.group(1)), amount),))
         if "不是我的" in text:
             return BrainReply(
                 (BotText("明白了，我们已经记录了您的异议。"),),
@@ -85,17 +123,25 @@ class ScriptedBrain:
                     ),
                 )
             )
-        if text in ("确认", "/affirm") and context.conversation_id in self.offers:
+        if text in ("确认", "/affirm", "困难确认") and context.conversation_id in self.offers:
             n = self.offers.pop(context.conversation_id)
             first = add_months(self.today, 1)
             return BrainReply(
                 (BotText(f"好的，已经为您确认还款计划：共{n}期。"),),
-                (AgreePlan(_per_installment(self.balance, n), n, Frequency.MONTHLY, first),),
+                (AgreePlan(_per_installment(self.balance, n), n, Frequency.MONTHLY, first, hardship=text == "困难确认"),),
             )
         return BrainReply((BotText(f"收到：{text}"),))
 
     async def trigger(self, intent: str, entities: Mapping[str, str], context: TurnContext) -> BrainReply:
         self.turns.append((context.conversation_id, f"!{intent}"))
+        reply = await self._trigger(intent, entities, context)
+        pending = self.proactive.pop(context.conversation_id, None)
+        if pending is None:
+            return reply
+        extra = await self.turn(pending, context)  # like an action that also decides something on a proactive turn
+        return replace(reply, commands=reply.commands + extra.commands, rejected=reply.rejected + extra.rejected)
+
+    async def _trigger(self, intent: str, entities: Mapping[str, str], context: TurnContext) -> BrainReply:
         if intent == "EXTERNAL_payment_reminder":
             amount = entities.get("amount", str(self.balance))
             return BrainReply((BotText(f"您好，这里是宽限还款助手。温馨提醒：您有一笔{amount}元的款项待还。"),))

@@ -26,6 +26,7 @@ from kuanxian.hub.handoffs import HandoffService
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.metrics import Metrics
 from kuanxian.hub.reminders import ReminderService
+from kuanxian.hub.replying import ReplyApplier
 from kuanxian.hub.turns import TurnPipeline
 from kuanxian.hub.tx import Transactions
 from kuanxian.hub.webhooks import WebhookSender
@@ -36,6 +37,8 @@ from kuanxian.storage.db import make_engine
 from kuanxian.storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
+
+REDIS_CONNECT_TIMEOUT = 2.0
 
 
 def make_brain(settings: Settings) -> Brain:
@@ -72,7 +75,8 @@ class Hub:
     ) -> Hub:
         engine = make_engine(settings.database_url)
         await upgrade(engine)
-        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        # An unreachable Redis is noticed in seconds (turn locks then fall back to the local lock), never waited on.
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT) if settings.redis_url else None
         clock = clock or SystemClock()
         bus = EventBus()
         transactions = Transactions(engine, bus, clock)
@@ -86,9 +90,10 @@ class Hub:
                 return await conversation_store.queue(conn)
 
         broker = Broker(read_queue, redis)
-        reminders = ReminderService(transactions, delivery, brain, locks, settings.contact_limits)
-        turns = TurnPipeline(settings, transactions, delivery, handoffs, CommandApplier(settings), brain, locks, bus, reminders)
-        console = ConsoleService(transactions, delivery, handoffs, brain, locks, reminders)
+        replies = ReplyApplier(CommandApplier(settings), handoffs)
+        reminders = ReminderService(transactions, delivery, brain, locks, settings.contact_limits, replies=replies)
+        turns = TurnPipeline(settings, transactions, delivery, handoffs, replies, brain, locks, bus, reminders)
+        console = ConsoleService(transactions, delivery, handoffs, brain, locks, reminders, replies)
         metrics = Metrics(transactions)
         webhooks = WebhookSender(settings, transactions) if settings.webhook_url else None
         for listener in (broker, metrics):
@@ -135,8 +140,9 @@ class Hub:
         if self.webhooks is not None:
             self.tasks.append(loop.create_task(self.webhooks.run_forever(), name="webhooks"))
 
-    async def stop(self, drain_seconds: float = 10.0) -> None:
-        await self.turns.drain(timeout=drain_seconds)
+    async def stop(self, drain_seconds: Optional[float] = None) -> None:
+        """Let running turns finish (up to KUANXIAN_DRAIN_SECONDS), then close everything."""
+        await self.turns.drain(timeout=self.settings.drain_seconds if drain_seconds is None else drain_seconds)
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:

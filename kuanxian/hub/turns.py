@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kuanxian import notices
-from kuanxian.commands import AgreePlan, MarkWrongContact
+from kuanxian.commands import MarkWrongContact
 from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.conversation import Conversation, ConversationStatus, Speaker
 from kuanxian.domain.events import CrisisDetected, StatusChanged, ThirdPartyNoticed, TypingChanged
@@ -37,12 +37,13 @@ from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.message import Message, NewMessage, SenderType
 from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
 from kuanxian.hub.bus import EventBus
-from kuanxian.hub.commands import CommandApplier, revert_recent
+from kuanxian.hub.commands import revert_recent
 from kuanxian.hub.delivery import Delivery, Outgoing
 from kuanxian.hub.errors import invalid, not_found, too_many
 from kuanxian.hub.handoffs import HandoffService
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
+from kuanxian.hub.replying import ReplyApplier
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
 from kuanxian.safety.crisis import crisis_messages
@@ -58,7 +59,11 @@ logger = logging.getLogger(__name__)
 TURN_LEASE = timedelta(seconds=90)
 # While these wait for a person the assistant stays quiet (a person is what helps); for the others
 # (a question for a person, a complaint, a plan beyond policy) it keeps answering until one joins.
-QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY})
+# While a person is awaited for these reasons the assistant stays out (acknowledgments only): crisis and distress
+# need a person, a third party gets nothing, and an assistant that just failed is not asked again.
+QUIET_WHILE_WAITING = frozenset(
+    {HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY, HandoffReason.ASSISTANT_UNAVAILABLE}
+)
 # A turn that failed this many times (a bug, a poisoned reply) gets the honest notice instead of another run.
 MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3
@@ -113,7 +118,7 @@ class TurnPipeline:
         transactions: Transactions,
         delivery: Delivery,
         handoffs: HandoffService,
-        applier: CommandApplier,
+        replies: ReplyApplier,
         brain: Brain,
         locks: TurnLocks,
         bus: EventBus,
@@ -123,7 +128,8 @@ class TurnPipeline:
         self.transactions = transactions
         self.delivery = delivery
         self.handoffs = handoffs
-        self.applier = applier
+        self.replies = replies
+        self.applier = replies.applier
         self.brain = brain
         self.locks = locks
         self.bus = bus
@@ -363,37 +369,32 @@ class TurnPipeline:
     ) -> None:
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
-            if reply is None or reply.empty:
+            if reply is not None and reply.empty:
+                self.applier.reject(tx, conversation, reply.rejected)  # nothing else came: still logged and counted
+            if (reply is None or reply.empty) and conversation.status.human and conversation.reason is HandoffReason.ASSISTANT_UNAVAILABLE:
+                # Still down while a person is awaited: the notice was given; acknowledge now and then, no repeat.
+                await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=False)
+            elif reply is None or reply.empty:
                 await self._say(tx, conversation, message.seq, [Outgoing(notices.ASSISTANT_UNAVAILABLE)])
                 await self.handoffs.request(
                     tx, conversation, HandoffReason.ASSISTANT_UNAVAILABLE, Priority.NORMAL, "助手没有回复（消息已保存）"
                 )
                 await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
             else:
-                outcome = await self.applier.apply(tx, conversation, reply.commands)
-                if outcome.plan is not None and outcome.plan.plan_id is not None:
-                    # An agreed plan's Installment notices are written with it, in this transaction.
-                    await self.reminders.schedule_plan(tx, conversation.borrower_id, outcome.plan.plan_id)
-                if outcome.plan is None and any(r.command == AgreePlan.__name__ for r in outcome.refused):
-                    # Its words confirm a plan the hub refused: never tell the Borrower of a plan that was not stored.
-                    await self._say(tx, conversation, message.seq, [Outgoing(notices.PLAN_NOT_CONFIRMED)])
-                else:
-                    await self._say(tx, conversation, message.seq, [Outgoing(t.text, t.buttons) for t in reply.texts], SenderType.BOT)
-                for request in outcome.handoffs:
-                    conversation = await self.handoffs.request(
-                        tx, conversation, request.reason, request.priority, request.summary, request.details
-                    )
-                for reminder in outcome.reminders:
-                    await self.reminders.schedule_in(tx, conversation.borrower_id, reminder.kind, reminder.send_at, source="borrower")
+                decided = await self.replies.apply(tx, conversation, reply, self.reminders)
+                await self._say(tx, conversation, message.seq, list(decided.texts), decided.sender)
+                conversation = await self.replies.follow_up(tx, conversation, decided.outcome, self.reminders)
                 if level == "distress":
-                    await self._distress_care(tx, conversation, borrower, message, bool(outcome.handoffs))
+                    await self._distress_care(tx, conversation, borrower, message, bool(decided.outcome.handoffs))
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
     async def _distress_care(self, tx: Tx, conversation: Conversation, borrower: Borrower, message: Message, handed_off: bool) -> None:
         """Distress the assistant did not hand to a person: pause reminders, and offer a person (once a day)."""
         until = tx.now + timedelta(days=self.settings.hardship_pause_days)
         if borrower.flags.hardship_pause_until is None or borrower.flags.hardship_pause_until < until:
-            await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, hardship_pause_until=until)
+            await borrower_store.update_flags(
+                tx.conn, borrower.borrower_id, tx.now, hardship_pause_until=until, hardship_pause_reason="distress"
+            )
         if handed_off:
             return
         last = await conversation_store.acknowledged_at(tx.conn, conversation.conversation_id)

@@ -3,7 +3,8 @@
 Headers: `webhook-id` (the event id, the receiver de-duplicates by it),
 `webhook-timestamp` (Unix seconds) and `webhook-signature`:
 `v1,` + base64(HMAC-SHA256(secret, "{id}.{timestamp}.{body}")). A secret
-written as `whsec_<base64>` is decoded first, as Standard Webhooks libraries do.
+written as `whsec_<base64>` is decoded first, as Standard Webhooks libraries do;
+one that is not base64 of 24 to 64 bytes is refused when the settings are read.
 
 At least once: a failed POST is retried with exponential backoff and jitter
 (5 s doubling, capped at 30 minutes), so a receiver down for an hour loses
@@ -28,7 +29,7 @@ from typing import Optional
 import httpx
 
 from kuanxian.hub.tx import Transactions
-from kuanxian.settings import Settings
+from kuanxian.settings import Settings, webhook_key
 from kuanxian.storage import outbox as outbox_store
 from kuanxian.storage.outbox import OutboxEvent
 
@@ -41,14 +42,15 @@ LEASE = timedelta(seconds=60)
 
 
 def secret_bytes(secret: str) -> bytes:
-    if secret.startswith("whsec_"):
-        return base64.b64decode(secret[len("whsec_") :])
-    return secret.encode("utf-8")
+    """The signing key (kuanxian.settings.webhook_key: refuses a malformed whsec_ secret)."""
+    return webhook_key(secret)
 
 
-def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
+def sign(secret: str | bytes, event_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` value; `secret` is the configured secret or its key bytes."""
     payload = f"{event_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret_bytes(secret), payload, hashlib.sha256).digest()
+    key = secret if isinstance(secret, bytes) else secret_bytes(secret)
+    digest = hmac.new(key, payload, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
 
@@ -64,7 +66,7 @@ class WebhookSender:
         if not settings.webhook_url or not settings.webhook_secret:
             raise ValueError("webhooks need KUANXIAN_WEBHOOK_URL and KUANXIAN_WEBHOOK_SECRET")
         self.url = settings.webhook_url
-        self.secret = settings.webhook_secret
+        self.key = secret_bytes(settings.webhook_secret)  # a malformed secret fails here, at start, not at send time
         self.transactions = transactions
         self.owner = f"webhooks-{uuid.uuid4().hex[:8]}"
         self.http = client or httpx.AsyncClient(timeout=10.0)
@@ -116,7 +118,7 @@ class WebhookSender:
             "content-type": "application/json",
             "webhook-id": event.event_id,
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(self.secret, event.event_id, timestamp, body),
+            "webhook-signature": sign(self.key, event.event_id, timestamp, body),
             "user-agent": "Kuanxian-Webhooks/1",
         }
         try:

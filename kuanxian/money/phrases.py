@@ -123,6 +123,12 @@ _COUNT_PRECEDE_BAD_RE = re.compile(r"(?:第|前|后|这|那|近|上|下|头|每|
 _COUNT_MONTH_AFTER_BAD_RE = re.compile(r"(?:后|以后|之后|前|以前|之前|底|初|中|号|日)")
 
 _COUNT_TIMES_AFTER_OK_RE = re.compile(r"(?:性|还|付|交|清|结清)")
+# "要一次还清，还是可以分期？": a question about paying at once, not a choice of it.
+_COUNT_TIMES_ASKED_RE = re.compile(r"[^。.！!]{0,12}?(?:还是|吗|么|嘛|呢|？|\?)")
+# "一次性肯定还不上", "一次还不起": paying at once is ruled out, not chosen.
+_COUNT_TIMES_NEGATED_RE = re.compile(
+    r"[^，,。.！!？?；;]{0,8}?(?:不上|不起|不了|不完|不清|不出|不行|不到|不可能|没法|没办法|没能力|难|够呛)"
+)
 
 _HALF_YEAR_RE = re.compile(r"(?<![0-9零〇一二两三四五六七八九十])半年(?!后|以后|之后|前|以前|之前)")
 
@@ -372,7 +378,11 @@ def _parse_count(s: str) -> int | None:
                 continue
             offer(2, num.start, n * 12 + (6 if tail.startswith("半") else 0))
         elif rest.startswith("次"):
-            if split or _COUNT_TIMES_AFTER_OK_RE.match(rest[1:].lstrip()):
+            if (
+                (split or _COUNT_TIMES_AFTER_OK_RE.match(rest[1:].lstrip()))
+                and not _COUNT_TIMES_NEGATED_RE.match(rest[1:])
+                and not _COUNT_TIMES_ASKED_RE.match(rest[1:])
+            ):
                 offer(2, num.start, n)
         elif split and not _marker_after(s, end) and not _follow_bad(s, end):
             offer(1, num.start, n)

@@ -86,7 +86,7 @@ def consequences(borrower: Optional[Borrower] = None) -> Reply:
     """What lateness means, truthfully; with the account's own fee figures when we know them."""
     fees = ""
     if borrower is not None:
-        fees = f"您账户里目前的利息和费用是{format_amount(borrower.interest_and_fees)}元，具体怎么计算以借款合同为准。"
+        fees = f"您账户里目前的利息和费用是{format_amount(borrower.interest_and_fees)}，具体怎么计算以借款合同为准。"
         if borrower.policy.interest_freeze_on_hardship:
             fees += "如果您遇到了困难，按我们的政策，分期期间可以停止计息。"
     return Reply(
@@ -127,6 +127,10 @@ def fears() -> Reply:
 
 def out_of_scope() -> Reply:
     return Reply("抱歉，这个问题我帮不上忙。我可以帮您查询欠款和还款日、制定分期计划，或者为您联系工作人员。", (BALANCE, PLAN, PERSON))
+
+
+def you_are_welcome() -> Reply:
+    return Reply("不客气，能帮上忙就好。还有其他需要吗？")
 
 
 def person_will_read() -> Reply:

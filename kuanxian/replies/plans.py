@@ -212,6 +212,23 @@ def holiday_granted(days: int) -> Reply:
     )
 
 
+def holiday_only(days: int) -> Reply:
+    return Reply(
+        f"好的，那就先暂缓{days}天，分期等您到时候再来定。暂缓的申请我已经转给工作人员登记确认，他们会在这里回复您。"
+        "暂缓结束前，欢迎您随时回来找我定分期；期间有任何变化，也随时告诉我。"
+    )
+
+
+def holiday_kept(days: int, freeze: bool) -> Reply:
+    interest = (
+        "按我们的政策，因困难定下的分期，暂缓期和分期期间都停止计息。" if freeze else "暂缓期间的利息和费用按借款合同计算，具体以合同为准。"
+    )
+    return Reply(
+        f"暂缓{days}天已经为您留着，这段时间不用还款。{interest}暂缓结束后，您每期大概能还多少？现在不想定也没关系，可以到时候再来找我。",
+        (Button("分12期", "分12期"), Button("到时候再定", "到时候再定"), PERSON),
+    )
+
+
 def holiday_beyond_policy(asked: int, allowed: int) -> Reply:
     return Reply(
         f"您希望暂缓{asked}天，超过了目前最长{allowed}天的规定，这需要工作人员来评估，我已经把您的申请记下来并转给他们了。"

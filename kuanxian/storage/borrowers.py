@@ -24,6 +24,9 @@ FLAG_COLUMNS = (
     "crisis_pause_until",
     "hardship_pause_until",
 )
+# What the assistant said with the flags it set (why reminders are paused, the dispute in the Borrower's words):
+# written and reverted like the flags, shown to the lender, never used to decide contact.
+NOTE_COLUMNS = ("hardship_pause_reason", "dispute_summary", "dispute_opened_at")
 
 
 def borrower_from_row(row: RowMapping) -> Borrower:
@@ -91,10 +94,17 @@ async def upsert_borrower(conn: AsyncConnection, borrower: Borrower, now: dateti
 
 
 async def update_flags(conn: AsyncConnection, borrower_id: str, now: datetime, **flags: object) -> None:
-    unknown = set(flags) - set(FLAG_COLUMNS)
+    """Set contact flags (and their notes, NOTE_COLUMNS) of one Borrower."""
+    unknown = set(flags) - set(FLAG_COLUMNS) - set(NOTE_COLUMNS)
     if unknown:
         raise ValueError(f"unknown contact flags: {sorted(unknown)}")
     await conn.execute(update(borrowers).where(borrowers.c.id == borrower_id).values(**flags, updated_at=now))
+
+
+async def account_notes(conn: AsyncConnection, borrower_id: str) -> dict[str, Any]:
+    """The NOTE_COLUMNS of one Borrower (empty when there is no such Borrower)."""
+    row = (await conn.execute(select(*(borrowers.c[n] for n in NOTE_COLUMNS)).where(borrowers.c.id == borrower_id))).mappings().first()
+    return dict(row) if row else {}
 
 
 async def reduce_balance(conn: AsyncConnection, borrower_id: str, amount_fen: int, now: datetime) -> int:

@@ -125,6 +125,11 @@ async def failed(conn: AsyncConnection, event_id: str, error: str, next_at: Opti
     await conn.execute(update(outbox).where(outbox.c.id == event_id).values(**values))
 
 
+async def get(conn: AsyncConnection, event_id: str) -> Optional[OutboxEvent]:
+    row = (await conn.execute(select(outbox).where(outbox.c.id == event_id))).mappings().first()
+    return _event(row) if row else None
+
+
 async def replay(conn: AsyncConnection, event_id: str, now: datetime) -> bool:
     result = await conn.execute(
         update(outbox)

@@ -34,6 +34,7 @@ def _reminder(row: RowMapping) -> Reminder:
         attempts=row["attempts"],
         lease_owner=row["lease_owner"],
         sent_at=row["sent_at"],
+        note=row.get("note"),
     )
 
 
@@ -52,6 +53,7 @@ async def insert(
     due_date: Optional[date] = None,
     plan_id: Optional[int] = None,
     installment_seq: Optional[int] = None,
+    note: Optional[str] = None,
 ) -> int:
     result = await conn.execute(
         reminders.insert().values(
@@ -68,6 +70,7 @@ async def insert(
             installment_seq=installment_seq,
             attempts=0,
             created_at=now,
+            note=note,
         )
     )
     reminder_id = inserted_id(result)

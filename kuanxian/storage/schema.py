@@ -53,6 +53,10 @@ borrowers = Table(
     Column("hardship_pause_until", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # What the assistant said with its commands (0003): why reminders are paused, the Borrower's dispute in their words.
+    Column("hardship_pause_reason", String(32), nullable=True),
+    Column("dispute_summary", Text, nullable=True),
+    Column("dispute_opened_at", UTCDateTime, nullable=True),
 )
 
 hardships = Table(
@@ -206,6 +210,8 @@ account_changes = Table(
     Column("after", Text, nullable=True),
     Column("at", UTCDateTime, nullable=False),
     Column("reverted_at", UTCDateTime, nullable=True),
+    # Why, for a change made through the admin API (0003).
+    Column("note", Text, nullable=True),
 )
 
 # "这条不该拦": a collector reports a block; a trainer labels it into the corpus.
@@ -273,6 +279,8 @@ reminders = Table(
     Column("lease_until", UTCDateTime, nullable=True),
     Column("sent_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # The note of a Reminder the assistant asked for (schedule_reminder), e.g. borrower_request (0003).
+    Column("note", String(500), nullable=True),
     Index("ix_reminders_due", "status", "scheduled_for"),
     Index("ix_reminders_borrower", "borrower_id"),
 )

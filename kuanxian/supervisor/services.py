@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from kuanxian.shutdown import supervisor_grace_seconds
 from kuanxian.supervisor.endpoints import (
     endpoints_config,
     endpoints_path,
@@ -41,6 +42,8 @@ class Service:
     means "this endpoint does not exist here, try the next one".
     `env` is laid over the supervisor's own environment. Services with a lower
     `stop_rank` are stopped (and gone) before the next rank is asked to stop.
+    `stop_timeout` (seconds from SIGTERM to SIGKILL) overrides the supervisor policy's
+    for this service: hubs get more than their own drain budget (kuanxian.shutdown).
     """
 
     name: str
@@ -49,6 +52,7 @@ class Service:
     env: Mapping[str, str] = field(default_factory=dict)
     stop_rank: int = 0
     cwd: Path | None = None
+    stop_timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ def hub_services(ctx: RunContext) -> list[Service]:
             env={**_common_env(ctx), **hub_env(topology, i)},
             stop_rank=STOP_HUB,
             cwd=ctx.root,
+            stop_timeout=supervisor_grace_seconds(topology.hub_drain_seconds),
         )
         for i, url in enumerate(topology.hub_urls)
     ]
@@ -169,6 +174,10 @@ def hub_env(topology: Topology, index: int) -> dict[str, str]:
     return {
         "KUANXIAN_PORT": str(topology.hub_ports[index]),
         "KUANXIAN_INSTANCE": str(index),
+        # Each hub knows it is one of several (it then refuses to run without Redis and PostgreSQL).
+        "KUANXIAN_HUBS": str(topology.hubs),
+        # The drain budget the supervisor's stop grace was computed from.
+        "KUANXIAN_DRAIN_SECONDS": f"{topology.hub_drain_seconds:g}",
         "KUANXIAN_RASA_URLS": ",".join(topology.rasa_urls),
         "KUANXIAN_ACTIONS_URLS": ",".join(topology.actions_urls),
         # The first instance, for hubs that read only one URL.

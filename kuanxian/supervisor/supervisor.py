@@ -7,7 +7,8 @@
   2 minutes is a crash loop: the whole run stops with status 1.
 - On stop (or either of the above) children are stopped rank by rank (hubs, then
   Rasa, then the action servers): SIGTERM to each child's process group, SIGKILL
-  after a timeout.
+  after a timeout (the service's own `stop_timeout` when it has one: hubs get more
+  than their drain budget, see kuanxian.shutdown; else the policy's).
 """
 
 from __future__ import annotations
@@ -120,10 +121,15 @@ async def shutdown(children: Sequence[Child], policy: Policy, console: Console) 
         running = [child.name for child in group if child.process and child.process.returncode is None]
         if running:
             console.info(f"stopping {', '.join(running)}…")
-        results = await asyncio.gather(*(child.stop(policy.stop_timeout) for child in group))
+        results = await asyncio.gather(*(child.stop(stop_timeout(child.service, policy)) for child in group))
         for child, gentle in zip(group, results, strict=False):
             if not gentle:
-                console.error(f"{child.name} did not stop within {policy.stop_timeout:g} s of SIGTERM; killed it.")
+                console.error(f"{child.name} did not stop within {stop_timeout(child.service, policy):g} s of SIGTERM; killed it.")
+
+
+def stop_timeout(service: Service, policy: Policy) -> float:
+    """Seconds from SIGTERM to SIGKILL for this service."""
+    return service.stop_timeout if service.stop_timeout is not None else policy.stop_timeout
 
 
 async def _keep_alive(child: Child, policy: Policy, ended: asyncio.Future[Outcome]) -> None:

@@ -7,12 +7,16 @@ Read once from the environment:
   each with its own action server on `KUANXIAN_ACTIONS_PORT` (5055), +1, ...
 - `KUANXIAN_HOST` (127.0.0.1): the hubs' interface. Rasa and the action servers
   always listen on loopback only.
+- `KUANXIAN_DRAIN_SECONDS` (10): the hubs' drain budget; the supervisor waits longer
+  than a hub's worst-case graceful stop before it SIGKILLs one (kuanxian.shutdown).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from kuanxian.shutdown import DEFAULT_DRAIN_SECONDS, DrainSettingError, drain_seconds
 
 LOOPBACK = "127.0.0.1"
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
@@ -40,6 +44,7 @@ class Topology:
     rasa_instances: int = 1
     actions_port: int = 5055
     hub_host: str = LOOPBACK
+    hub_drain_seconds: float = DEFAULT_DRAIN_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Topology:
@@ -50,6 +55,7 @@ class Topology:
             rasa_instances=_int(environ, "KUANXIAN_RASA_INSTANCES", 1),
             actions_port=_int(environ, "KUANXIAN_ACTIONS_PORT", 5055),
             hub_host=environ.get("KUANXIAN_HOST", LOOPBACK).strip() or LOOPBACK,
+            hub_drain_seconds=_drain(environ),
         )
         topology.check()
         return topology
@@ -134,6 +140,13 @@ def instance_name(role: str, index: int, count: int) -> str:
 
 def http_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _drain(environ: Mapping[str, str]) -> float:
+    try:
+        return drain_seconds(environ)
+    except DrainSettingError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:

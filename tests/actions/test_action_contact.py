@@ -213,3 +213,17 @@ async def test_ok_to_reminders_off_does_not_agree_a_plan_offered_earlier(chat: C
 
     turn = await chat.send("好的", "affirm")
     assert turn.of(AgreePlan) == []
+
+
+@pytest.mark.parametrize("text", ["不是不还,就是觉得这几天确实是特殊情况", "你好，这个钱我知道逾期了，我不是不还"])
+@pytest.mark.parametrize("heard", ["dispute_debt", "wrong_person"])
+async def test_a_dispute_or_wrong_number_the_words_do_not_say_changes_nothing(chat: Chat, text: str, heard: str) -> None:
+    turn = await chat.send(text, heard)
+    assert turn.commands == [], "no dispute opened, no contact marked wrong"
+    assert not turn.slots.get("wrong_person")
+
+
+@pytest.mark.parametrize(("text", "heard"), [("这钱不是我借的", "dispute_debt"), ("你们打错了，我不认识这个人", "wrong_person")])
+async def test_a_dispute_or_wrong_number_said_plainly_is_acted_on(chat: Chat, text: str, heard: str) -> None:
+    turn = await chat.send(text, heard)
+    assert turn.commands, "the hub is told"

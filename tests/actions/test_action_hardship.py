@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from actionkit import Chat, Database
 
-from kuanxian.commands import PauseReminders, RecordHardship, RequestHandoff
+from kuanxian.commands import OpenDispute, PauseReminders, RecordHardship, RequestHandoff
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.hardship import HardshipCategory
 
@@ -101,3 +101,12 @@ async def test_consent_is_not_taken_from_a_yes_to_a_later_question(chat: Chat) -
 
     turn = await chat.send("好的", "affirm")
     assert turn.of(RecordHardship) == []
+
+
+async def test_consent_heard_as_a_dispute_records_the_hardship_and_opens_no_dispute(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("能不能先缓一个月", "request_deferral")
+
+    turn = await chat.send("困难情况你们记吧，我同意，要材料的话我可以拍证明", "dispute_debt")
+    assert turn.of(OpenDispute) == []
+    assert len(turn.of(RecordHardship)) == 1

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from actionkit import Chat, Database, Turn, days, hub_accepts
 
-from kuanxian.commands import AgreePlan, RecordHardship, RequestHandoff
+from kuanxian.commands import AgreePlan, RecordHardship, RecordPromise, RequestHandoff
 from kuanxian.dates import Frequency
 from kuanxian.domain.handoff import HandoffReason, Priority
 
@@ -184,3 +184,35 @@ async def test_a_paid_off_account_needs_no_plan(chat: Chat, db: Database) -> Non
         await conn.execute(update(borrowers).where(borrowers.c.id == "demo-001").values(principal_fen=0, interest_and_fees_fen=0))
     turn = await chat.send("分12期", "propose_installment")
     assert turn.commands == [] and "没有需要还款的余额" in turn.text
+
+
+async def test_ok_thanks_after_an_offer_agrees_it(chat: Chat) -> None:
+    draft = offered(await chat.send("缓完以后我争取一次还清", "propose_installment"))
+
+    turn = await chat.send("好,谢谢", "thank")
+    assert turn.one(AgreePlan) == terms_of(draft)
+    assert "已经为您确认还款计划" in turn.text
+
+
+async def test_thanks_with_nothing_on_the_table_is_just_thanks(chat: Chat) -> None:
+    turn = await chat.send("谢谢", "thank")
+    assert turn.commands == []
+    assert "不客气" in turn.text
+
+
+async def test_paying_at_once_ruled_out_asks_for_terms_instead_of_offering_one_installment(chat: Chat) -> None:
+    turn = await chat.send("一次性肯定还不上,能不能分期啊", "request_installment")
+    assert "共1期" not in turn.text
+    assert turn.slots["pending_offer"] != "plan_confirm", "nothing was offered"
+
+
+@pytest.mark.parametrize("heard", ["promise_to_pay", "think_it_over", "thank", "nlu_fallback"])
+async def test_a_holiday_now_and_the_plan_later_is_not_taken_for_a_promise(chat: Chat, heard: str) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("可以", "affirm")
+    await chat.send("能不能先停两个月再还", "request_deferral")
+
+    turn = await chat.send("两个月后咋还 到时候再商量吧", heard)
+    assert turn.of(RecordPromise) == [], "no promise to pay on a date nobody named"
+    handoff = turn.one(RequestHandoff)
+    assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["holiday_days"] == 60

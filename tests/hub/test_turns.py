@@ -79,7 +79,7 @@ async def test_someone_else_typing_learns_nothing_and_changes_nothing(api: Api, 
 
     account = await api.account_of(widget.borrower_id)
     assert account["plans"] == [] and account["promises"] == []
-    assert account["disputes"] == {"open": False}
+    assert account["disputes"]["open"] is False
     assert account["flags"]["opted_out"] is False, "what they typed before saying who they are is undone"
     assert account["balance"] == "12000.00"
     context = await (await api.console("demo")).transcript(widget.conversation_id)

@@ -348,6 +348,12 @@ def test_parse_count(text: str, expected: int) -> None:
         "每两个月",
         "",
         "你好",
+        # Paying at once ruled out is not a count of one.
+        "一次性肯定还不上,能不能分期啊",
+        "一次性拿不出来",
+        "一次还清不了",
+        "30天以后是要一次还清，还是可以分期？",
+        "能一次还清吗",
     ],
 )
 def test_parse_count_none(text: str) -> None:

@@ -679,3 +679,27 @@ def test_moving_the_payment_day_is_a_new_offer_not_a_repeat() -> None:
     assert moved.pending == "plan_confirm" and not moved.accept
     assert moved.state.draft and moved.state.draft["first_date"].endswith("-10")
     assert first.state.draft and first.state.draft["first_date"] != moved.state.draft["first_date"]
+
+
+def test_asked_the_longest_holiday_after_one_beyond_policy_it_is_given_not_refused_again() -> None:
+    talk = Talk(hardship=True)
+    talk.say("request_deferral", "能不能缓四个月")
+    again = talk.say("request_deferral", "四个月不行的话，最多能缓多久？")
+    assert again.reply == texts.holiday_granted(60)
+    assert again.commands == (), "the person was asked for once"
+    assert_humane(talk)
+
+
+def test_a_holiday_granted_and_the_plan_left_for_later_goes_to_a_person_to_record() -> None:
+    talk = Talk(hardship=True)
+    granted = talk.say("request_deferral", "能不能先停两个月，等我找到工作再说")
+    assert granted.reply == texts.holiday_granted(60)
+    question = talk.say("ask_consequences", "停的这两个月利息还会继续涨吗？")
+    assert question.reply != granted.reply, "a question about the holiday is answered, not met with the grant again"
+    assert "停止计息" in question.reply.text and question.commands == ()
+    later = talk.say("think_it_over", "那就先这样，两个月后我再来跟你定分期")
+    (command,) = later.commands
+    assert isinstance(command, RequestHandoff) and command.reason is HandoffReason.DEFERRAL
+    assert command.details["holiday_days"] == 60
+    assert "60天" in later.reply.text and "工作人员" in later.reply.text
+    assert_humane(talk)

@@ -43,6 +43,7 @@ OUTLOOKS = (
 def _samples() -> Iterator[tuple[str, Reply]]:
     yield "not_authenticated", account.not_authenticated()
     yield "person_will_read", account.person_will_read()
+    yield "you_are_welcome", account.you_are_welcome()
     yield "wrong_person_guard", account.wrong_person_guard()
     yield "greeting", account.greeting(BORROWER)
     yield "greeting_anonymous", account.greeting(None)
@@ -97,6 +98,9 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "holiday_needs_hardship", plans.holiday_needs_hardship(60)
     yield "holiday_granted", plans.holiday_granted(60)
     yield "holiday_beyond_policy", plans.holiday_beyond_policy(120, 60)
+    yield "holiday_only", plans.holiday_only(60)
+    yield "holiday_kept_freeze", plans.holiday_kept(60, True)
+    yield "holiday_kept", plans.holiday_kept(30, False)
     yield "plan_details", plans.plan_details(DECISION_ACCEPT.plan, TODAY)
     yield "if_cannot_pay", plans.if_cannot_pay()
     yield "check_in", plans.check_in()
@@ -150,6 +154,13 @@ TEXTS = list(_texts())
 def test_every_composable_text_passes_the_guard(name: str, text: str) -> None:
     review = review_message(text)
     assert review.allowed, f"{name}: {[(v.rule_id, v.matched) for v in review.violations]}"
+
+
+@pytest.mark.parametrize("name,text", TEXTS, ids=[n for n, _ in TEXTS])
+def test_every_text_reads_cleanly(name: str, text: str) -> None:
+    """No doubled units or punctuation from composed parts ("120.00元元", "。。")."""
+    for doubled in ("元元", "。。", "，，", "？？"):
+        assert doubled not in text, f"{name}: {doubled!r} in {text!r}"
 
 
 BUTTONS = sorted({b.title for _, reply in _samples() for b in reply.buttons})

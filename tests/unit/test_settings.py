@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 import string
 
@@ -17,6 +18,7 @@ from kuanxian.settings import (
     SettingsError,
     StaffedHours,
     entropy_bits,
+    webhook_key,
 )
 
 # Fixed strong secrets (random once, written here so the test is the same every run).
@@ -263,3 +265,69 @@ def test_an_unknown_brain_is_refused() -> None:
 
 def test_settings_errors_are_value_errors() -> None:
     assert issubclass(SettingsError, ValueError)
+
+
+# ------------------------------------------------------------------ webhook secrets --
+WEBHOOK = "https://lender.example/hooks"
+
+
+def whsec(size: int) -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(size)).decode()
+
+
+@pytest.mark.parametrize("size", [24, 32, 64])
+def test_a_standard_webhooks_secret_of_24_to_64_bytes_starts(size: int) -> None:
+    secret = whsec(size)
+    settings = Settings.from_env({"KUANXIAN_WEBHOOK_URL": WEBHOOK, "KUANXIAN_WEBHOOK_SECRET": secret})
+    assert webhook_key(settings.webhook_secret or "") == base64.b64decode(secret[6:])
+
+
+@pytest.mark.parametrize(
+    "secret, words",
+    [
+        ("whsec_not base64!", "not valid base64"),
+        ("whsec_" + base64.b64encode(b"x" * 24).decode()[:-1], "not valid base64"),  # truncated: bad padding
+        ("whsec_", "encode 24 to 64 bytes, this one encodes 0"),
+        (whsec(23), "this one encodes 23"),
+        (whsec(65), "this one encodes 65"),
+    ],
+)
+def test_a_malformed_standard_webhooks_secret_is_refused_at_start(secret: str, words: str) -> None:
+    message = refused({"KUANXIAN_WEBHOOK_URL": WEBHOOK, "KUANXIAN_WEBHOOK_SECRET": secret})
+    assert "KUANXIAN_WEBHOOK_SECRET" in message and words in message
+    # In production too, and even without a URL (a secret set for later is checked now, not at the first delivery).
+    assert "KUANXIAN_WEBHOOK_SECRET" in refused(production(KUANXIAN_WEBHOOK_SECRET=secret))
+
+
+def test_a_plain_webhook_secret_is_still_its_utf8_bytes() -> None:
+    settings = Settings.from_env({"KUANXIAN_WEBHOOK_URL": WEBHOOK, "KUANXIAN_WEBHOOK_SECRET": "宽限-shared"})
+    assert webhook_key(settings.webhook_secret or "") == "宽限-shared".encode()
+
+
+# ------------------------------------------------------------------ several hubs --
+PG = "postgresql://kuanxian@db/kuanxian"
+REDIS = "redis://redis.internal:6379/0"
+
+
+def test_several_hubs_without_redis_are_refused() -> None:
+    message = refused({"KUANXIAN_HUBS": "2", "KUANXIAN_DATABASE_URL": PG})
+    assert "KUANXIAN_HUBS=2" in message and "KUANXIAN_REDIS_URL" in message
+
+
+def test_several_hubs_on_sqlite_are_refused() -> None:
+    message = refused({"KUANXIAN_HUBS": "3", "KUANXIAN_DATABASE_URL": "sqlite:///var/k.db", "KUANXIAN_REDIS_URL": REDIS})
+    assert "KUANXIAN_HUBS=3" in message and "PostgreSQL" in message
+
+
+def test_several_hubs_on_postgresql_with_redis_start_and_one_hub_needs_neither() -> None:
+    assert Settings.from_env({"KUANXIAN_HUBS": "2", "KUANXIAN_DATABASE_URL": PG, "KUANXIAN_REDIS_URL": REDIS}).hubs == 2
+    assert Settings.from_env({"KUANXIAN_DATABASE_URL": "sqlite:///var/k.db"}).hubs == 1
+    assert "KUANXIAN_HUBS" in refused({"KUANXIAN_HUBS": "0"})
+
+
+# ------------------------------------------------------------------ drain budget --
+def test_the_drain_budget_is_read_and_bounded() -> None:
+    assert Settings.from_env({}).drain_seconds == 10.0
+    assert Settings.from_env({"KUANXIAN_DRAIN_SECONDS": "25"}).drain_seconds == 25.0
+    for bad in ("0", "-3", "nan", "soon", "301"):
+        assert "KUANXIAN_DRAIN_SECONDS" in refused({"KUANXIAN_DRAIN_SECONDS": bad})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
@@ -16,6 +17,9 @@ from kuanxian.hub.api.common import borrower_id_param, hub_of, require_admin
 from kuanxian.hub.api.schemas import (
     BorrowerUpsert,
     BorrowerUpserted,
+    FlagClear,
+    FlagCleared,
+    OutboxPage,
     OutboxQuery,
     OutcomesQuery,
     PaymentCreate,
@@ -25,14 +29,16 @@ from kuanxian.hub.api.schemas import (
     ReminderCreate,
     ReminderScheduled,
     RemindersQuery,
+    ReplayOut,
 )
 from kuanxian.hub.api.serialize import plan_json
 from kuanxian.hub.api.spec import body_of, dump, operation, query_of
-from kuanxian.hub.context import account_json, reminders_json
+from kuanxian.hub.commands import clear_flag
+from kuanxian.hub.context import account_json, changes_json, reminders_json
 from kuanxian.hub.errors import ApiError, conflict, invalid, not_found
 from kuanxian.hub.outcomes import outcomes, to_csv
 from kuanxian.hub.payments import PaymentConflict, Recorded, UnknownBorrower, record_payment
-from kuanxian.money import to_fen
+from kuanxian.money import from_fen, to_fen
 from kuanxian.storage import borrowers as borrower_store
 from kuanxian.storage import hardships as hardship_store
 from kuanxian.storage import outbox as outbox_store
@@ -88,7 +94,8 @@ async def upsert_borrower(request: Request, borrower_id: str) -> HTTPResponse:
 
 @bp.get("/borrowers/<borrower_id:str>")
 @operation(
-    "The account: balance, conversations, plans with installments, promises, disputes, contact flags, reminder decisions", auth="admin"
+    "The account: balance, conversations, plans with installments, promises, disputes, contact flags, reminder decisions, changes",
+    auth="admin",
 )
 async def get_borrower(request: Request, borrower_id: str) -> HTTPResponse:
     require_admin(request)
@@ -111,9 +118,14 @@ async def get_borrower(request: Request, borrower_id: str) -> HTTPResponse:
         promise_rows = (await conn.execute(select(promises).where(promises.c.borrower_id == bid).order_by(promises.c.id))).mappings().all()
         hardships = await hardship_store.list_hardships(conn, bid)
         reminders = await reminders_json(conn, borrower, bid)
+        notes = await borrower_store.account_notes(conn, bid)
+        changes = await changes_json(conn, bid)
+    account = account_json(borrower)
+    account["flags"]["hardship_pause_reason"] = notes.get("hardship_pause_reason")
+    opened_at = notes.get("dispute_opened_at")
     return response.json(
         {
-            **account_json(borrower),
+            **account,
             "conversations": [{"conversation_id": c[0], "status": c[1], "created_at": c[2].isoformat()} for c in convs],
             "plans": [plan_json(p) for p in plans],
             "promises": [
@@ -121,15 +133,58 @@ async def get_borrower(request: Request, borrower_id: str) -> HTTPResponse:
                     "id": p["id"],
                     "promised_for": p["promised_for"].isoformat(),
                     "status": p["status"],
-                    "amount": str(p["amount_fen"] / 100) if p["amount_fen"] is not None else None,
+                    "amount": str(from_fen(p["amount_fen"])) if p["amount_fen"] is not None else None,
                 }
                 for p in promise_rows
             ],
-            "disputes": {"open": borrower.flags.dispute_open},
+            "disputes": {
+                "open": borrower.flags.dispute_open,
+                "summary": notes.get("dispute_summary"),
+                "opened_at": opened_at.isoformat() if opened_at is not None else None,
+            },
             "hardship": [{"category": h.category.value, "recorded_at": h.recorded_at.isoformat()} for h in hardships],
             "reminders": reminders,
+            "changes": changes,
         }
     )
+
+
+@bp.post("/borrowers/<borrower_id:str>/dispute/clear")
+@operation(
+    "Close the Borrower's dispute (proactive contact may resume); recorded in the account's changes",
+    body=FlagClear,
+    responses={200: FlagCleared},
+    auth="admin",
+    description="Idempotent: clearing a dispute that is not open answers 200 with changed=false and writes nothing.",
+)
+async def clear_dispute(request: Request, borrower_id: str) -> HTTPResponse:
+    return await _clear(request, borrower_id, "dispute_open")
+
+
+@bp.post("/borrowers/<borrower_id:str>/wrong-contact/clear")
+@operation(
+    "Undo a wrong-contact mark (the contact is the Borrower's again); recorded in the account's changes",
+    body=FlagClear,
+    responses={200: FlagCleared},
+    auth="admin",
+    description="Idempotent: clearing a mark that is not set answers 200 with changed=false and writes nothing.",
+)
+async def clear_wrong_contact(request: Request, borrower_id: str) -> HTTPResponse:
+    return await _clear(request, borrower_id, "wrong_contact")
+
+
+async def _clear(request: Request, borrower_id: str, flag: Literal["dispute_open", "wrong_contact"]) -> HTTPResponse:
+    require_admin(request)
+    hub = hub_of(request)
+    bid = borrower_id_param(borrower_id)
+    body = body_of(request, FlagClear)
+    async with hub.transactions() as tx:
+        borrower = await borrower_store.get_borrower(tx.conn, bid, for_update=True)
+        if borrower is None:
+            raise not_found("borrower")
+        changed = await clear_flag(tx, borrower, flag, body.note.strip())
+    out = FlagCleared(borrower_id=bid, flag=flag, value=False, changed=changed)
+    return response.json(dump(out))
 
 
 @bp.post("/reminders")
@@ -196,7 +251,9 @@ async def post_payment(request: Request) -> HTTPResponse:
 
     async def record() -> Recorded:
         async with hub.transactions() as tx:
-            return await record_payment(tx, hub.reminders, body.payment_id, bid, body.amount, body.paid_at)
+            return await record_payment(
+                tx, hub.reminders, body.payment_id, bid, body.amount, body.paid_at, grace_days=hub.settings.installment_grace_days
+            )
 
     try:
         try:
@@ -255,26 +312,41 @@ async def get_outcomes(request: Request) -> HTTPResponse:
 
 
 @bp.get("/webhooks/events")
-@operation("Webhook events by status (dead letters by default)", query=OutboxQuery, auth="admin")
+@operation(
+    "Webhook events by status (dead letters by default), a page at a time",
+    query=OutboxQuery,
+    responses={200: OutboxPage},
+    auth="admin",
+    description="Ordered by event id. limit 1-1000 (default 100); page with after=<next_after> until next_after is null.",
+)
 async def webhook_events(request: Request) -> HTTPResponse:
     require_admin(request)
     hub = hub_of(request)
     q = query_of(request, OutboxQuery)
     async with hub.transactions.read() as conn:
-        events = await outbox_store.listing(conn, q.status, q.limit)
-    return response.json({"events": [{**e.body(), "status": e.status, "attempts": e.attempts, "last_error": e.last_error} for e in events]})
+        events = await outbox_store.listing(conn, q.status, q.limit, after=q.after)
+    next_after = events[-1].event_id if len(events) == q.limit else None
+    return response.json(
+        {
+            "events": [{**e.body(), "status": e.status, "attempts": e.attempts, "last_error": e.last_error} for e in events],
+            "next_after": next_after,
+        }
+    )
 
 
 @bp.post("/webhooks/events/<event_id:str>/replay")
-@operation("Send a dead-lettered webhook event again", auth="admin")
+@operation("Send a dead-lettered webhook event again", auth="admin", responses={200: ReplayOut})
 async def replay(request: Request, event_id: str) -> HTTPResponse:
     require_admin(request)
     hub = hub_of(request)
     if len(event_id) > 64 or not event_id.startswith("evt_"):
-        raise not_found("event")
+        raise ApiError(404, "not_found", f"no webhook event {event_id[:64]!r}: event ids look like evt_<32 hex digits>")
     async with hub.transactions() as tx:
+        found = await outbox_store.get(tx.conn, event_id)
+        if found is None:
+            raise ApiError(404, "not_found", f"no webhook event {event_id!r}")
         if not await outbox_store.replay(tx.conn, event_id, tx.now):
-            raise ApiError(409, "conflict", "only a dead-lettered event can be replayed")
+            raise ApiError(409, "conflict", f"only a dead-lettered event can be replayed; {event_id} is {found.status}")
     if hub.webhooks is not None:
         hub.webhooks.wake.set()
     return response.json({"id": event_id, "status": "pending"})

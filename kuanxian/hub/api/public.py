@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kuanxian.hub.api.common import hub_of, require_admin
 from kuanxian.hub.api.schemas import DemoToken, TokenOut
@@ -15,7 +19,9 @@ from kuanxian.hub.errors import not_found
 from kuanxian.hub.metrics import CONTENT_TYPE
 from kuanxian.storage import borrowers as borrower_store
 
+logger = logging.getLogger(__name__)
 STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
+HEALTH_TIMEOUT_SECONDS = 2.0
 MAX_STATIC_PATH = 200
 bp = Blueprint("public")
 
@@ -27,10 +33,38 @@ async def live(request: Request) -> HTTPResponse:
 
 
 @bp.get("/api/health")
-@operation("Readiness: the hub and the assistant behind it", responses={200: None, 503: None})
+@operation(
+    "Readiness: the database answers and at least one assistant (Rasa) instance answers",
+    responses={200: None, 503: None},
+    description=(
+        "Body: hub, database, then rasa/actions (first instance), rasa1/actions1, … each ok or down, and ready. "
+        "503 when the database is down or no Rasa instance answers; one instance down is reported, not 503 "
+        "(turns fail over to the others)."
+    ),
+)
 async def health(request: Request) -> HTTPResponse:
-    status = {"hub": "ok", **await hub_of(request).brain.health()}
-    return response.json(status, status=200 if all(v in ("ok", "scripted") for v in status.values()) else 503)
+    hub = hub_of(request)
+    database, brain = await asyncio.gather(_database_up(hub.engine), hub.brain.health())
+    status: dict[str, object] = {"hub": "ok", "database": database, **brain}
+    if brain.get("brain") == "scripted":
+        assistant = True
+    else:
+        assistant = any(value == "ok" for key, value in brain.items() if key.startswith("rasa"))
+    ready = database == "ok" and assistant
+    status["ready"] = ready
+    return response.json(status, status=200 if ready else 503)
+
+
+async def _database_up(engine: AsyncEngine) -> str:
+    """Whether the database answers SELECT 1 within the probe timeout: "ok" or "down"."""
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+    except Exception:
+        logger.warning("readiness: the database did not answer", exc_info=True)
+        return "down"
+    return "ok"
 
 
 @bp.get("/api/openapi.json")

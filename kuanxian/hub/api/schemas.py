@@ -344,7 +344,41 @@ class RemindersQuery(Model):
 
 class OutboxQuery(Model):
     status: Literal["pending", "delivered", "dead"] = "dead"
-    limit: Annotated[int, Field(ge=1, le=500)] = 100
+    limit: Annotated[int, Field(ge=1, le=1000)] = 100
+    # The cursor: the last event id of the previous page (its next_after).
+    after: Optional[Annotated[str, Field(min_length=5, max_length=64, pattern=r"^evt_[A-Za-z0-9]+$")]] = None
+
+
+class OutboxEvent(BaseModel):
+    id: str
+    type: str
+    occurred_at: datetime
+    borrower_id: Optional[str]
+    data: dict[str, Any]
+    status: Literal["pending", "delivered", "dead"]
+    attempts: int
+    last_error: Optional[str]
+
+
+class OutboxPage(BaseModel):
+    events: list[OutboxEvent]
+    next_after: Optional[str]
+
+
+class ReplayOut(BaseModel):
+    id: str
+    status: Literal["pending"]
+
+
+class FlagClear(Model):
+    note: Annotated[Text, Field(max_length=500)] = ""
+
+
+class FlagCleared(BaseModel):
+    borrower_id: str
+    flag: Literal["dispute_open", "wrong_contact"]
+    value: bool
+    changed: bool
 
 
 class DemoToken(Model):

@@ -8,6 +8,10 @@ leased with FOR UPDATE SKIP LOCKED, so two hubs never fire the same Reminder.
 
 It listens to the bus: an agreed plan gets a gentle notice before each
 Installment (and overdue reminders stop).
+
+The commands of a proactive reply (a reminder, a thank-you, a check-in) are
+applied like those of a Borrower's turn (kuanxian.hub.replying), in the
+transaction that stores its texts.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.message import SenderType
 from kuanxian.domain.reminder import ReminderKind, ReminderStatus
 from kuanxian.hub.brain import Brain, BrainUnavailable, TurnContext
-from kuanxian.hub.delivery import Delivery, Outgoing
+from kuanxian.hub.delivery import Delivery
 from kuanxian.hub.locks import TurnLocks
+from kuanxian.hub.replying import ReplyApplier
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.money import from_fen, to_fen
 from kuanxian.safety.contact import ContactDecision, ContactLimits, ContactState, decide
@@ -75,9 +80,11 @@ class ReminderService:
         locks: TurnLocks,
         limits: ContactLimits,
         *,
+        replies: ReplyApplier,
         instance_id: Optional[str] = None,
     ) -> None:
         self.transactions = transactions
+        self.replies = replies
         self.delivery = delivery
         self.brain = brain
         self.locks = locks
@@ -99,6 +106,7 @@ class ReminderService:
         due_date: Optional[date] = None,
         plan_id: Optional[int] = None,
         installment_seq: Optional[int] = None,
+        note: Optional[str] = None,
     ) -> Scheduled:
         """Store a Reminder with the contact rules' verdict for its send time (inside the caller's transaction)."""
         kind = ReminderKind(kind)
@@ -122,6 +130,7 @@ class ReminderService:
             due_date=due_date,
             plan_id=plan_id,
             installment_seq=installment_seq,
+            note=note or None,
         )
         if status is ReminderStatus.SCHEDULED and scheduled_for is not None and scheduled_for <= tx.now:
             self.wake.set()
@@ -213,21 +222,29 @@ class ReminderService:
             try:
                 reply = await self.brain.trigger(INTENTS[reminder.kind], entities, TurnContext(borrower.borrower_id, cid))
                 if not reply.texts:
+                    if reply.rejected:  # malformed commands are logged and counted even when the reminder fails
+                        async with self.transactions() as tx:
+                            self.replies.applier.reject(tx, conversation, reply.rejected)
                     raise BrainUnavailable("the assistant composed no reminder text")
             except BrainUnavailable as exc:
                 await self._failed(reminder_id, reminder.attempts + 1, str(exc))
                 return
             async with self.transactions() as tx:
-                for n, text in enumerate(reply.texts):
+                # Its commands count like a Borrower turn's, checked against the Conversation as it is now.
+                current = await conversation_store.get_conversation(tx.conn, cid) or conversation
+                decided = await self.replies.apply(tx, current, reply, self)
+                for n, text in enumerate(decided.texts):
                     await self.delivery.post(
                         tx,
                         cid,
-                        SenderType.BOT,
-                        Outgoing(text.text, text.buttons),
+                        decided.sender,
+                        text,
+                        speaker=current.speaker,
                         client_id=f"reminder-{reminder_id}:{n}",
-                        author="bot",
+                        author="bot" if decided.sender is SenderType.BOT else "system",
                         borrower_id=borrower.borrower_id,
                     )
+                await self.replies.follow_up(tx, current, decided.outcome, self)
                 await reminder_store.update_status(
                     tx.conn, reminder_id, ReminderStatus.SENT, None, tx.now, scheduled_for=reminder.scheduled_for, sent_at=tx.now
                 )

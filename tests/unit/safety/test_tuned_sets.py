@@ -65,7 +65,8 @@ DISTRESS_RATES: dict[str, tuple[float, float, float, float]] = {
     "distress_blind3.tsv": (1.0, 1.0, 0.1667, 0.0833),  # 44/44, 30/30, 8/48, 4/48
     "distress_blind4.tsv": (1.0, 1.0, 0.0952, 0.0952),  # 37/37, 25/25, 4/42, 4/42
     "distress_blind5.tsv": (1.0, 1.0, 0.0667, 0.0444),  # 30/30, 25/25, 3/45, 2/45
-    "distress_probes.tsv": (0.9892, 0.9111, 0.2857, 0.1429),  # 92/93, 41/45, 32/112, 16/112
+    # After d18/d19 (hypothetical "what if" questions): 3 more farewell-like none lines called crisis.
+    "distress_probes.tsv": (0.9892, 0.9111, 0.3036, 0.1696),  # 92/93, 41/45, 34/112, 19/112
 }
 
 
