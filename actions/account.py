@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say
-from actions.session import account_of
+from actions.session import account_of, recorded_hardship
 from kuanxian.dialogue.negotiation import State, resume
 from kuanxian.replies import Reply
 from kuanxian.replies import account as texts
@@ -23,7 +23,10 @@ def _with_resume(dispatcher: CollectingDispatcher, tracker: Tracker, context: Op
     events: Events = [SlotSet("misunderstood", 0.0)]
     if context is None:
         return events
-    pending = resume(State.from_slot(tracker.get_slot("negotiation")), account_of(context, bool(tracker.get_slot("hardship_disclosed"))))
+    pending = resume(
+        State.from_slot(tracker.get_slot("negotiation")),
+        account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed"))),
+    )
     if pending is not None:
         say(dispatcher, pending.reply)
         events.append(SlotSet("pending_offer", pending.pending))

@@ -68,15 +68,18 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
     state = State.from_slot(tracker.get_slot("negotiation"))
     if state.holiday_days and state.asked in HOLIDAY_QUESTIONS:
         say(dispatcher, Reply("已经记录好了，谢谢您。" if consent else "好的，我们不做记录。"))
-        return await negotiate(dispatcher, tracker, context, intent="request_deferral", text="")
+        taken = await negotiate(dispatcher, tracker, context, intent="request_deferral", text="", recorded=consent or None)
+        return [*taken, SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
     say(dispatcher, texts.options(context.borrower, consent, pause_days(tracker)))
     return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
 
 
 async def handle_fee_relief(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
     """Interest frozen within policy on hardship; a waiver needs a person (offered; the request noted as the topic)."""
+    from actions.session import recorded_hardship
+
     hardship = bool(tracker.get_slot("hardship_disclosed")) or bool(context.hardships)
-    if hardship and context.borrower.policy.interest_freeze_on_hardship:
+    if recorded_hardship(tracker, context) and context.borrower.policy.interest_freeze_on_hardship:
         say(dispatcher, texts.fee_relief_offer())
         return [SlotSet("misunderstood", 0.0)]
     if hardship:

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, command, intent_of, say, text_of
-from actions.session import account_of
+from actions.session import account_of, recorded_hardship
 from kuanxian.commands import PauseReminders
 from kuanxian.dialogue.negotiation import Said, State, Step, step
 from kuanxian.dialogue.parse import asks_fee_relief, mentions_hardship, names_plan_terms
@@ -17,6 +17,7 @@ from kuanxian.replies import plans as texts
 
 
 def hardship_of(tracker: Tracker, context: Context) -> bool:
+    """Told of a hardship (recorded or not)."""
     return bool(tracker.get_slot("hardship_disclosed")) or bool(context.hardships)
 
 
@@ -35,7 +36,13 @@ def emit(dispatcher: CollectingDispatcher, result: Step) -> Events:
 
 
 async def negotiate(
-    dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, intent: Optional[str] = None, text: Optional[str] = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    context: Context,
+    *,
+    intent: Optional[str] = None,
+    text: Optional[str] = None,
+    recorded: Optional[bool] = None,
 ) -> Events:
     state = State.from_slot(tracker.get_slot("negotiation"))
     said = Said(intent or intent_of(tracker), text if text is not None else text_of(tracker))
@@ -55,7 +62,8 @@ async def negotiate(
         unpaid = [i for i in context.plan.installments if i.outstanding > 0]
         if unpaid:
             state = State(amount=str(unpaid[0].amount), count=len(unpaid))
-    result = step(state, said, account_of(context, bool(told) or hardship_of(tracker, context)))
+    on_record = recorded_hardship(tracker, context) if recorded is None else recorded
+    result = step(state, said, account_of(context, on_record, disclosed=bool(told) or hardship_of(tracker, context)))
     if result.accept:
         from actions.decisions import confirm_plan
 

@@ -38,7 +38,12 @@ class ActionSessionStart(Action):
         return events
 
 
-def account_of(context: Context, hardship: bool) -> Account:
+def recorded_hardship(tracker: Tracker, context: Context) -> bool:
+    """Hardship terms (a holiday, an interest freeze) need a Hardship on record: the hub refuses them otherwise."""
+    return bool(context.hardships) or bool(tracker.get_slot("hardship_recorded"))
+
+
+def account_of(context: Context, hardship: bool, *, disclosed: bool = False) -> Account:
     from datetime import timedelta
 
     return Account(
@@ -47,6 +52,7 @@ def account_of(context: Context, hardship: bool) -> Account:
         context.today,
         hardship,
         reminder_outlook(context.borrower, context.now + timedelta(days=30)),
+        disclosed=disclosed or hardship,
     )
 
 
@@ -64,7 +70,8 @@ class ActionGreet(KuanxianAction):
         say(dispatcher, texts.welcome_back(borrower) if returning else texts.greeting(borrower))
         if context is not None:
             pending = resume(
-                State.from_slot(tracker.get_slot("negotiation")), account_of(context, bool(tracker.get_slot("hardship_disclosed")))
+                State.from_slot(tracker.get_slot("negotiation")),
+                account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed"))),
             )
             if pending is not None:
                 say(dispatcher, pending.reply)

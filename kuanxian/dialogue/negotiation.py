@@ -76,6 +76,8 @@ class Account:
     today: date
     hardship: bool
     outlook: ReminderOutlook
+    # Told of a hardship but not (yet) agreed to its record: hardship terms need the record first.
+    disclosed: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,11 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
     wanted = state.holiday_days
     if not wanted:
         return None
+    if not account.hardship and account.disclosed:
+        # Already told us why: a holiday is noted on the account, so ask to record it (a yes takes it up).
+        if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
+            return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
+        return _ask(state, "holiday_reason", texts.holiday_needs_record(allowed or wanted), pending="hardship_consent")
     if not account.hardship:
         if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
             return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")

@@ -294,7 +294,9 @@ def says_wrong_person(text: str) -> bool:
     return _WRONG_PERSON.search(text) is not None and _DOUBLE_NEGATIVE.search(text) is None
 
 
-_ASKS_LONGEST = re.compile(r"最(?:多|长)[^。！？?]{0,6}(?:多久|多长|几天|几个月|多少天)|能缓多久|可以缓多久|能缓几")
+_ASKS_LONGEST = re.compile(
+    r"最(?:多|长)(?:能|可以)?(?:缓|停|暂缓|延期|延后|推迟)[^。！？?]{0,4}(?:多久|多长|几天|几个月|多少天)|能缓多久|可以缓多久|能缓几|能停多久"
+)
 
 
 def asks_longest_holiday(text: str) -> bool:

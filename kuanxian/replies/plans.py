@@ -205,6 +205,14 @@ def holiday_needs_hardship(days: int) -> Reply:
     )
 
 
+def holiday_needs_record(days: int) -> Reply:
+    return Reply(
+        f"可以的，暂缓还款（最长{days}天）需要把您遇到的困难记录在账户里，只用来调整还款安排，不会告诉任何其他人。"
+        "您同意我们记录吗？不同意也没关系，我们也可以按您负担得起的金额分期，或者请工作人员来帮您看。",
+        (Button("同意记录", "同意记录"), Button("按金额分期", "我想分期"), PERSON),
+    )
+
+
 def holiday_granted(days: int) -> Reply:
     return Reply(
         f"可以的，考虑到您的情况，可以先暂缓{days}天，这段时间不用还款。暂缓期结束后，您每期大概能还多少？或者想分几期？",

@@ -216,3 +216,24 @@ async def test_a_holiday_now_and_the_plan_later_is_not_taken_for_a_promise(chat:
     assert turn.of(RecordPromise) == [], "no promise to pay on a date nobody named"
     handoff = turn.one(RequestHandoff)
     assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["holiday_days"] == 60
+
+
+async def test_a_holiday_after_a_hardship_told_but_not_recorded_asks_to_record_it_first(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("每月500行吗", "propose_installment")  # the consent question is left behind
+    asked = await chat.send("能不能先停两个月再还", "request_deferral")
+    assert asked.commands == [] and "记录" in asked.text
+    assert "2期" not in asked.text and asked.slots["pending_offer"] == "hardship_consent"
+
+    granted = await chat.send("可以", "affirm")
+    assert granted.one(RecordHardship).consent is True
+    assert "前60天为暂缓期" in granted.text, "the 500 a month named earlier now comes with the holiday"
+    assert granted.slots["hardship_recorded"] is True
+
+
+async def test_without_a_record_no_plan_promises_a_frozen_interest(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    offer = await chat.send("每月500", "propose_installment")
+    assert "停止计息" not in offer.text
+    agreed = await chat.send("好的", "affirm")
+    assert agreed.one(AgreePlan).hardship is False, "the hub refuses hardship terms without a recorded Hardship"

@@ -99,6 +99,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "holiday_granted", plans.holiday_granted(60)
     yield "holiday_beyond_policy", plans.holiday_beyond_policy(120, 60)
     yield "holiday_only", plans.holiday_only(60)
+    yield "holiday_needs_record", plans.holiday_needs_record(60)
     yield "holiday_kept_freeze", plans.holiday_kept(60, True)
     yield "holiday_kept", plans.holiday_kept(30, False)
     yield "plan_details", plans.plan_details(DECISION_ACCEPT.plan, TODAY)
