@@ -12,7 +12,7 @@ from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, com
 from actions.session import account_of, recorded_hardship
 from kuanxian.commands import PauseReminders
 from kuanxian.dialogue.negotiation import Said, State, Step, step
-from kuanxian.dialogue.parse import asks_fee_relief, mentions_hardship, names_plan_terms
+from kuanxian.dialogue.parse import asks_fee_relief, consents_to_record, mentions_hardship, names_plan_terms
 from kuanxian.replies import plans as texts
 
 
@@ -63,6 +63,14 @@ async def negotiate(
         if unpaid:
             state = State(amount=str(unpaid[0].amount), count=len(unpaid))
     on_record = recorded_hardship(tracker, context) if recorded is None else recorded
+    if not on_record and (told or hardship_of(tracker, context)) and said.text and consents_to_record(said.text):
+        # "申请一下三个月行吗？困难情况可以登记": consent given with the request; record it first.
+        from kuanxian.commands import RecordHardship
+        from kuanxian.domain.hardship import HardshipCategory
+
+        command(dispatcher, RecordHardship(HardshipCategory.parse(tracker.get_slot("hardship_type")), True))
+        on_record = True
+        told = [*told, SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", True)]
     result = step(state, said, account_of(context, on_record, disclosed=bool(told) or hardship_of(tracker, context)))
     if result.accept:
         from actions.decisions import confirm_plan

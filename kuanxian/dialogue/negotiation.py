@@ -12,6 +12,7 @@ to a person with the request recorded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
@@ -23,7 +24,7 @@ from kuanxian.dates import Frequency
 from kuanxian.dialogue import parse
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.policy import Policy
-from kuanxian.money import format_amount
+from kuanxian.money import cn_to_int, format_amount
 from kuanxian.plans import Decision, PlanError, Proposal, evaluate, installment_minimum
 from kuanxian.replies import plans as texts
 from kuanxian.replies.common import Reply
@@ -137,6 +138,18 @@ def _interpret_bare(state: State, value: Decimal, policy: Policy) -> State:
     return replace(state, amount=str(value.quantize(Decimal("0.01"))), count=None)
 
 
+_MONTHS_ONLY = re.compile(r"([0-9一二两三四五六七八九十]+)个?月")
+_SPLIT = re.compile(r"分[成]?\s*[0-9一二两三四五六七八九十]|[0-9一二两三四五六七八九十]+\s*期|每月|每个月|一个月")
+
+
+def _holiday_months(state: State, text: str) -> Optional[int]:
+    """While a holiday is talked about, the most months a message names (not a count of installments)."""
+    if not state.holiday_days or not _MONTHS_ONLY.search(text) or _SPLIT.search(text):
+        return None
+    months = [m for m in (cn_to_int(x) for x in _MONTHS_ONLY.findall(text)) if m]
+    return max(months) if months else None
+
+
 def _absorb(state: State, said: Said, account: Account) -> State:
     """Everything the message says about terms, dates and holidays."""
     text, today = said.text, account.today
@@ -148,6 +161,13 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         if money is not None:
             return replace(state, income=str(money)) if state.asked == "income" else replace(state, essentials=str(money))
     amount, count = parse.terms(text, today)
+    if parse.asks_longest_holiday(text):
+        # The longest the policy allows is the answer (granted, or asked about the hardship first).
+        return replace(state, holiday_days=account.policy.payment_holiday_days or state.holiday_days)
+    months = _holiday_months(state, text) if amount is None else None
+    if months is not None:
+        # Talking about the holiday: "两个月不够啊，至少三个月" are months of holiday, not installments.
+        return replace(state, holiday_days=30 * months)
     if amount is None and count is None and parse.lump_sum(text):
         count = 1
     if amount is not None or count is not None:
@@ -314,6 +334,8 @@ def step(state: State, said: Said, account: Account) -> Step:
     refused = said.intent == "cant_afford" or parse.refuses_amount(said.text)
     before = state
     state = _absorb(state, said, account)
+    if state.holiday_days != before.holiday_days or _holiday_months(before, said.text) is not None:
+        refused = False  # "两个月不够，至少三个月": a longer holiday asked for, not an amount refused
     if state.asked == "income" and state.income is not None and before.income is None:
         return _ask(state, "essentials", texts.ask_essentials())
     if state.asked == "essentials" and state.essentials is not None and before.essentials is None:
@@ -347,7 +369,13 @@ def step(state: State, said: Said, account: Account) -> Step:
     if state.reassess:
         # After a missed payment: what changed comes first; terms named meanwhile are kept for the next turn.
         return _ask(replace(state, reassess=False), "changes", texts.reassess_first())
-    if state.holiday_days and not account.hardship and before.asked in HOLIDAY_QUESTIONS and _names_terms(said.text, account.today):
+    if (
+        state.holiday_days
+        and not account.hardship
+        and before.asked in HOLIDAY_QUESTIONS
+        and _names_terms(said.text, account.today)
+        and _holiday_months(before, said.text) is None
+    ):
         # Asked why they need a holiday, they answered with terms: a plan without one.
         state = replace(state, holiday_days=0)
     granted = before.holiday_days and before.asked == "terms" and account.hardship and state.amount is None and state.count is None

@@ -150,6 +150,12 @@ def first_date(text: str, today: date) -> Optional[date]:
     """The first payment date when the Borrower names one ("第一期放在1月25号", "下个月10号开始")."""
     if not _FIRST_CUE.search(text):
         return None
+    # The date in the clause that says "first"/"from" wins: "每个月20号还，从1月20号开始" starts on 1月20号.
+    for clause in re.split(r"[，,。；;！!？?\s]+", text):
+        if _FIRST_CUE.search(clause):
+            found = parse_date(clause, today=today)
+            if found.date and found.date > today:
+                return found.date
     found = parse_date(text, today=today)
     return found.date if found.date and found.date > today else None
 

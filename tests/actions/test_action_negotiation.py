@@ -237,3 +237,13 @@ async def test_without_a_record_no_plan_promises_a_frozen_interest(chat: Chat) -
     assert "停止计息" not in offer.text
     agreed = await chat.send("好的", "affirm")
     assert agreed.one(AgreePlan).hardship is False, "the hub refuses hardship terms without a recorded Hardship"
+
+
+async def test_consent_given_with_a_holiday_request_records_it_and_the_request_goes_to_a_person(chat: Chat) -> None:
+    await chat.send("我爸脑梗住院了，我辞职在家照顾他", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("能不能先停三个月不还", "request_deferral")
+    await chat.send("两个月不够啊,医生说康复期至少三个月", "cant_afford")
+    turn = await chat.send("那你帮我跟你们的人申请一下三个月行吗?困难情况可以登记", "request_deferral")
+    assert len(turn.of(RecordHardship)) == 1
+    handoff = turn.one(RequestHandoff)
+    assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["requested_holiday_days"] == 90

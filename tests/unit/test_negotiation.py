@@ -703,3 +703,28 @@ def test_a_holiday_granted_and_the_plan_left_for_later_goes_to_a_person_to_recor
     assert command.details["holiday_days"] == 60
     assert "60天" in later.reply.text and "工作人员" in later.reply.text
     assert_humane(talk)
+
+
+def test_months_said_about_the_holiday_are_holiday_not_installments() -> None:
+    talk = Talk(hardship=True)
+    talk.say("request_deferral", "能不能先停两个月不还")
+    more = talk.say("request_deferral", "两个月不够啊，医生说康复期至少三个月")
+    assert "共2期" not in more.reply.text and "共3期" not in more.reply.text
+    (command,) = more.commands
+    assert isinstance(command, RequestHandoff) and command.details["requested_holiday_days"] == 90
+    assert_humane(talk)
+
+
+def test_from_a_named_first_date_the_plan_starts_there_not_on_the_next_payday() -> None:
+    talk = Talk(today=date(2026, 12, 6))
+    talk.say("propose_installment", "每月500")
+    moved = talk.say("set_payment_date", "每个月20号还吧，我20号发工资，从1月20号开始")
+    assert talk.agreed().first_date == date(2027, 1, 20), moved.reply.text
+
+
+def test_a_longer_holiday_asked_while_the_record_is_pending_is_not_taken_for_an_amount_refused() -> None:
+    talk = Talk()
+    talk.say("request_deferral", "能不能先停三个月不还")
+    more = talk.say("cant_afford", "两个月不够啊，医生说康复期至少三个月")
+    assert more.pending != "ie_consent" and "收入" not in more.reply.text
+    assert talk.state.holiday_days == 90

@@ -59,14 +59,14 @@ GUARD_RATES: dict[str, tuple[float | None, float | None]] = {
 # (crisis lines called crisis, distress lines raised to distress or crisis,
 #  none lines raised, none lines called crisis)
 DISTRESS_RATES: dict[str, tuple[float, float, float, float]] = {
-    "distress.tsv": (1.0, 0.9847, 0.0397, 0.0),  # 331/331, 193/196, 11/277, 0/277
-    "distress_blind.tsv": (1.0, 0.9835, 0.1077, 0.0462),  # 142/142, 119/121, 14/130, 6/130
-    "distress_blind2.tsv": (1.0, 0.9744, 0.1552, 0.1207),  # 55/55, 38/39, 9/58, 7/58
-    "distress_blind3.tsv": (1.0, 1.0, 0.1667, 0.0833),  # 44/44, 30/30, 8/48, 4/48
-    "distress_blind4.tsv": (1.0, 1.0, 0.0952, 0.0952),  # 37/37, 25/25, 4/42, 4/42
+    # Re-measured after the d18-d20 batches (2026-12-06): blind2 none raised 9 -> 11 of 58.
+    "distress.tsv": (1.0, 0.9847, 0.0361, 0.0),  # 331/331, 193/196, 10/277, 0/277
+    "distress_blind.tsv": (1.0, 0.9835, 0.1, 0.0462),  # 142/142, 119/121, 13/130, 6/130
+    "distress_blind2.tsv": (1.0, 0.9744, 0.1897, 0.1034),  # 55/55, 38/39, 11/58, 6/58
+    "distress_blind3.tsv": (1.0, 1.0, 0.1458, 0.0625),  # 44/44, 30/30, 7/48, 3/48
+    "distress_blind4.tsv": (1.0, 1.0, 0.0952, 0.0714),  # 37/37, 25/25, 4/42, 3/42
     "distress_blind5.tsv": (1.0, 1.0, 0.0667, 0.0444),  # 30/30, 25/25, 3/45, 2/45
-    # After d18/d19 (hypothetical "what if" questions): 3 more farewell-like none lines called crisis.
-    "distress_probes.tsv": (0.9892, 0.9111, 0.3036, 0.1696),  # 92/93, 41/45, 34/112, 19/112
+    "distress_probes.tsv": (0.9892, 0.9111, 0.2857, 0.1696),  # 92/93, 41/45, 32/112, 19/112
 }
 
 
