@@ -60,10 +60,9 @@ TURN_LEASE = timedelta(seconds=90)
 # While these wait for a person the assistant stays quiet (a person is what helps); for the others
 # (a question for a person, a complaint, a plan beyond policy) it keeps answering until one joins.
 # While a person is awaited for these reasons the assistant stays out (acknowledgments only): crisis and distress
-# need a person, a third party gets nothing, and an assistant that just failed is not asked again.
-QUIET_WHILE_WAITING = frozenset(
-    {HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY, HandoffReason.ASSISTANT_UNAVAILABLE}
-)
+# need a person, and a third party gets nothing. After the assistant failed it is asked again (another Rasa
+# may answer); failing again, the Borrower gets an acknowledgment now and then, not the notice again.
+QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY})
 # A turn that failed this many times (a bug, a poisoned reply) gets the honest notice instead of another run.
 MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3

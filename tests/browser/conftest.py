@@ -107,7 +107,9 @@ def lender(hub: HubApi) -> Iterator[LenderSite]:
         site.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in the main thread while it is open,
+# so it must close when the browser tests end, before any asyncio test (pytest-asyncio) runs.
+@pytest.fixture(scope="package")
 def browser(hub: HubApi) -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
         missing_service(f"Debian chromium is not installed at {CHROMIUM} (apt-get install -y chromium fonts-wqy-microhei)")

@@ -113,8 +113,8 @@ async def test_while_waiting_for_a_person_messages_are_acknowledged_at_most_once
     assert SAVED in notice[0]["text"]
     since = notice[-1]["seq"]
 
-    for text in ("请问还要等多久", "有人吗"):
-        await widget.send(text)
+    for _ in range(2):
+        await widget.send("!fail")  # still down
     messages = await widget.settled()
     assert [m["sender_type"] for m in messages if m["seq"] > since] == ["borrower", "borrower"], (
         "the notice a moment ago was the acknowledgment: no flood"
@@ -122,10 +122,13 @@ async def test_while_waiting_for_a_person_messages_are_acknowledged_at_most_once
 
     moved = await api.db.update("conversations", {"id": widget.conversation_id}, acknowledged_at=utc_now() - timedelta(seconds=181))
     assert moved == 1  # three minutes pass
-    acknowledged = await widget.answers_after(await widget.send("我还在等"))
+    acknowledged = await widget.answers_after(await widget.send("!fail"))
     assert [m["sender_type"] for m in acknowledged] == ["system"], acknowledged
     assert acknowledged[0]["text"].startswith("已收到"), acknowledged[0]["text"]
-    assert await widget.answers_after(await widget.send("还是没人吗")) == [], "once per interval"
+    assert await widget.answers_after(await widget.send("!fail")) == [], "once per interval"
+
+    back = await widget.answers_after(await widget.send("我还欠多少"))
+    assert [m["sender_type"] for m in back] == ["bot"], "the assistant is back: it answers while the person is awaited"
 
     demo = await api.console("demo")
     assert (await demo.claim(widget.conversation_id)).status_code == 200
