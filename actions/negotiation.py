@@ -65,12 +65,10 @@ async def negotiate(
     on_record = recorded_hardship(tracker, context) if recorded is None else recorded
     if not on_record and (told or hardship_of(tracker, context)) and said.text and consents_to_record(said.text):
         # "申请一下三个月行吗？困难情况可以登记": consent given with the request; record it first.
-        from kuanxian.commands import RecordHardship
-        from kuanxian.domain.hardship import HardshipCategory
+        from actions.runtime import record_told_hardship
 
-        command(dispatcher, RecordHardship(HardshipCategory.parse(tracker.get_slot("hardship_type")), True))
         on_record = True
-        told = [*told, SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", True)]
+        told = [*told, *record_told_hardship(dispatcher, tracker)]
     result = step(state, said, account_of(context, on_record, disclosed=bool(told) or hardship_of(tracker, context)))
     if result.accept:
         from actions.decisions import confirm_plan

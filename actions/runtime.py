@@ -118,7 +118,6 @@ def intent_of(tracker: Tracker) -> str:
 def consent_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context], events: Events) -> Events:
     """ "…我家这个情况你们可以登记": consent to record a hardship told earlier, said in the middle of
     something else. Recorded once; the turn's own answer is unchanged."""
-    from kuanxian.commands import RecordHardship
     from kuanxian.dialogue.parse import consents_to_record
 
     if context is None or context.hardships or not tracker.get_slot("hardship_disclosed"):
@@ -127,10 +126,16 @@ def consent_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, conte
         return []
     if not consents_to_record(text_of(tracker)):
         return []
+    return record_told_hardship(dispatcher, tracker)
+
+
+def record_told_hardship(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """RecordHardship, with consent, for the hardship the Borrower told earlier (its category from the slot)."""
+    from kuanxian.commands import RecordHardship
     from kuanxian.domain.hardship import HardshipCategory
 
     command(dispatcher, RecordHardship(HardshipCategory.parse(tracker.get_slot("hardship_type")), True))
-    return [SlotSet("hardship_recorded", True)]
+    return [SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", True)]
 
 
 AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_negotiate"

@@ -17,24 +17,15 @@ from typing import Any
 
 import yaml
 
+from .corpus import CATEGORIES as CORPUS_CATEGORIES
 from .text import _table
 
 __all__ = ["CATEGORIES", "RULES_PATH", "CategoryInfo", "RuleInfo", "RulesError", "category_info", "compiled_rules", "load_rules"]
 
 RULES_PATH = Path(__file__).with_name("rules.yml")
 
-# One taxonomy for rules, corpus and model (kuanxian.safety.corpus.CATEGORIES["guard"]["pressure"]).
-CATEGORIES: tuple[str, ...] = (
-    "third_party",
-    "surveillance",
-    "publication",
-    "legal_authority",
-    "character",
-    "deadline_harm",
-    "borrow_sell",
-    "contact_frequency",
-    "intimidation",
-)
+# One taxonomy for rules, corpus and model: the corpus's pressure categories.
+CATEGORIES: tuple[str, ...] = CORPUS_CATEGORIES["guard"]["pressure"]
 
 
 class RulesError(ValueError):

@@ -13,14 +13,13 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support.services import ROOT, free_port, missing_service
+from support.stack import wait_healthy
 
 from browser.kit import HubApi, LenderSite
 
@@ -47,21 +46,6 @@ def _front_end_built() -> None:
         subprocess.run(["bash", "tools/vendor.sh"], cwd=ROOT, check=True)
 
 
-def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the hub exited early; log {log}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"the hub did not answer {url} within {timeout:.0f}s; log {log}")
-
-
 @pytest.fixture(scope="session")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubApi]:
     """The hub with the scripted brain on a free port and a fresh SQLite database."""
@@ -85,7 +69,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubApi]:
         process = subprocess.Popen([sys.executable, "-m", "kuanxian.hub"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     api = HubApi(f"http://127.0.0.1:{port}")
     try:
-        _wait_ready(f"{api.url}/api/health/live", process, log_path)
+        wait_healthy(f"{api.url}/api/health/live", process, log_path, 60)
         # The guard's corpus index is built on first use (~15 s cold): build it now, not inside a test's wait.
         api.call("POST", "/api/console/review", {"text": "您好"}, token=api.login("trainer"))
         yield api

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 from support.services import ROOT
-from support.stack import Stack
+from support.stack import Stack, wait_healthy
 
 RASA_BIN = ROOT / ".venv-rasa" / "bin"
 MODEL = ROOT / "models" / "kuanxian.tar.gz"
@@ -55,26 +52,11 @@ def _spawn(stack: Stack, name: str, argv: list[str], extra_env: dict[str, str]) 
         return subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **stack.env, **extra_env}, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: exited with {process.returncode}; log {log}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} not healthy after {timeout:.0f}s; log {log}:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 def start_actions(stack: Stack) -> None:
     """(Re)start the action server on its port, as support.stack starts it."""
     argv = [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", _port(stack.actions_url)]
     stack.processes["actions"] = _spawn(stack, "actions", argv, {"SANIC_HOST": "127.0.0.1"})
-    _wait_healthy(f"{stack.actions_url}/health", stack.processes["actions"], stack.log_dir / "actions.log", ACTIONS_START)
+    wait_healthy(f"{stack.actions_url}/health", stack.processes["actions"], stack.log_dir / "actions.log", ACTIONS_START)
 
 
 def start_rasa(stack: Stack) -> None:
@@ -95,7 +77,7 @@ def start_rasa(stack: Stack) -> None:
         str(ROOT / "credentials.yml"),
     ]
     stack.processes["rasa"] = _spawn(stack, "rasa", argv, {})
-    _wait_healthy(f"{stack.rasa_url}/", stack.processes["rasa"], stack.log_dir / "rasa.log", RASA_START)
+    wait_healthy(f"{stack.rasa_url}/", stack.processes["rasa"], stack.log_dir / "rasa.log", RASA_START)
 
 
 def ensure_running(stack: Stack) -> None:

@@ -44,7 +44,7 @@ class Stack:
         self.processes["hub"] = _spawn(
             "hub", [sys.executable, "-m", "kuanxian.hub"], {**self.env, "KUANXIAN_PORT": port, **extra_env}, self.log_dir
         )
-        _wait(f"{self.hub_url}/api/openapi.json", self.processes["hub"], self.log_dir / "hub.log", 60)
+        wait_healthy(f"{self.hub_url}/api/openapi.json", self.processes["hub"], self.log_dir / "hub.log", 60)
 
 
 def _spawn(name: str, argv: list[str], env: dict[str, str], log_dir: Path) -> subprocess.Popen:
@@ -52,19 +52,20 @@ def _spawn(name: str, argv: list[str], env: dict[str, str], log_dir: Path) -> su
         return subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Until `url` answers 200; fail at once (with the log's tail) if the process exits or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early; log {log}:\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(f"{url}: exited with {process.returncode}; log {log}:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not healthy after {timeout}s; log {log}")
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} not healthy after {timeout:.0f}s; log {log}:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def start_stack(log_dir: Path, *, database_url: Optional[str] = None, with_rasa: bool = True) -> Stack:
@@ -120,8 +121,8 @@ def start_stack(log_dir: Path, *, database_url: Optional[str] = None, with_rasa:
             )
         stack.start_hub()
         if with_rasa:
-            _wait(f"{stack.actions_url}/health", stack.processes["actions"], log_dir / "actions.log", 120)
-            _wait(f"{stack.rasa_url}/", stack.processes["rasa"], log_dir / "rasa.log", 240)
+            wait_healthy(f"{stack.actions_url}/health", stack.processes["actions"], log_dir / "actions.log", 120)
+            wait_healthy(f"{stack.rasa_url}/", stack.processes["rasa"], log_dir / "rasa.log", 240)
     except Exception:
         stack.stop_all()
         raise
