@@ -77,6 +77,12 @@ class ActionAnswerPlanDetails(_Answer):
     def name(self) -> str:
         return "action_answer_plan_details"
 
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        if context.plan is None and State.from_slot(tracker.get_slot("negotiation")).draft:
+            # "第一期是哪天还？" about the plan on the table: the offer itself says it (dates included).
+            return _with_resume(dispatcher, tracker, context)
+        return await super().act_for(dispatcher, tracker, context)
+
 
 class _Plain(KuanxianAction):
     """A fixed answer that needs no account (truthful facts, fears, a missed payment)."""

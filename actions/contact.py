@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Optional
 
@@ -74,7 +75,26 @@ class ActionPromise(BorrowerAction):
         return "action_promise"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        from kuanxian.dialogue import parse
+        from kuanxian.dialogue.negotiation import State
+
+        text = text_of(tracker)
+        talking_plan = bool(State.from_slot(tracker.get_slot("negotiation")).draft) or context.plan is not None
+        if talking_plan and (parse.day_of_month(text) is not None or _FIRST_INSTALLMENT.search(text)):
+            # "能不能改到每个月20号", "第一期就下个月28号": the plan's dates, not a promise to pay on a day.
+            from actions.negotiation import negotiate
+
+            return await negotiate(dispatcher, tracker, context, intent="propose_installment")
+        if parse.wants_holiday(text) and parse.holiday_days(text, context.today) is not None:
+            # "过两个月再还": a payment holiday asked for, not a date promised.
+            from actions.negotiation import negotiate
+
+            return await negotiate(dispatcher, tracker, context, intent="request_deferral")
         return await follow_up(dispatcher, tracker, context, promise=True)
+
+
+# The first installment named: its date is a plan term.
+_FIRST_INSTALLMENT = re.compile(r"第一期|首期|第一笔|第一次还|头一期")
 
 
 class ActionRemindLater(BorrowerAction):
@@ -152,6 +172,9 @@ class ActionWrongPerson(KuanxianAction):
         from kuanxian.dialogue import parse
 
         if not parse.says_wrong_person(text_of(tracker)):
+            if context is not None and parse.says_dispute(text_of(tracker)):
+                # "你们是不是弄错了，我三号就交了": the debt is questioned, by the Borrower, not a wrong number.
+                return await ActionOpenDispute().act_for(dispatcher, tracker, context)
             return await misheard(dispatcher, tracker, context)
         if borrower_id_of(tracker):
             command(dispatcher, MarkWrongContact())

@@ -35,6 +35,15 @@ def third_party_first() -> str:
     )
 
 
+IDENTITY_YES = "我是本人"
+IDENTITY_NO = "我不是本人"
+
+
+def identity_check() -> str:
+    """When it is unclear who is writing: ask, rather than shut the holder out."""
+    return "为了保护账户信息，想先跟您确认一下：您是这个贷款账户的本人吗？"
+
+
 def third_party_again() -> str:
     return (
         "抱歉，这个账户的情况我们只能和账户本人沟通。"

@@ -243,7 +243,9 @@ def judge(
 def play(player: Player, script: dict[str, Any]) -> Result:
     result = Result(script["id"], script["expect"]["outcome"], False)
     borrower_id, auth, conversation_id = player.start(script["account"])
-    today = datetime.now().date()
+    # Dates the person says ("下周五") are read in the account's own zone, as the assistant reads them.
+    zone = next(x for x in DEMO_BORROWERS if x.borrower_id == script["account"]).zone
+    today = datetime.now(zone).date()
     for turn in script["turns"]:
         _, latency = player.say(auth, str(turn))
         if latency is None:
@@ -266,7 +268,7 @@ def play(player: Player, script: dict[str, Any]) -> Result:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hub", default="http://127.0.0.1:8000")
-    parser.add_argument("--only", action="append", default=[])
+    parser.add_argument("--only", action="append", default=[], help="a script id (c3-04) or a batch (c3); repeatable")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--jobs", type=int, default=4, help="scripts played at once (each on its own account)")
@@ -275,7 +277,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     for path in sorted(PERSONAS.glob("*.yaml")):
         scripts += yaml.safe_load(path.read_text(encoding="utf-8"))
     if args.only:
-        scripts = [s for s in scripts if s["id"] in args.only]
+        scripts = [s for s in scripts if s["id"] in args.only or s["id"].split("-")[0] in args.only]
     results: list[Result] = []
     local = threading.local()
 

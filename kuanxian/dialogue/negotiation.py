@@ -274,16 +274,19 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
     wanted = state.holiday_days
     if not wanted:
         return None
-    if not account.hardship and account.disclosed:
+    beyond = allowed <= 0 or wanted > allowed
+    if not account.hardship and account.disclosed and not beyond:
         # Already told us why: a holiday is noted on the account, so ask to record it (a yes takes it up).
         if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
             return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
         return _ask(state, "holiday_reason", texts.holiday_needs_record(allowed or wanted), pending="hardship_consent")
-    if not account.hardship:
+    if not account.hardship and not account.disclosed:
         if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
             return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
         return _ask(state, "holiday_reason", texts.holiday_needs_hardship(allowed or wanted))
-    if allowed <= 0 or wanted > allowed:
+    if beyond:
+        # Beyond policy a person decides, and the hardship already told is reason enough to ask them: no record
+        # is needed for that (nothing is recorded without consent).
         reply = texts.holiday_beyond_policy(wanted, allowed) if allowed > 0 else texts.holiday_beyond_policy(wanted, 0)
         # The collector sees what was asked for; the negotiation carries on with what policy allows.
         step = _handoff_step(

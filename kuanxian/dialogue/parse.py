@@ -194,16 +194,41 @@ def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], O
     and a day of the month ("每月10号") is not an amount.
     """
     count = parse_count(text)
-    amount = parse_amount(text)
+    amount = parse_amount(_without_income(text))
     if amount is not None and count is not None and amount == count:
         amount = None  # "分12期": the 12 is the count
     holiday = holiday_days(text, today or date.today())
     if holiday is not None and count is not None and abs(count * 30 - holiday) <= 31 and not re.search(r"分\s*\S{1,3}\s*期|\d+\s*期", text):
         count = None
+    if count is not None and _DURATION.search(text) and not _COUNT_WORDS.search(text):
+        count = None  # "找工作最少也得两三个月": how long something takes, not how many installments
     day = day_of_month(text)
     if day is not None and amount is not None and amount == day:
         amount = None
     return amount, count
+
+
+# Amounts that are not an offer: what someone earns or spends ("每个月就两千来块退休金", "房租一千五"), or the
+# balance exclaimed at ("一万二啊 这么多"): a clause like that with no paying word in it is left out.
+_NOT_OFFER_CLAUSE = re.compile(
+    r"工资|收入|退休金|养老金|低保|补贴|挣|赚|到手|进账|房租|租金|吃饭|伙食|开销|花销|生活费|药费|学费|水电|[啊呀哇]$"
+)
+_PAYING = re.compile(r"还|付|交|分|期|月供|扣")
+
+
+def _without_income(text: str) -> str:
+    clauses = re.split(r"[，。,.!！？?；;\s]+", text)
+    kept = [c for c in clauses if not (_NOT_OFFER_CLAUSE.search(c) and not _PAYING.search(c))]
+    return " ".join(kept) if len(kept) != len(clauses) else text
+
+
+_NUMERAL = r"[0-9一两二三四五六七八九十半]"
+# A span of months said as a time ("最少也得两三个月", "等三个月") or a range ("两三个月"), not a number of installments.
+_DURATION = re.compile(
+    rf"(?:最少|至少|起码|少说|也得|得要|需要|要等|等到?|过|缓|停|歇|找工作|恢复)[^，。,；;！!？?分期]{{0,4}}{_NUMERAL}+\s*个?月"
+    rf"|[一两二三四五六七八九]\s*[两二三四五六七八九十]\s*个月"
+)
+_COUNT_WORDS = re.compile(r"分\s*\S{0,3}\s*(?:期|个?月)|\d+\s*期|[一两二三四五六七八九十]+\s*期|还\s*\S{0,3}个?月")
 
 
 def money_in(text: str) -> Optional[Decimal]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import RowMapping
@@ -51,8 +51,8 @@ class AftercareJob:
                 logger.exception("aftercare run failed")
             await asyncio.sleep(interval)
 
-    async def run_once(self) -> int:
-        """Mark what was missed; returns how many Installments and Promises changed."""
+    async def run_once(self, as_of: Optional[datetime] = None) -> int:
+        """Mark what was missed (as of `as_of`, default now); returns how many Installments and Promises changed."""
         changed = 0
         async with self.hub.transactions.read() as conn:
             plan_ids = (
@@ -60,12 +60,12 @@ class AftercareJob:
             )
             promise_rows = (await conn.execute(select(promises).where(promises.c.status == "open"))).mappings().all()
         for plan_id in plan_ids:
-            changed += await self._plan(int(plan_id))
+            changed += await self._plan(int(plan_id), as_of)
         for row in promise_rows:
-            changed += await self._promise(row)
+            changed += await self._promise(row, as_of)
         return changed
 
-    async def _plan(self, plan_id: int) -> int:
+    async def _plan(self, plan_id: int, as_of: Optional[datetime]) -> int:
         settings = self.hub.settings
         changed = 0
         async with self.hub.transactions() as tx:
@@ -75,7 +75,7 @@ class AftercareJob:
             borrower = await borrower_store.get_borrower(tx.conn, plan.borrower_id)
             if borrower is None:
                 return 0
-            today = borrower.today(tx.now)
+            today = borrower.today(as_of or tx.now)
             for item in plan.installments:
                 if item.status in (InstallmentStatus.DUE, InstallmentStatus.PARTLY_PAID) and today > item.due + timedelta(
                     days=settings.installment_grace_days
@@ -89,6 +89,7 @@ class AftercareJob:
                     )
                     if result.rowcount != 1:
                         continue
+                    await plan_store.touch_plan(tx.conn, plan_id, tx.now)
                     changed += 1
                     missed = replace(item, status=InstallmentStatus.MISSED)
                     tx.emit(InstallmentMissed(plan.borrower_id, plan_id, missed))
@@ -107,8 +108,10 @@ class AftercareJob:
             if fresh is None:
                 return changed
             missed_count = sum(i.status is InstallmentStatus.MISSED for i in fresh.installments)
-            if missed_count >= settings.broken_after_missed:
-                await plan_store.set_plan_status(tx.conn, plan_id, PlanStatus.BROKEN, tx.now)
+            # Conditional on the plan still being active: two hubs running this at once break it (and hand it over) once.
+            if missed_count >= settings.broken_after_missed and await plan_store.set_plan_status(
+                tx.conn, plan_id, PlanStatus.BROKEN, tx.now, only_from=PlanStatus.ACTIVE
+            ):
                 tx.emit(PlanBroken(replace(fresh, status=PlanStatus.BROKEN), missed_count))
                 conversation = await conversation_store.find_open(tx.conn, plan.borrower_id) or await conversation_store.create(
                     tx.conn, plan.borrower_id, tx.now
@@ -123,14 +126,14 @@ class AftercareJob:
                 )
         return changed
 
-    async def _promise(self, row: RowMapping) -> int:
+    async def _promise(self, row: RowMapping, as_of: Optional[datetime]) -> int:
         settings = self.hub.settings
         async with self.hub.transactions() as tx:
             borrower = await borrower_store.get_borrower(tx.conn, str(row["borrower_id"]))
             if borrower is None:
                 return 0
             promised_for: date = row["promised_for"]
-            if borrower.today(tx.now) <= promised_for + timedelta(days=settings.installment_grace_days):
+            if borrower.today(as_of or tx.now) <= promised_for + timedelta(days=settings.installment_grace_days):
                 return 0
             result = await tx.conn.execute(
                 update(promises)

@@ -194,7 +194,8 @@ class CommandApplier:
             return None
         if isinstance(command, OptOut):
             await self._set_flag(tx, borrower, cid, "opt_out", "opted_out", True)
-            tx.emit(ContactChanged(borrower.borrower_id, True))
+            if not borrower.flags.opted_out:  # the lender hears of a change, not of a repeated wish
+                tx.emit(ContactChanged(borrower.borrower_id, True))
             return None
         if isinstance(command, OptIn):
             await self._set_flag(tx, borrower, cid, "opt_in", "opted_out", False)
@@ -202,7 +203,8 @@ class CommandApplier:
                 # The Borrower asked for reminders back: their own hardship pause ends too (a crisis pause does not).
                 await self._set_flag(tx, borrower, cid, "opt_in", "hardship_pause_until", None)
                 await self._set_note(tx, borrower, cid, "opt_in", "hardship_pause_reason", None)
-            tx.emit(ContactChanged(borrower.borrower_id, False))
+            if borrower.flags.opted_out:
+                tx.emit(ContactChanged(borrower.borrower_id, False))
             return None
         if isinstance(command, OpenDispute):
             was_open = borrower.flags.dispute_open
@@ -212,7 +214,7 @@ class CommandApplier:
                 await self._set_note(tx, borrower, cid, "open_dispute", "dispute_summary", summary)
             if not was_open:
                 await self._set_note(tx, borrower, cid, "open_dispute", "dispute_opened_at", tx.now)
-            tx.emit(DisputeOpened(borrower.borrower_id, cid))
+                tx.emit(DisputeOpened(borrower.borrower_id, cid))  # once per dispute, not per message about it
             return None
         if isinstance(command, MarkWrongContact):
             await self._set_flag(tx, borrower, cid, "mark_wrong_contact", "wrong_contact", True)
@@ -338,4 +340,6 @@ async def revert_recent(tx: Tx, borrower_id: str, conversation_id: str, since: d
         await borrower_store.update_flags(tx.conn, borrower_id, tx.now, **{row["field"]: before})
         await tx.conn.execute(update(account_changes).where(account_changes.c.id == row["id"]).values(reverted_at=tx.now))
         reverted.append(row["field"])
+        if row["field"] == "opted_out" and bool(before) != bool(json.loads(row["after"]) if row["after"] is not None else None):
+            tx.emit(ContactChanged(borrower_id, bool(before)))  # the lender was told of the opt-out: tell it it is undone
     return reverted

@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kuanxian.money import from_fen
+from kuanxian.replies.account import NOT_UNDERSTOOD_OPENINGS
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage import handoffs as handoff_store
 from kuanxian.storage import reminders as reminder_store
@@ -76,7 +77,7 @@ async def outcomes(conn: AsyncConnection, start: date, end: date, zone: str) -> 
                 .where(messages.c.created_at >= since)
                 .where(messages.c.created_at < until)
                 .where(messages.c.sender_type == "bot")
-                .where(messages.c.text.like("不好意思，我没太听明白%"))
+                .where(or_(*(messages.c.text.like(f"{opening}%") for opening in NOT_UNDERSTOOD_OPENINGS)))
             )
         ).scalar_one()
     )

@@ -106,14 +106,20 @@ async def record_payment(
             take = min(owed, left)
             left -= take
             paid_fen = to_fen(item.paid) + take
-            status = InstallmentStatus.PAID if paid_fen >= to_fen(item.amount) else InstallmentStatus.PARTLY_PAID
-            await plan_store.set_installment(tx.conn, plan.plan_id, item.seq, status=status, paid_fen=paid_fen)
+            if paid_fen >= to_fen(item.amount):
+                status = InstallmentStatus.PAID
+            else:  # a missed Installment stays missed until it is paid in full: it was missed once, checked in on once
+                status = InstallmentStatus.MISSED if item.status is InstallmentStatus.MISSED else InstallmentStatus.PARTLY_PAID
+            await plan_store.set_installment(tx.conn, plan.plan_id, item.seq, status=status, paid_fen=paid_fen, now=tx.now)
             allocations.append(Allocation(item.seq, from_fen(take)))
             if status is InstallmentStatus.PAID:
                 tx.emit(InstallmentPaid(borrower_id, plan.plan_id, replace(item, status=status, paid=from_fen(paid_fen))))
         updated = await plan_store.get_plan(tx.conn, plan.plan_id)
-        if updated is not None and all(i.status is InstallmentStatus.PAID for i in updated.installments):
-            await plan_store.set_plan_status(tx.conn, plan.plan_id, PlanStatus.COMPLETED, tx.now)
+        if (
+            updated is not None
+            and all(i.status is InstallmentStatus.PAID for i in updated.installments)
+            and await plan_store.set_plan_status(tx.conn, plan.plan_id, PlanStatus.COMPLETED, tx.now, only_from=PlanStatus.ACTIVE)
+        ):
             tx.emit(PlanCompleted(replace(updated, status=PlanStatus.COMPLETED)))
         plan = updated
     await borrower_store.reduce_balance(tx.conn, borrower_id, to_fen(amount), tx.now)

@@ -34,7 +34,7 @@ from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.conversation import Conversation, ConversationStatus, Speaker
 from kuanxian.domain.events import CrisisDetected, StatusChanged, ThirdPartyNoticed, TypingChanged
 from kuanxian.domain.handoff import HandoffReason, Priority
-from kuanxian.domain.message import Message, NewMessage, SenderType
+from kuanxian.domain.message import Button, Message, NewMessage, SenderType
 from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
 from kuanxian.hub.bus import EventBus
 from kuanxian.hub.commands import revert_recent
@@ -72,9 +72,30 @@ _ALLOWED_CONTROL = {"\n", "\t"}
 # Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
 _STOP_CONTACT = re.compile(r"别再|不要再|不用再|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
 _STRANGER = re.compile(
-    r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
+    r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|这人|此人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
 )
 _WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
+
+
+# Answers to "您是这个贷款账户的本人吗？"
+_IS_HOLDER = re.compile(
+    r"^(?:嗯|恩|对|是|是的|对的|是我|是啊|对啊|没错|本人|我是本人|我就是|就是我|我是|yes|y)[啊呀的。.!！~ ]*$|是本人|我本人"
+)
+_NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$")
+
+
+def _identity_verdict(text: str, asked: bool) -> str:
+    """ "holder", "third_party", "ask" (the model alone is unsure: ask who is writing), or "confirmed" (a yes to that question)."""
+    if asked:
+        if _NOT_HOLDER.search(text):
+            return "third_party"
+        if _IS_HOLDER.search(text.strip().lower()):
+            return "confirmed"
+    found = assess_speaker(text)
+    if not found.third_party:
+        return "holder"
+    # Asked once already and still in doubt, or a stranger's words ("不认识这人", "二手手机"): it counts.
+    return "ask" if found.unsure and not asked and not _STRANGER.search(text) else "third_party"
 
 
 def clean_text(value: object, max_chars: int) -> str:
@@ -226,8 +247,17 @@ class TurnPipeline:
             await self._deliver_reply(conversation, borrower, message, None, level)
             return
         speaker = conversation.speaker
-        if speaker is Speaker.HOLDER and level != "crisis" and assess_speaker(message.text).third_party:
-            speaker = Speaker.THIRD_PARTY
+        if speaker is Speaker.HOLDER and level != "crisis":
+            asked = await self._identity_asked(conversation_id, seq)
+            verdict = _identity_verdict(message.text, asked is not None)
+            if verdict == "ask":
+                await self._ask_identity(conversation, message)
+                return
+            if verdict == "third_party":
+                speaker = Speaker.THIRD_PARTY
+            elif verdict == "confirmed" and asked is not None:
+                # A yes to the question: the assistant answers what they asked before it.
+                message = replace(message, text=asked.text)
         if level == "crisis":
             await self._crisis(conversation, borrower, message)
         elif speaker is Speaker.THIRD_PARTY:
@@ -289,7 +319,30 @@ class TurnPipeline:
             until = tx.now + timedelta(days=self.settings.crisis_pause_days)
             if borrower.flags.crisis_pause_until is None or borrower.flags.crisis_pause_until < until:
                 await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, crisis_pause_until=until)
-            tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
+            if not already:  # the lender hears of a crisis once per handoff, not of every message in it
+                tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _identity_asked(self, conversation_id: str, seq: int) -> Optional[Message]:
+        """The Borrower's message the assistant answered with the identity question, if that question is the
+        last thing said before message `seq`."""
+        async with self.transactions.read() as conn:
+            said = await message_store.recent(conn, conversation_id, sender=SenderType.SYSTEM, limit=1)
+            earlier = [m for m in await message_store.recent(conn, conversation_id, sender=SenderType.BORROWER, limit=2) if m.seq < seq]
+            bot = await message_store.recent(conn, conversation_id, sender=SenderType.BOT, limit=1)
+        if not said or not earlier or said[-1].text != notices.identity_check():
+            return None
+        question, before = said[-1], earlier[-1]
+        if not before.seq < question.seq < seq or (bot and bot[-1].seq > question.seq):
+            return None
+        return before
+
+    async def _ask_identity(self, conversation: Conversation, message: Message) -> None:
+        """Nothing about the account yet, and no change to it: first, who is writing?"""
+        buttons = (Button(notices.IDENTITY_YES, notices.IDENTITY_YES), Button(notices.IDENTITY_NO, notices.IDENTITY_NO))
+        async with self.transactions() as tx:
+            conversation = await self._reopened(tx, conversation)
+            await self._say(tx, conversation, message.seq, [Outgoing(notices.identity_check(), buttons)])
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
     async def _third_party(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:

@@ -137,12 +137,17 @@ def person_will_read() -> Reply:
     return Reply("收到。工作人员会在这里回复您，您发的每一条消息他们都能看到；在这之前，有关还款的问题也可以继续问我。")
 
 
+# How each not-understood reply opens; the outcomes dashboard counts NLU fallbacks by them.
+NOT_UNDERSTOOD_OPENINGS = ("不好意思，我没太听明白", "抱歉，我还是没理解好")
+
+
 def not_understood(times: int) -> Reply:
     """First miss: ask again. Second: buttons and a person, never a third identical apology."""
+    first, again = NOT_UNDERSTOOD_OPENINGS
     if times <= 1:
-        return Reply("不好意思，我没太听明白。您可以换个说法，或者直接点下面的选项。", (BALANCE, PLAN, PERSON))
+        return Reply(f"{first}。您可以换个说法，或者直接点下面的选项。", (BALANCE, PLAN, PERSON))
     return Reply(
-        "抱歉，我还是没理解好您的意思。您可以点下面的选项，或者我马上请工作人员来帮您，好吗？",
+        f"{again}您的意思。您可以点下面的选项，或者我马上请工作人员来帮您，好吗？",
         (Button("请工作人员来", "/affirm"), BALANCE, PLAN, HARDSHIP),
     )
 

@@ -66,6 +66,9 @@ class IdentityThresholds:
     # Cues that borrowers also use about themselves ("我老婆不知道我借了钱") need the model too.
     weak_cues: tuple[str, ...] = ()
     weak_cue_at: float = 0.5
+    # A flag from the model alone below this is a doubt, not a finding: the assistant asks whether
+    # the writer is the account holder instead of shutting the holder out (0 = never ask).
+    ask_below: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def load_thresholds(path: Path = DECISION_PATH) -> Thresholds:
             third_party_at=_probability(identity, "third_party_at", 0.5),
             weak_cues=tuple(str(c) for c in identity.get("weak_cues") or ()),
             weak_cue_at=_probability(identity, "weak_cue_at", 0.5),
+            ask_below=_probability(identity, "ask_below", 0.0),
         ),
     )
 

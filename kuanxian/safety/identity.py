@@ -41,9 +41,16 @@ class SpeakerAssessment:
     third_party: bool
     cues: tuple[str, ...] = ()
     probability: float = 0.0
+    # Flagged by the model alone, without much certainty: ask who is writing before treating them as someone else.
+    unsure: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        return {"third_party": self.third_party, "cues": list(self.cues), "probability": round(self.probability, 3)}
+        return {
+            "third_party": self.third_party,
+            "cues": list(self.cues),
+            "probability": round(self.probability, 3),
+            "unsure": self.unsure,
+        }
 
 
 def _pattern(pattern: str) -> str:
@@ -92,5 +99,7 @@ def assess_speaker(text: str, *, model: Optional[LinearModel] = None) -> Speaker
     cues = identity_rules(text)
     chosen = model or load_model("identity")
     p = chosen.predict(text)["third_party"]
-    flagged = speaker_flagged(cues, p, load_thresholds().identity)
-    return SpeakerAssessment(flagged, cues if cues else (("model",) if flagged else ()), p)
+    thresholds = load_thresholds().identity
+    flagged = speaker_flagged(cues, p, thresholds)
+    unsure = flagged and not cues and p < thresholds.ask_below
+    return SpeakerAssessment(flagged, cues if cues else (("model",) if flagged else ()), p, unsure)

@@ -143,14 +143,30 @@ async def page_plans(
     return [p for p in [await get_plan(conn, int(i)) for i in ids] if p is not None]
 
 
-async def set_installment(conn: AsyncConnection, plan_id: int, seq: int, *, status: InstallmentStatus, paid_fen: int) -> None:
+async def set_installment(
+    conn: AsyncConnection, plan_id: int, seq: int, *, status: InstallmentStatus, paid_fen: int, now: datetime
+) -> None:
+    """An Installment's new status and amount paid; the plan counts as changed (GET /plans?since= finds it)."""
     await conn.execute(
         update(installments)
         .where(installments.c.plan_id == plan_id)
         .where(installments.c.seq == seq)
         .values(status=status.value, paid_fen=paid_fen)
     )
+    await touch_plan(conn, plan_id, now)
 
 
-async def set_plan_status(conn: AsyncConnection, plan_id: int, status: PlanStatus, now: datetime) -> None:
-    await conn.execute(update(payment_plans).where(payment_plans.c.id == plan_id).values(status=status.value, status_changed_at=now))
+async def touch_plan(conn: AsyncConnection, plan_id: int, now: datetime) -> None:
+    """Record that the plan or one of its Installments changed at `now`."""
+    await conn.execute(update(payment_plans).where(payment_plans.c.id == plan_id).values(status_changed_at=now))
+
+
+async def set_plan_status(
+    conn: AsyncConnection, plan_id: int, status: PlanStatus, now: datetime, *, only_from: Optional[PlanStatus] = None
+) -> bool:
+    """Move a plan to `status`; with `only_from`, only if it still has that status (False when it had not)."""
+    query = update(payment_plans).where(payment_plans.c.id == plan_id)
+    if only_from is not None:
+        query = query.where(payment_plans.c.status == only_from.value)
+    result = await conn.execute(query.values(status=status.value, status_changed_at=now))
+    return result.rowcount == 1

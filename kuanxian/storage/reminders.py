@@ -117,6 +117,28 @@ async def update_status(
     await decide(conn, reminder_id, outcome or status.value, reason, scheduled_for, now)
 
 
+async def borrowers_of(conn: AsyncConnection, reminder_ids: Sequence[int]) -> dict[int, str]:
+    """Each Reminder's Borrower."""
+    rows = await conn.execute(select(reminders.c.id, reminders.c.borrower_id).where(reminders.c.id.in_(list(reminder_ids))))
+    return {int(rid): str(borrower_id) for rid, borrower_id in rows.all()}
+
+
+async def hold_lease(conn: AsyncConnection, reminder_id: int, owner: str, now: datetime, lease: timedelta) -> bool:
+    """Renew this owner's lease on a pending Reminder; False when it was lost (expired and taken, or already decided).
+
+    Called first in the transaction that stores a Reminder's texts: on PostgreSQL the update holds the row
+    until commit, so a lease that ran out while the assistant composed the text can never lead to two sends.
+    """
+    result = await conn.execute(
+        update(reminders)
+        .where(reminders.c.id == reminder_id)
+        .where(reminders.c.lease_owner == owner)
+        .where(reminders.c.status.in_(PENDING))
+        .values(lease_until=now + lease)
+    )
+    return result.rowcount == 1
+
+
 async def cancel_pending(
     conn: AsyncConnection, borrower_id: str, kinds: Sequence[ReminderKind], reason: str, now: datetime, *, plan_id: Optional[int] = None
 ) -> int:

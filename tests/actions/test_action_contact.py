@@ -227,3 +227,33 @@ async def test_a_dispute_or_wrong_number_the_words_do_not_say_changes_nothing(ch
 async def test_a_dispute_or_wrong_number_said_plainly_is_acted_on(chat: Chat, text: str, heard: str) -> None:
     turn = await chat.send(text, heard)
     assert turn.commands, "the hub is told"
+
+
+async def test_a_day_of_the_month_said_while_a_plan_is_on_the_table_moves_the_plan_not_a_promise(chat: Chat) -> None:
+    offered = await chat.send("分24个月，每个月500", "propose_installment")
+    assert offered.slots["pending_offer"] == "plan_confirm"
+
+    moved = await chat.send("15号我工资还没发下来，能不能改到每个月20号", "promise_to_pay")
+    assert moved.of(RecordPromise) == [], "a plan's day is not a promise to pay on the 15th"
+    assert "每月还500.00元，共24期" in moved.text and "20日" in moved.text
+    assert moved.slots["pending_offer"] == "plan_confirm"
+
+
+async def test_a_holiday_said_like_a_date_is_a_holiday_request(chat: Chat) -> None:
+    turn = await chat.send("我想问问能不能先停一停 过两个月再还", "promise_to_pay")
+    assert turn.of(RecordPromise) == []
+    assert "暂缓" in turn.text
+
+
+async def test_the_first_date_asked_about_an_offer_on_the_table_is_answered_from_the_offer(chat: Chat) -> None:
+    await chat.send("分24个月，每个月500", "propose_installment")
+    turn = await chat.send("第一期是哪天还？", "ask_plan_details")
+    assert "还没有确定的还款计划" not in turn.text
+    assert "第一期在" in turn.text and turn.slots["pending_offer"] == "plan_confirm"
+
+
+async def test_a_payment_made_at_the_bank_said_as_a_mistake_opens_a_dispute_even_when_heard_as_a_wrong_number(chat: Chat) -> None:
+    turn = await chat.send("你们是不是弄错了 我这个月的钱三号就去银行柜台交了 怎么还说我逾期", "wrong_person")
+    assert turn.of(MarkWrongContact) == []
+    assert turn.one(OpenDispute).summary.startswith("你们是不是弄错了")
+    assert turn.one(RequestHandoff).reason is HandoffReason.DISPUTE

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from hub.client import Api, later, utc_now
+from kuanxian.safety.identity import assess_speaker
 
 CRISIS = "我真的撑不下去了，想从楼上跳下去，一了百了"
 CRISIS_AGAIN = "活着没意思，我准备今晚吃安眠药结束这一切"
@@ -85,6 +86,38 @@ async def test_someone_else_typing_learns_nothing_and_changes_nothing(api: Api, 
     context = await (await api.console("demo")).transcript(widget.conversation_id)
     assert context["speaker"] == "third_party"
     assert [(c["command"], c["reverted"]) for c in context["account_changes"]] == [("opt_out", True)]
+
+
+# Borrowers in independent conversation scripts (c6) whom the speaker model alone doubted.
+DOUBTED = ["你好 我是王桂芳 我想问问我这个贷款 现在还差多少", "那你帮我问问你们管事的人 能不能多宽限些日子"]
+
+
+@pytest.mark.parametrize("text", DOUBTED)
+async def test_a_doubt_about_who_is_writing_is_asked_about_and_a_yes_gets_the_question_answered(api: Api, text: str) -> None:
+    found = assess_speaker(text)
+    assert found.third_party and found.unsure, f"the speaker model no longer doubts this text ({found}); choose another example"
+    widget = await api.widget()
+    [asked] = await widget.answers_after(await widget.send(text))
+    assert asked["sender_type"] == "system" and "本人" in asked["text"]
+    assert [b["title"] for b in asked["buttons"]] == ["我是本人", "我不是本人"]
+    assert not DETAIL.search(asked["text"]), "nothing about the account before the answer"
+
+    answers = await widget.answers_after(await widget.send("我是本人"))
+    assert [m["text"] for m in answers] == [f"收到：{text}"], "after a yes the assistant answers what was asked"
+    context = await (await api.console("demo")).transcript(widget.conversation_id)
+    assert context["speaker"] == "holder"
+
+
+async def test_a_no_to_the_question_is_someone_else_and_learns_nothing(api: Api) -> None:
+    widget = await api.widget()
+    [asked] = await widget.answers_after(await widget.send(DOUBTED[1]))
+    assert "本人" in asked["text"]
+    answers = await widget.answers_after(await widget.send("我不是本人，我是他邻居"))
+    assert len(answers) == 1 and "隐私" in answers[0]["text"]
+    after = await widget.answers_after(await widget.send("他还欠多少钱？"))
+    assert after and not any(DETAIL.search(m["text"]) for m in after)
+    context = await (await api.console("demo")).transcript(widget.conversation_id)
+    assert context["speaker"] == "third_party"
 
 
 @pytest.mark.parametrize("command", ["!silent", "!fail"])

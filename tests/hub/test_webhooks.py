@@ -6,6 +6,7 @@ A small HTTP receiver runs in a thread; "down" means its port is closed
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -15,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Optional
@@ -207,3 +208,89 @@ async def test_every_event_reached_the_receiver_at_most_once(api: Api, up: Recei
 
 async def _async(value: Any) -> Any:
     return value
+
+
+async def test_the_life_of_a_plan_reaches_the_lender_signed(api: Api, up: Receiver) -> None:
+    """Agree in chat, pay the first installment, miss the next two (the after-plan check run as of later
+    days), and the lender's receiver gets each step once, signed, with the plan broken and sent to a person."""
+    widget = await api.widget()
+    plan = await api.agree_plan(widget, count=3)
+    first, second, _ = (date.fromisoformat(i["due_date"]) for i in plan["installments"])
+    paid = await api.admin_post(
+        "/payments",
+        {
+            "payment_id": f"life-{widget.borrower_id}",
+            "borrower_id": widget.borrower_id,
+            "amount": plan["installments"][0]["amount"],
+            "paid_at": utc_now().isoformat(),
+        },
+    )
+    assert paid.status_code == 201, paid.text
+    ran = await api.admin_post("/aftercare/run", {"as_of": f"{first + timedelta(days=5)}T12:00:00+08:00"})
+    assert ran.status_code == 200 and ran.json()["changed"] == 0, "a paid installment is never missed"
+    ran = await api.admin_post("/aftercare/run", {"as_of": f"{second + timedelta(days=4)}T12:00:00+08:00"})
+    assert ran.json()["changed"] == 1
+    ran = await api.admin_post("/aftercare/run", {"as_of": f"{second + timedelta(days=40)}T12:00:00+08:00"})
+    assert ran.json()["changed"] == 1
+
+    wanted = ["plan.agreed", "installment.paid", "installment.missed", "installment.missed", "plan.broken", "handoff.requested"]
+
+    async def all_arrived() -> Optional[list[tuple[dict[str, str], bytes]]]:
+        mine = [(h, b) for h, b in list(up.deliveries) if json.loads(b)["borrower_id"] == widget.borrower_id]
+        types = Counter(json.loads(b)["type"] for _, b in mine)
+        return mine if all(types[t] >= wanted.count(t) for t in wanted) else None
+
+    mine = await eventually(all_arrived, timeout=30, what="the plan's life at the receiver")
+    assert all(verify(h, b) for h, b in mine)
+    events = [json.loads(b) for _, b in mine]
+    assert Counter(e["type"] for e in events if e["type"] in wanted) == Counter(wanted)
+    assert len({e["id"] for e in events}) == len(events), "each event arrived once"
+    broken = next(e for e in events if e["type"] == "plan.broken")
+    assert broken["data"]["plan_id"] == plan["id"]
+    handoff = next(e for e in events if e["type"] == "handoff.requested")
+    assert handoff["data"]["reason"] == "plan_broken"
+    account = (await api.admin_get(f"/borrowers/{widget.borrower_id}")).json()
+    [stored] = [p for p in account["plans"] if p["id"] == plan["id"]]
+    assert (stored["status"], [i["status"] for i in stored["installments"]]) == ("broken", ["paid", "missed", "missed"])
+    assert sum(r["kind"] == "check_in" for r in account["reminders"]) == 2, "one gentle check-in per missed installment"
+
+
+async def test_aftercare_as_of_must_be_a_moment_with_its_zone(api: Api) -> None:
+    refused = await api.admin_post("/aftercare/run", {"as_of": "2027-01-05T12:00:00"})
+    assert refused.status_code == 422, refused.text
+
+
+async def test_the_lender_hears_of_changes_once_and_of_an_opt_out_undone(api: Api, up: Receiver) -> None:
+    """A repeated wish is not a new event: two opt-outs are one `contact.opted_out`, two messages about the
+    same dispute one `dispute.opened`, two crisis messages one `crisis.detected`. And an opt-out typed by
+    someone who then turns out not to be the Borrower is undone, so the lender hears `contact.opted_in`."""
+    widget = await api.widget()
+    for text in ("不要再发", "不要再发", "不是我的", "不是我的"):
+        await widget.send(text)
+    await widget.settled()
+    crisis = await api.widget()
+    await crisis.send("我不想活了，准备今晚从楼上跳下去")
+    await crisis.send("真的撑不下去了，想一了百了")
+    await crisis.settled()
+    stranger = await api.widget()
+    await stranger.send("不要再发")
+    await stranger.send("我是他妈妈，他到底欠你们多少钱")
+    await stranger.settled()
+
+    def types_for(borrower_id: str) -> list[str]:
+        return sorted(e["type"] for e in up.events() if e["borrower_id"] == borrower_id)
+
+    async def arrived() -> Optional[bool]:
+        done = (
+            types_for(widget.borrower_id).count("dispute.opened") >= 1
+            and "crisis.detected" in types_for(crisis.borrower_id)
+            and "contact.opted_in" in types_for(stranger.borrower_id)
+        )
+        return True if done else None
+
+    await eventually(arrived, timeout=30, what="the events at the receiver")
+    await asyncio.sleep(2)  # anything sent twice would have arrived by now
+    mine = types_for(widget.borrower_id)
+    assert mine.count("contact.opted_out") == 1 and mine.count("dispute.opened") == 1, mine
+    assert types_for(crisis.borrower_id).count("crisis.detected") == 1
+    assert [t for t in types_for(stranger.borrower_id) if t.startswith("contact.")] == ["contact.opted_in", "contact.opted_out"]

@@ -204,3 +204,21 @@ def test_no_money_in_an_answer_without_a_figure(text: str) -> None:
 def test_later_counts_days_from_today() -> None:
     assert parse.later(TODAY, 60) == date(2025, 3, 16)
     assert parse.later(date(2024, 12, 31), 1) == date(2025, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一个月哪够啊，找工作最少也得两三个月", (None, None)),
+        ("等三个月再说吧", (None, None)),
+        ("分两三个月还", (None, 2)),
+        ("那就分24个月，每个月500", (Decimal("500.00"), 24)),
+        ("我想分三个月还完", (None, 3)),
+        # what someone earns or spends, or the balance exclaimed at, is not an offer
+        ("哦 一万二啊 这么多 每个月就两千来块退休金 一下子拿不出来", (None, None)),
+        ("我每月收入四千，房租一千五", (None, None)),
+        ("我一个月工资3000，能还500", (Decimal("500.00"), None)),
+    ],
+)
+def test_a_span_of_months_or_an_income_is_not_a_term_of_the_plan(text: str, expected: tuple[object, object]) -> None:
+    assert parse.terms(text, date(2026, 12, 6)) == expected

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Optional
@@ -728,3 +728,14 @@ def test_a_longer_holiday_asked_while_the_record_is_pending_is_not_taken_for_an_
     more = talk.say("cant_afford", "两个月不够啊，医生说康复期至少三个月")
     assert more.pending != "ie_consent" and "收入" not in more.reply.text
     assert talk.state.holiday_days == 90
+
+
+def test_a_holiday_beyond_policy_after_a_hardship_told_goes_to_a_person_without_asking_for_the_record_again() -> None:
+    """Surgery, three months off work: the 60-day policy can't cover it, so a person decides; the Borrower is
+    not asked again and again to agree to a record first."""
+    told = replace(account(), disclosed=True)
+    said = step(State(), Said("request_deferral", "医生让休息三个月，想先停三个月再还"), told)
+    handoff = [c for c in said.commands if isinstance(c, RequestHandoff)]
+    assert handoff and handoff[0].reason is HandoffReason.DEFERRAL
+    assert handoff[0].details["requested_holiday_days"] == 90 and handoff[0].details["allowed_holiday_days"] == 60
+    assert "工作人员" in said.reply.text and "同意我们记录" not in said.reply.text

@@ -13,8 +13,11 @@ from kuanxian.dates import Frequency
 from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.plan import PlanStatus
 from kuanxian.domain.policy import Policy
+from kuanxian.hub.aftercare import AftercareJob
 from kuanxian.hub.api.common import borrower_id_param, hub_of, require_admin
 from kuanxian.hub.api.schemas import (
+    AftercareRan,
+    AftercareRun,
     BorrowerUpsert,
     BorrowerUpserted,
     FlagClear,
@@ -275,6 +278,24 @@ async def post_payment(request: Request) -> HTTPResponse:
         duplicate=recorded.duplicate,
     )
     return response.json(dump(out), status=200 if recorded.duplicate else 201)
+
+
+@bp.post("/aftercare/run")
+@operation(
+    "Run the after-plan check now: Installments and Promises past their grace are missed, broken plans go to a person",
+    body=AftercareRun,
+    responses={200: AftercareRan},
+    auth="admin",
+)
+async def run_aftercare(request: Request) -> HTTPResponse:
+    require_admin(request)
+    hub = hub_of(request)
+    body = body_of(request, AftercareRun) if request.body else AftercareRun()
+    if body.as_of is not None and hub.settings.production:
+        raise invalid("as_of", "is for rehearsals and tests; in production the check runs as of now")
+    as_of = body.as_of or hub.clock.now()
+    changed = await AftercareJob(hub).run_once(as_of)
+    return response.json(dump(AftercareRan(changed=changed, as_of=as_of.isoformat())))
 
 
 @bp.get("/plans")

@@ -370,6 +370,17 @@ class ReplayOut(BaseModel):
     status: Literal["pending"]
 
 
+class AftercareRun(Model):
+    """Run the after-plan check now; `as_of` (not in production) judges "missed" as of that moment."""
+
+    as_of: Optional[AwareDateTime] = None
+
+
+class AftercareRan(BaseModel):
+    changed: int
+    as_of: str
+
+
 class FlagClear(Model):
     note: Annotated[Text, Field(max_length=500)] = ""
 

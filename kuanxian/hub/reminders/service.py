@@ -4,7 +4,12 @@ Every decision (scheduled, deferred, suppressed, sent, failed, cancelled) is
 stored with its reason. Firing is at-least-once with idempotent delivery: the
 messages of a Reminder carry the client id `reminder-<id>:<n>`, so a fire
 repeated after a crash never shows the Borrower two messages. Due rows are
-leased with FOR UPDATE SKIP LOCKED, so two hubs never fire the same Reminder.
+leased with FOR UPDATE SKIP LOCKED, so two hubs never fire the same Reminder,
+and the transaction that stores the texts first re-takes the lease: a lease that
+ran out while the assistant composed the text (another hub may have taken it)
+stores nothing, so a Reminder is marked sent once. Leased Reminders of
+different Borrowers are fired side by side (FIRE_CONCURRENCY), one Borrower's
+in order, so a slow assistant does not leave the rest of the batch overdue.
 
 It listens to the bus: an agreed plan gets a gentle notice before each
 Installment (and overdue reminders stop).
@@ -43,6 +48,7 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 RETRY = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+FIRE_CONCURRENCY = 8
 NOTICE_DAYS_BEFORE_INSTALLMENT = 3
 NOTICE_TIME = time(10, 0)
 INTENTS = {
@@ -53,6 +59,10 @@ INTENTS = {
     ReminderKind.PAYMENT_THANKS: "EXTERNAL_payment_thanks",
     ReminderKind.CHECK_IN: "EXTERNAL_check_in",
 }
+
+
+class LeaseLost(Exception):
+    """This instance's lease on a Reminder ran out and was taken, or the Reminder was decided elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -168,12 +178,15 @@ class ReminderService:
     # Firing --------------------------------------------------------------------
     async def run_forever(self, interval: float) -> None:
         while True:
+            handled = 0
             try:
-                await self.tick()
+                handled = await self.tick()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("reminder tick failed")
+            if handled:  # a full batch may have left more due: look again at once
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout=interval)
             self.wake.clear()
@@ -183,11 +196,26 @@ class ReminderService:
         async with self._tick_lock:
             async with self.transactions() as tx:
                 leased = await reminder_store.lease_due(tx.conn, tx.now, self.instance_id, LEASE, batch)
+            if not leased:
+                return 0
+            async with self.transactions.read() as conn:
+                owners = await reminder_store.borrowers_of(conn, leased)
+            by_borrower: dict[str, list[int]] = {}
             for reminder_id in leased:
-                try:
-                    await self._fire(reminder_id)
-                except Exception:
-                    logger.exception("reminder %s could not be fired; it is retried when its lease expires", reminder_id)
+                by_borrower.setdefault(owners.get(reminder_id, ""), []).append(reminder_id)
+            gate = asyncio.Semaphore(FIRE_CONCURRENCY)
+
+            async def fire_in_order(ids: list[int]) -> None:
+                async with gate:
+                    for reminder_id in ids:
+                        try:
+                            await self._fire(reminder_id)
+                        except LeaseLost:
+                            logger.warning("reminder %s: lease lost while composing; another instance fires it", reminder_id)
+                        except Exception:
+                            logger.exception("reminder %s could not be fired; it is retried when its lease expires", reminder_id)
+
+            await asyncio.gather(*(fire_in_order(ids) for ids in by_borrower.values()))
             return len(leased)
 
     async def _fire(self, reminder_id: int) -> None:
@@ -230,6 +258,8 @@ class ReminderService:
                 await self._failed(reminder_id, reminder.attempts + 1, str(exc))
                 return
             async with self.transactions() as tx:
+                if not await reminder_store.hold_lease(tx.conn, reminder_id, self.instance_id, tx.now, LEASE):
+                    raise LeaseLost(reminder_id)
                 # Its commands count like a Borrower turn's, checked against the Conversation as it is now.
                 current = await conversation_store.get_conversation(tx.conn, cid) or conversation
                 decided = await self.replies.apply(tx, current, reply, self)
