@@ -88,6 +88,11 @@ class ActionHandleAffirm(KuanxianAction):
 
                 remind_on(dispatcher, context, date.fromisoformat(str(value)))
                 return [*_clear(), SlotSet("follow_date", None)]
+        from kuanxian.dialogue import parse
+
+        if tracker.get_slot("hardship_disclosed") and not context.hardships and parse.consents_to_record(text_of(tracker)):
+            # "行，那就缓30天，我家这个情况你们可以登记" after a question in between: the consent asked for earlier.
+            return await record_consent(dispatcher, tracker, context, consent=True)
         say(dispatcher, account_texts.noted())
         return _clear()
 

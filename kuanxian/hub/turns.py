@@ -92,10 +92,14 @@ def _identity_verdict(text: str, asked: bool) -> str:
         if _IS_HOLDER.search(text.strip().lower()):
             return "confirmed"
     found = assess_speaker(text)
-    if not found.third_party:
-        return "holder"
-    # Asked once already and still in doubt, or a stranger's words ("不认识这人", "二手手机"): it counts.
-    return "ask" if found.unsure and not asked and not _STRANGER.search(text) else "third_party"
+    stranger = _STRANGER.search(text) is not None  # "不认识这人", "手机刚买的二手的"
+    if found.third_party:
+        # Asked once already and still in doubt, or a stranger's words with it: it counts.
+        return "ask" if found.unsure and not asked and not stranger else "third_party"
+    if stranger:
+        # A stranger's words the speaker check did not flag: ask before saying anything about the account.
+        return "third_party" if asked else "ask"
+    return "holder"
 
 
 def clean_text(value: object, max_chars: int) -> str:

@@ -110,3 +110,11 @@ async def test_consent_heard_as_a_dispute_records_the_hardship_and_opens_no_disp
     turn = await chat.send("困难情况你们记吧，我同意，要材料的话我可以拍证明", "dispute_debt")
     assert turn.of(OpenDispute) == []
     assert len(turn.of(RecordHardship)) == 1
+
+
+async def test_consent_given_after_a_question_in_between_still_records_the_hardship(chat: Chat) -> None:
+    """Consent asked, then "会不会上征信?", then "行，那就缓30天，我家这个情况你们可以登记": it is the consent."""
+    await chat.send("老婆上周剖腹产，孩子早产，钱全交医院了", "disclose_hardship")
+    await chat.send("缓的这段时间会不会上征信?", "ask_consequences")
+    turn = await chat.send("行,那就缓30天,我家这个情况你们可以登记", "affirm")
+    assert turn.of(RecordHardship), turn.texts

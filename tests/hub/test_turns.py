@@ -108,6 +108,18 @@ async def test_a_doubt_about_who_is_writing_is_asked_about_and_a_yes_gets_the_qu
     assert context["speaker"] == "holder"
 
 
+async def test_a_stranger_the_speaker_model_misses_is_asked_before_anything_about_the_account(api: Api) -> None:
+    text = "？？这啥 我手机刚买的二手的 咋老弹这个"
+    assert not assess_speaker(text).third_party, "the speaker model now flags this text; choose another example"
+    widget = await api.widget()
+    [asked] = await widget.answers_after(await widget.send(text))
+    assert "本人" in asked["text"] and not DETAIL.search(asked["text"])
+    answers = await widget.answers_after(await widget.send("不是，不认识这个人"))
+    assert answers and not any(DETAIL.search(m["text"]) for m in answers)
+    account = await api.account_of(widget.borrower_id)
+    assert account["flags"]["wrong_contact"] is True, "a stranger's phone gets no more messages"
+
+
 async def test_a_no_to_the_question_is_someone_else_and_learns_nothing(api: Api) -> None:
     widget = await api.widget()
     [asked] = await widget.answers_after(await widget.send(DOUBTED[1]))
