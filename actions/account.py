@@ -184,8 +184,34 @@ class ActionFallback(KuanxianAction):
             # Waiting for a person: "we didn't understand" helps nobody; say the person will read it.
             say(dispatcher, texts.person_will_read())
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        answer = _close_answer(tracker) if context is not None else None
+        if answer is not None and context is not None:
+            # Two questions about the account the classifier could not tell apart ("计划里下一期是什么时候": the plan
+            # or the due date): either answer helps more than "没太明白".
+            return await answer().act_for(dispatcher, tracker, context)
         times = int(tracker.get_slot("misunderstood") or 0) + 1
         say(dispatcher, texts.not_understood(times))
         # Not understood is not an answer: the question on the table stays (a person is offered after two).
         pending = "transfer_offer" if times >= 2 else tracker.get_slot("pending_offer")
         return [SlotSet("misunderstood", float(times)), SlotSet("pending_offer", pending)]
+
+
+# Questions answered from the account alone; when the classifier is torn between two of them, the likelier is answered.
+_ANSWERS: dict[str, type[_Answer]] = {
+    "ask_balance": ActionAnswerBalance,
+    "ask_due_date": ActionAnswerDueDate,
+    "ask_plan_details": ActionAnswerPlanDetails,
+    "ask_payment_method": ActionAnswerPaymentMethod,
+}
+CLOSE_ANSWERS_AT = 0.8
+
+
+def _close_answer(tracker: Tracker) -> Optional[type[_Answer]]:
+    ranking = [r for r in (tracker.latest_message or {}).get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if len(ranking) < 2:
+        return None
+    first, second = ranking[0], ranking[1]
+    both = first.get("name") in _ANSWERS and second.get("name") in _ANSWERS
+    if both and float(first.get("confidence") or 0) + float(second.get("confidence") or 0) >= CLOSE_ANSWERS_AT:
+        return _ANSWERS[str(first["name"])]
+    return None

@@ -182,8 +182,9 @@ class Chat:
         action: Optional[str] = None,
         entities: Iterable[Mapping[str, Any]] = (),
         metadata: Optional[Mapping[str, Any]] = None,
+        ranking: Iterable[tuple[str, float]] = (),
     ) -> Turn:
-        """The Borrower says `text`, the NLU heard `intent`: the rule's action (or `action`) runs."""
+        """The Borrower says `text`, the NLU heard `intent` (and ranked `ranking`): the rule's action (or `action`) runs."""
         name = action or RULES[intent]
         entity_list = [dict(e) for e in entities]
         for entity in entity_list:  # from_entity slot mappings fill before the action runs
@@ -192,7 +193,7 @@ class Chat:
         latest = {
             "text": text,
             "intent": {"name": intent, "confidence": 0.93},
-            "intent_ranking": [{"name": intent, "confidence": 0.93}],
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking] or [{"name": intent, "confidence": 0.93}],
             "entities": entity_list,
             "metadata": {**self.message_metadata(), **(metadata or {})},
         }

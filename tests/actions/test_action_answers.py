@@ -118,3 +118,13 @@ async def test_a_kept_draft_is_not_agreed_for_someone_who_is_not_logged_in(db: D
 
 async def test_the_clock_the_actions_read_is_the_tests_clock(db: Database) -> None:
     assert runtime.now() == NOW
+
+
+async def test_torn_between_two_account_questions_the_likelier_is_answered_not_an_apology(chat: Chat) -> None:
+    turn = await chat.send(
+        "计划里下一期是什么时候",
+        "nlu_fallback",
+        ranking=[("nlu_fallback", 0.4), ("ask_due_date", 0.46), ("ask_plan_details", 0.45)],
+    )
+    assert "没太明白" not in turn.text and "没理解" not in turn.text
+    assert turn.action == "action_fallback"
