@@ -84,6 +84,12 @@ _IS_HOLDER = re.compile(
 _NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$")
 
 
+def _may_concern_identity(text: str) -> bool:
+    """A yes or no to the identity question, a stranger's words, or a message the speaker check flags."""
+    stripped = text.strip().lower()
+    return bool(_NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or _STRANGER.search(text)) or assess_speaker(text).third_party
+
+
 def _identity_verdict(text: str, asked: bool) -> str:
     """ "holder", "third_party", "ask" (the model alone is unsure: ask who is writing), or "confirmed" (a yes to that question)."""
     if asked:
@@ -252,7 +258,9 @@ class TurnPipeline:
             return
         speaker = conversation.speaker
         if speaker is Speaker.HOLDER and level != "crisis":
-            asked = await self._identity_asked(conversation_id, seq)
+            # Whether the identity question is the last thing said matters only for an answer to it or a doubt:
+            # an ordinary turn reads nothing more.
+            asked = await self._identity_asked(conversation_id, seq) if _may_concern_identity(message.text) else None
             verdict = _identity_verdict(message.text, asked is not None)
             if verdict == "ask":
                 await self._ask_identity(conversation, message)

@@ -117,12 +117,6 @@ async def update_status(
     await decide(conn, reminder_id, outcome or status.value, reason, scheduled_for, now)
 
 
-async def borrowers_of(conn: AsyncConnection, reminder_ids: Sequence[int]) -> dict[int, str]:
-    """Each Reminder's Borrower."""
-    rows = await conn.execute(select(reminders.c.id, reminders.c.borrower_id).where(reminders.c.id.in_(list(reminder_ids))))
-    return {int(rid): str(borrower_id) for rid, borrower_id in rows.all()}
-
-
 async def hold_lease(conn: AsyncConnection, reminder_id: int, owner: str, now: datetime, lease: timedelta) -> bool:
     """Renew this owner's lease on a pending Reminder; False when it was lost (expired and taken, or already decided).
 
@@ -156,8 +150,8 @@ async def cancel_pending(
     return len(ids)
 
 
-async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: timedelta, batch: int) -> list[int]:
-    """Lease due Reminders, never one whose Borrower has a Reminder leased elsewhere.
+async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: timedelta, batch: int) -> list[tuple[int, str]]:
+    """Lease due Reminders (id, Borrower), never one whose Borrower has a Reminder leased elsewhere.
 
     Caps count sent Reminders, so two of one Borrower fired at once by two hubs
     would both pass them: the Borrower row is locked while leasing (FOR NO KEY
@@ -175,7 +169,7 @@ async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: tim
     if postgres:
         query = query.with_for_update(skip_locked=True)
     candidates = (await conn.execute(query)).all()
-    leased: list[int] = []
+    leased: list[tuple[int, str]] = []
     mine: set[str] = set()
     busy: set[str] = set()
     for rid, borrower_id in candidates:
@@ -206,7 +200,7 @@ async def lease_due(conn: AsyncConnection, now: datetime, owner: str, lease: tim
             .values(lease_owner=owner, lease_until=now + lease)
         )
         if result.rowcount == 1:
-            leased.append(int(rid))
+            leased.append((int(rid), str(borrower_id)))
     return leased
 
 

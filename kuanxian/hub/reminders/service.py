@@ -196,13 +196,9 @@ class ReminderService:
         async with self._tick_lock:
             async with self.transactions() as tx:
                 leased = await reminder_store.lease_due(tx.conn, tx.now, self.instance_id, LEASE, batch)
-            if not leased:
-                return 0
-            async with self.transactions.read() as conn:
-                owners = await reminder_store.borrowers_of(conn, leased)
             by_borrower: dict[str, list[int]] = {}
-            for reminder_id in leased:
-                by_borrower.setdefault(owners.get(reminder_id, ""), []).append(reminder_id)
+            for reminder_id, borrower_id in leased:
+                by_borrower.setdefault(borrower_id, []).append(reminder_id)
             gate = asyncio.Semaphore(FIRE_CONCURRENCY)
 
             async def fire_in_order(ids: list[int]) -> None:
