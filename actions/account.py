@@ -9,8 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say, text_of
 from actions.session import account_of, recorded_hardship
+from kuanxian.dialogue import parse
 from kuanxian.dialogue.negotiation import State, resume
 from kuanxian.replies import Reply
 from kuanxian.replies import account as texts
@@ -184,6 +185,11 @@ class ActionFallback(KuanxianAction):
             # Waiting for a person: "we didn't understand" helps nobody; say the person will read it.
             say(dispatcher, texts.person_will_read())
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        if context is not None and not tracker.get_slot("wrong_person") and parse.says_dispute(text_of(tracker)):
+            # Not understood as a whole, but the debt is plainly questioned ("本金11200??? 不可能 合同上写的就是8000").
+            from actions.contact import ActionOpenDispute
+
+            return await ActionOpenDispute().act_for(dispatcher, tracker, context)
         answer = _close_answer(tracker) if context is not None else None
         if answer is not None and context is not None:
             # Two questions about the account the classifier could not tell apart ("计划里下一期是什么时候": the plan

@@ -110,6 +110,12 @@ class ActionStopContact(BorrowerAction):
         return "action_stop_contact"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        from kuanxian.dialogue import parse
+
+        if parse.asks_quiet_hours(text_of(tracker)):
+            # "别半夜发" is about when reminders come, not whether: nothing is turned off.
+            say(dispatcher, texts.quiet_hours())
+            return [SlotSet("misunderstood", 0.0)]
         command(dispatcher, OptOut())
         say(dispatcher, texts.stop_contact())
         return [SlotSet("misunderstood", 0.0)]

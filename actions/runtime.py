@@ -215,7 +215,7 @@ class KuanxianAction(Action, ABC):
         negotiation can use ("要停三个月", "每月200") go to it rather than to
         "not understood".
         """
-        from kuanxian.dialogue.parse import names_plan_terms, yes_no
+        from kuanxian.dialogue.parse import names_plan_terms, says_dispute, yes_no
 
         text = text_of(tracker)
         if not text:
@@ -225,7 +225,8 @@ class KuanxianAction(Action, ABC):
             answer = yes_no(text, pending)
             if answer is not None:
                 return registry()[AFFIRM if answer else DENY]
-        if self.name() in UNSURE and context is not None and names_plan_terms(text, context.today):
+        if self.name() in UNSURE and context is not None and names_plan_terms(text, context.today) and not says_dispute(text):
+            # (A figure inside a questioned debt, "合同上写的就是8000", is not an offer.)
             return registry()[NEGOTIATE]
         if self.name() in HOLIDAY_TALK and context is not None and _holiday_on_the_table(tracker):
             # A holiday granted and its terms asked: "到时候再说", "停的这俩月利息还涨不" belong to it.

@@ -193,8 +193,8 @@ def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], O
     A period that belongs to a holiday ("先缓两个月") is not a number of installments,
     and a day of the month ("每月10号") is not an amount.
     """
-    count = parse_count(text)
-    amount = parse_amount(_without_income(text))
+    count = parse_count(_without_what_if(text))
+    amount = parse_amount(_without_income(_without_what_if(text)))
     if amount is not None and count is not None and amount == count:
         amount = None  # "分12期": the 12 is the count
     holiday = holiday_days(text, today or date.today())
@@ -211,14 +211,36 @@ def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], O
 # Amounts that are not an offer: what someone earns or spends ("每个月就两千来块退休金", "房租一千五"), or the
 # balance exclaimed at ("一万二啊 这么多"): a clause like that with no paying word in it is left out.
 _NOT_OFFER_CLAUSE = re.compile(
-    r"工资|收入|退休金|养老金|低保|补贴|挣|赚|到手|进账|房租|租金|吃饭|伙食|开销|花销|生活费|药费|学费|水电|[啊呀哇]$"
+    r"借了|贷了|工资|收入|退休金|养老金|低保|补贴|挣|赚|到手|进账|房租|租金|吃饭|伙食|开销|花销|生活费|药费|学费|水电|[啊呀哇]$"
 )
 _PAYING = re.compile(r"还|付|交|分|期|月供|扣")
 
 
+# An amount said back or asked about ("12000??", "5350...", "这350是什么钱", "欠5350，本金才5000") is not an offer.
+_ASKED_CLAUSE = re.compile(r"(?:[?？]|\.{2,}|…)\s*$|什么|啥|为什么|怎么|欠|本金|余额|总共|一共|利息|费用")
+
+
+# A fear or a what-if ("会不会让我全部一次还", "万一500都凑不出来怎么办") names no terms, paying words or not.
+_WHAT_IF = re.compile(r"会不会|咋办|怎么办|万一")
+
+
+def _clauses(text: str) -> list[str]:
+    return re.findall(r"[^，。,.!！？?；;\s…]+[，。,.!！？?；;\s…]*", text)
+
+
+def _without_what_if(text: str) -> str:
+    clauses = _clauses(text)
+    kept = [c for c in clauses if not _WHAT_IF.search(c)]
+    return " ".join(kept) if len(kept) != len(clauses) else text
+
+
 def _without_income(text: str) -> str:
-    clauses = re.split(r"[，。,.!！？?；;\s]+", text)
-    kept = [c for c in clauses if not (_NOT_OFFER_CLAUSE.search(c) and not _PAYING.search(c))]
+    clauses = _clauses(text)
+    kept = [
+        c
+        for c in clauses
+        if not ((_NOT_OFFER_CLAUSE.search(c.rstrip("，。,.!！？?；; …")) or _ASKED_CLAUSE.search(c)) and not _PAYING.search(c))
+    ]
     return " ".join(kept) if len(kept) != len(clauses) else text
 
 
@@ -305,6 +327,7 @@ _DISPUTE = re.compile(
     r"不是我(?:借|贷|的|本人|签)|没(?:有)?借过|没(?:有)?贷过|从来没(?:有)?(?:借|贷)|我没借|没(?:有)?申请过|不认识|不认(?:这笔|这个|账)"
     r"|(?:金额|数目|数字|账|钱数|利息|费用|罚息)(?:算)?(?:不对|错了|有误|对不上)|算错|对不上|多扣|多收|重复扣|扣了两次|乱收"
     r"|已经还(?:清|了|过)|还过了|早就还|还清了|冒用|盗用|被盗|被人(?:借|贷|用)|身份(?:证)?被|骗贷|诈骗|搞错|弄错|不是我的"
+    r"|这个数(?:字|目)?\S{0,3}(?:不对|不认|有问题)|数(?:字|目)?不对|合同上写的"
     r"|哪来的|莫名其妙|凭什么|有异议|不承认|不知道(?:这|有)(?:笔|个)|什么时候借|啥时候借|没收到(?:钱|款)",
 )
 _WRONG_PERSON = re.compile(
@@ -316,8 +339,21 @@ _WRONG_PERSON = re.compile(
 
 
 def says_dispute(text: str) -> bool:
-    """ "这不是我借的", "金额不对", "我早就还清了": the debt itself is questioned (not "我不是不还")."""
-    return _DISPUTE.search(text) is not None and _DOUBLE_NEGATIVE.search(text) is None
+    """ "这不是我借的", "金额不对", "我早就还清了": the debt itself is questioned (not "我不是不还").
+
+    A clause that says "not that I won't" ("我不是不认账") is left out; the rest may still question the amount
+    ("…但这个数不对")."""
+    clauses = [c for c in re.split(r"[，。,.!！？?；;\s]+", text) if c and _DOUBLE_NEGATIVE.search(c) is None]
+    return any(_DISPUTE.search(c) for c in clauses)
+
+
+# When reminders come, not whether ("别半夜发", "按我这边白天发"); "全部关掉" or "别发了" is a stop.
+_WHEN_SENT = re.compile(r"半夜|深夜|凌晨|夜里|大晚上|睡觉|白天|上午|早上|时差|几点")
+_STOP_ALL = re.compile(r"全部|所有|都(?:关|停|别|不)|彻底|再也|别再|不要再|不想再|任何|别发了|不要发了|别.{0,2}提醒了|关[了掉]|停[了掉]")
+
+
+def asks_quiet_hours(text: str) -> bool:
+    return _WHEN_SENT.search(text) is not None and _STOP_ALL.search(text) is None
 
 
 def says_wrong_person(text: str) -> bool:

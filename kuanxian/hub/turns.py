@@ -44,9 +44,10 @@ from kuanxian.hub.handoffs import HandoffService
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
+from kuanxian.hub.risk import RiskCheck, denies_risk, risk_check
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
-from kuanxian.safety.crisis import crisis_messages
+from kuanxian.safety.crisis import RISK_DENIED, crisis_messages
 from kuanxian.safety.identity import assess_speaker
 from kuanxian.settings import Settings
 from kuanxian.storage import borrowers as borrower_store
@@ -66,6 +67,8 @@ QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, H
 # A turn that failed this many times (a bug, a poisoned reply) gets the honest notice instead of another run.
 MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3
+# System messages read back to find the direct question (the crisis texts, then acknowledgments while waiting).
+RISK_LOOKBACK = 30
 # A third party's words before they said who they are: changes this recent are reverted.
 THIRD_PARTY_LOOKBACK = timedelta(minutes=30)
 _ALLOWED_CONTROL = {"\n", "\t"}
@@ -249,7 +252,12 @@ class TurnPipeline:
         if message is None or conversation is None or borrower is None:
             await self._finish(conversation_id, seq)
             return
-        context = [m.text for m in earlier if m.seq < seq][-CONTEXT_MESSAGES:]
+        check = await self._risk_check(conversation, seq, earlier)
+        if check.asked and denies_risk(message.text):
+            await self._risk_denied(conversation, message)
+            return
+        # After a plain "no" to the direct question, what came before it no longer raises the bar by itself.
+        context = [m.text for m in earlier if (check.denied_at or 0) < m.seq < seq][-CONTEXT_MESSAGES:]
         level = assess_distress(message.text, context).level
         if tries > MAX_TURN_ATTEMPTS and level != "crisis":
             # This turn failed every time it ran: the honest notice and a person, not another try.
@@ -271,11 +279,11 @@ class TurnPipeline:
                 # A yes to the question: the assistant answers what they asked before it.
                 message = replace(message, text=asked.text)
         if level == "crisis":
-            await self._crisis(conversation, borrower, message)
+            await self._crisis(conversation, borrower, message, after_no=check.denied_at is not None)
         elif speaker is Speaker.THIRD_PARTY:
             await self._third_party(conversation, borrower, message)
         elif conversation.status is ConversationStatus.WITH_COLLECTOR or (
-            conversation.status.human and conversation.reason in QUIET_WHILE_WAITING
+            conversation.status.human and conversation.reason in QUIET_WHILE_WAITING and check.denied_at is None
         ):
             await self._while_waiting(conversation, borrower, message, level)
         else:
@@ -315,17 +323,23 @@ class TurnPipeline:
                 borrower_id=conversation.borrower_id,
             )
 
-    async def _crisis(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
-        """Crisis lines at once, whoever holds the Conversation; an urgent person; proactive contact paused."""
+    async def _crisis(self, conversation: Conversation, borrower: Borrower, message: Message, *, after_no: bool = False) -> None:
+        """Crisis lines at once, whoever holds the Conversation; an urgent person; proactive contact paused.
+        (After a "no" to the direct question, a new sign gets the lines and the question again.)"""
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             already = conversation.status.human and conversation.reason is HandoffReason.CRISIS
-            if already:
+            if already and not after_no:
                 await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True)
             else:
                 await self._say(tx, conversation, message.seq, [Outgoing(t) for t in crisis_messages(borrower.timezone)])
                 await self.handoffs.request(
-                    tx, conversation, HandoffReason.CRISIS, Priority.URGENT, "危机信号（原话见对话记录）", {"detected": "crisis"}
+                    tx,
+                    conversation,
+                    HandoffReason.CRISIS,
+                    Priority.URGENT,
+                    "说过没有轻生念头后，又出现危机信号（原话见对话记录）" if after_no else "危机信号（原话见对话记录）",
+                    {"detected": "crisis"},
                 )
                 await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
             until = tx.now + timedelta(days=self.settings.crisis_pause_days)
@@ -333,6 +347,20 @@ class TurnPipeline:
                 await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, crisis_pause_until=until)
             if not already:  # the lender hears of a crisis once per handoff, not of every message in it
                 tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _risk_check(self, conversation: Conversation, seq: int, earlier: list[Message]) -> RiskCheck:
+        """Where the Borrower stands on the direct question (read only while a person is awaited for a crisis)."""
+        if not (conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and conversation.reason is HandoffReason.CRISIS):
+            return RiskCheck(False, None)
+        async with self.transactions.read() as conn:
+            said = await message_store.recent(conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=RISK_LOOKBACK)
+        return risk_check(said, [m.seq for m in earlier], seq)
+
+    async def _risk_denied(self, conversation: Conversation, message: Message) -> None:
+        """A plain "no": thanked, the person still on the way, the assistant available again meanwhile."""
+        async with self.transactions() as tx:
+            await self._say(tx, conversation, message.seq, [Outgoing(RISK_DENIED)])
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
     async def _identity_asked(self, conversation_id: str, seq: int) -> Optional[Message]:

@@ -14,6 +14,13 @@ def stop_contact() -> Reply:
     )
 
 
+def quiet_hours() -> Reply:
+    return Reply(
+        "明白，半夜被吵醒太难受了。提醒只会在您所在地的白天发送（早上8点到晚上9点之间，按您账户登记的时区），"
+        "每天最多一次，不会在夜里打扰您。如果想完全停止提醒，告诉我“停止提醒”就可以。"
+    )
+
+
 def resume_contact(outlook: ReminderOutlook, today: date) -> Reply:
     if outlook.allowed:
         return Reply("好的，已为您恢复还款提醒。提醒只会在白天发送，而且每天最多一次。")

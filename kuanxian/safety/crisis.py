@@ -59,12 +59,20 @@ def lines_text(zone: str = "Asia/Shanghai") -> str:
     return "现在就可以打这些热线，有专业的人愿意听你说：\n" + "\n".join(rows)
 
 
+# Asked directly and kindly (asking does not raise the risk); a plain "no" to it is answered with RISK_DENIED.
+DIRECT_QUESTION = "我想直接问你一句，也请你如实告诉我：你是不是在想结束自己的生命？不管答案是什么，都可以说。"
+RISK_DENIED = (
+    "谢谢你如实告诉我，听到你没有这样的打算，我放心了一些。工作人员还是会来看看你；在这之前，还款的事也可以继续问我。"
+    "如果什么时候心里难受，随时告诉我。"
+)
+
+
 def crisis_messages(zone: str = "Asia/Shanghai") -> list[str]:
     """Safety first, for someone who may harm themselves."""
     emergency = _EMERGENCY[_region(zone)]
     return [
         "谢谢你愿意告诉我。你现在的感受很重要，你不是一个人。",
-        "我想直接问你一句，也请你如实告诉我：你是不是在想结束自己的生命？不管答案是什么，都可以说。",
+        DIRECT_QUESTION,
         "我已经请一位工作人员马上加入这个对话，和你直接聊聊。",
         lines_text(zone),
         f"如果你现在有危险，或者已经伤到了自己，请马上拨打 {emergency}。",

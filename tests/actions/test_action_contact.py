@@ -257,3 +257,21 @@ async def test_a_payment_made_at_the_bank_said_as_a_mistake_opens_a_dispute_even
     assert turn.of(MarkWrongContact) == []
     assert turn.one(OpenDispute).summary.startswith("你们是不是弄错了")
     assert turn.one(RequestHandoff).reason is HandoffReason.DISPUTE
+
+
+async def test_asking_for_reminders_in_the_daytime_keeps_them_on_and_says_when_they_come(chat: Chat) -> None:
+    turn = await chat.send("你们能不能别半夜发消息，我这边凌晨手机一直响", "stop_contact")
+
+    assert turn.commands == [], "reminders stay on: the borrower asked when, not whether"
+    assert "白天" in turn.text and "停止提醒" in turn.text
+
+    stop = await chat.send("算了，把提醒全部关掉", "stop_contact")
+    assert stop.commands == [OptOut()]
+
+
+async def test_a_questioned_amount_the_classifier_missed_still_opens_a_dispute(chat: Chat) -> None:
+    words = "本金11200??? 不可能 合同上写的就是8000"
+    turn = await chat.send(words, "nlu_fallback")
+
+    assert [type(c) for c in turn.commands] == [OpenDispute, RequestHandoff]
+    assert "没太听明白" not in turn.text and "记录了您的异议" in turn.text

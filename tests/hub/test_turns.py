@@ -57,6 +57,33 @@ async def test_a_crisis_while_a_collector_holds_the_conversation_still_gets_cris
     )
 
 
+async def test_a_plain_no_to_the_direct_question_is_thanked_and_the_assistant_answers_again(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+
+    no = await widget.answers_after(await widget.send("没有没有，我没这么想，就是问问你们会不会找我家里人"))
+    assert [m["sender_type"] for m in no] == ["system"] and "工作人员还是会来看看你" in no[0]["text"], no
+
+    question = await widget.answers_after(await widget.send("那我现在一共还欠多少"))
+    assert any(m["sender_type"] == "bot" for m in question), "the assistant answers again while the person is on the way"
+    demo = await api.console("demo")
+    entry = await demo.queued(widget.conversation_id)
+    assert (entry["status"], entry["priority"], entry["reason"]) == ("waiting_for_collector", "urgent", "crisis"), "a person still comes"
+
+    again = await widget.answers_after(await widget.send(CRISIS_AGAIN))
+    assert again and all(m["sender_type"] == "system" for m in again), "crisis again: the assistant stays out"
+
+
+async def test_a_no_that_still_sounds_hopeless_is_not_taken_as_a_no(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+
+    answers = await widget.answers_after(await widget.send("没有，就是觉得活着没什么意思了"))
+    assert not any(m["sender_type"] == "bot" or "工作人员还是会来看看你" in m["text"] for m in answers), answers
+    after = await widget.answers_after(await widget.send("那我现在一共还欠多少"))
+    assert not any(m["sender_type"] == "bot" for m in after), "no answer from the assistant until a person has talked to them"
+
+
 @pytest.mark.parametrize(
     "who", ["我是他妈妈，他到底欠你们多少钱", "我是他姐姐，我弟弟到底欠了多少？", "他手机在我这儿，我是他老婆，想问问他还差多少钱没还"]
 )

@@ -222,3 +222,50 @@ def test_later_counts_days_from_today() -> None:
 )
 def test_a_span_of_months_or_an_income_is_not_a_term_of_the_plan(text: str, expected: tuple[object, object]) -> None:
     assert parse.terms(text, date(2026, 12, 6)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an amount said back in surprise, or asked about, is not an offer
+        ("18000?? 你们这是抢钱吧", (None, None)),
+        ("6400... 能不能先还一部分", (None, None)),
+        ("我就借了一万，本金才九千，那一千是什么钱", (None, None)),
+        ("36期的话每个月多少？350？", (None, 36)),
+        # a fear or a what-if names no terms
+        ("万一哪个月800都凑不出来怎么办", (None, None)),
+        ("到时候还不上 会不会逼我一次全还清", (None, None)),
+        # an offer with a paying word stays one, even asked as a question
+        ("能不能每月还800？", (Decimal("800.00"), None)),
+        ("600呢 600我能凑出来", (Decimal("600.00"), None)),
+    ],
+)
+def test_an_amount_said_back_or_asked_about_is_not_an_offer(text: str, expected: tuple[object, object]) -> None:
+    assert parse.terms(text, date(2026, 12, 6)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "disputed"),
+    [
+        ("我不是不认账，利息我也认，可这个数字不对", True),
+        ("帮我查一下，这个数我不认", True),
+        ("不可能这么多 合同上写的是六千", True),
+        ("我不是不还，就是这个月手头紧", False),
+    ],
+)
+def test_a_dispute_is_found_past_a_not_that_i_wont_clause(text: str, disputed: bool) -> None:
+    assert parse.says_dispute(text) is disputed
+
+
+@pytest.mark.parametrize(
+    ("text", "about_hours"),
+    [
+        ("能不能别在半夜发消息，我这边凌晨三点手机老响", True),
+        ("提醒放白天发就行，上午最好", True),
+        ("把提醒全部关掉，我不想再收到", False),
+        ("别发了！我白天要睡觉", False),
+        ("以后不要再发了", False),
+    ],
+)
+def test_when_reminders_come_is_told_apart_from_stopping_them(text: str, about_hours: bool) -> None:
+    assert parse.asks_quiet_hours(text) is about_hours
