@@ -85,6 +85,11 @@ class ActionPromise(BorrowerAction):
             from actions.negotiation import negotiate
 
             return await negotiate(dispatcher, tracker, context, intent="propose_installment")
+        if parse.asks_fee_relief(text):
+            # "这350你们给我免了，我这个月就把5000凑齐": the fees questioned first; a person decides them.
+            from actions.hardship import handle_fee_relief
+
+            return await handle_fee_relief(dispatcher, tracker, context)
         if parse.wants_holiday(text) and parse.holiday_days(text, context.today) is not None:
             # "过两个月再还": a payment holiday asked for, not a date promised.
             from actions.negotiation import negotiate
@@ -113,9 +118,15 @@ class ActionStopContact(BorrowerAction):
         from kuanxian.dialogue import parse
 
         if parse.asks_quiet_hours(text_of(tracker)):
-            # "别半夜发" is about when reminders come, not whether: nothing is turned off.
+            # "别半夜发" is about when reminders come, not whether: nothing is turned off. "确认。还有，提醒白天发"
+            # also confirms the plan on the table first.
+            events: Events = []
+            if tracker.get_slot("pending_offer") == "plan_confirm" and parse.starts_yes(text_of(tracker)):
+                from actions.decisions import ActionHandleAffirm
+
+                events = await ActionHandleAffirm().act(dispatcher, tracker, context)
             say(dispatcher, texts.quiet_hours())
-            return [SlotSet("misunderstood", 0.0)]
+            return [*events, SlotSet("misunderstood", 0.0)]
         command(dispatcher, OptOut())
         say(dispatcher, texts.stop_contact())
         return [SlotSet("misunderstood", 0.0)]

@@ -329,14 +329,15 @@ _MATCHERS: tuple[tuple[re.Pattern[str], _Handler, bool], ...] = (
 def parse_date(text: str, *, today: date) -> DateParse:
     """The repayment date a borrower names; never earlier than ``today``.
 
-    The earliest mention in the sentence wins (the longest at the same spot).
+    The earliest mention in the sentence wins (the longest at the same spot); a bare day ("15号") only when
+    nothing fuller is said.
     ``needs_clarification`` is "payday" (发工资那天 with no concrete day),
     "vague" (过几天, 有钱了) or "past" (an explicit date already gone by).
     """
     if not isinstance(text, str) or not text.strip():
         return DateParse(None, None)
     s = text.translate(_FULLWIDTH_DIGITS)
-    best: tuple[int, int, _Result, bool] | None = None
+    best: tuple[tuple[bool, int, int], _Result, bool] | None = None
     for rx, handler, coarse in _MATCHERS:
         for m in rx.finditer(s):
             try:
@@ -345,13 +346,15 @@ def parse_date(text: str, *, today: date) -> DateParse:
                 result = None
             if result is None:
                 continue
-            key = (m.start(), -(m.end() - m.start()))
-            if best is None or key < (best[0], best[1]):
-                best = (key[0], key[1], result, coarse)
+            # A bare day ("15号") gives way to a fuller date in the same message: in "15号要交房租 1月20号" the
+            # 15th is a reason, the 20th of January the date.
+            key = (handler is _bare_day, m.start(), -(m.end() - m.start()))
+            if best is None or key < best[0]:
+                best = (key, result, coarse)
             break
     payday = _PAYDAY_RE.search(s) is not None
-    if best is not None and not (payday and best[3]):
-        result = best[2]
+    if best is not None and not (payday and best[2]):
+        result = best[1]
         if isinstance(result, _Past):
             return DateParse(None, "past")
         return DateParse(result, None)

@@ -156,6 +156,14 @@ class HandoffService:
         )
         await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
 
+    async def tell_wait(self, tx: Tx, conversation: Conversation) -> None:
+        """Asked "要等多久？": the honest expected wait (or when people are back), whenever it was last said."""
+        text = await self._waiting_text(tx, conversation)
+        await self.delivery.post(
+            tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system", borrower_id=conversation.borrower_id
+        )
+        await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+
     async def _waiting_text(self, tx: Tx, conversation: Conversation) -> str:
         hours = self.settings.staffed_hours
         local = tx.now.astimezone(ZoneInfo(hours.zone))

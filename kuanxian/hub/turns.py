@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import unicodedata
 import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
@@ -39,12 +37,14 @@ from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
 from kuanxian.hub.bus import EventBus
 from kuanxian.hub.commands import revert_recent
 from kuanxian.hub.delivery import Delivery, Outgoing
-from kuanxian.hub.errors import invalid, not_found, too_many
+from kuanxian.hub.errors import not_found, too_many
 from kuanxian.hub.handoffs import HandoffService
+from kuanxian.hub.inputs import clean_client_id, clean_text
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
 from kuanxian.hub.risk import RiskCheck, denies_risk, risk_check
+from kuanxian.hub.speaker import ASKS_WAIT, STOP_CONTACT, STRANGER, WANTS_PERSON, identity_verdict, may_concern_identity
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
 from kuanxian.safety.crisis import RISK_DENIED, crisis_messages
@@ -71,71 +71,6 @@ CONTEXT_MESSAGES = 3
 RISK_LOOKBACK = 30
 # A third party's words before they said who they are: changes this recent are reverted.
 THIRD_PARTY_LOOKBACK = timedelta(minutes=30)
-_ALLOWED_CONTROL = {"\n", "\t"}
-# Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
-_STOP_CONTACT = re.compile(r"别再|不要再|不用再|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
-_STRANGER = re.compile(
-    r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|这人|此人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
-)
-_WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
-
-
-# Answers to "您是这个贷款账户的本人吗？"
-_IS_HOLDER = re.compile(
-    r"^(?:嗯|恩|对|是|是的|对的|是我|是啊|对啊|没错|本人|我是本人|我就是|就是我|我是|yes|y)[啊呀的。.!！~ ]*$|是本人|我本人"
-)
-_NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$")
-
-
-def _may_concern_identity(text: str) -> bool:
-    """A yes or no to the identity question, a stranger's words, or a message the speaker check flags."""
-    stripped = text.strip().lower()
-    return bool(_NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or _STRANGER.search(text)) or assess_speaker(text).third_party
-
-
-def _identity_verdict(text: str, asked: bool) -> str:
-    """ "holder", "third_party", "ask" (the model alone is unsure: ask who is writing), or "confirmed" (a yes to that question)."""
-    if asked:
-        if _NOT_HOLDER.search(text):
-            return "third_party"
-        if _IS_HOLDER.search(text.strip().lower()):
-            return "confirmed"
-    found = assess_speaker(text)
-    stranger = _STRANGER.search(text) is not None  # "不认识这人", "手机刚买的二手的"
-    if found.third_party:
-        # Asked once already and still in doubt, or a stranger's words with it: it counts.
-        return "ask" if found.unsure and not asked and not stranger else "third_party"
-    if stranger:
-        # A stranger's words the speaker check did not flag: ask before saying anything about the account.
-        return "third_party" if asked else "ask"
-    return "holder"
-
-
-def clean_text(value: object, max_chars: int) -> str:
-    """A message text, or a 4xx: a string, not blank (zero-width counts as blank), not too long, valid Unicode."""
-    if not isinstance(value, str):
-        raise invalid("text", "must be a string")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise invalid("text", "contains an invalid character (a lone surrogate)") from exc
-    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROL for ch in value):
-        raise invalid("text", "contains a control character")
-    visible = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp") and not ch.isspace())
-    if not visible:
-        raise invalid("text", "must not be empty")
-    text = value.strip()
-    if len(text) > max_chars:
-        raise invalid("text", f"must be at most {max_chars} characters", status=413)
-    return text
-
-
-def clean_client_id(value: object) -> Optional[str]:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not 0 < len(value) <= 128 or not value.isprintable() or not value.isascii():
-        raise invalid("client_id", "must be 1 to 128 printable ASCII characters")
-    return value
 
 
 @dataclass(frozen=True)
@@ -268,8 +203,8 @@ class TurnPipeline:
         if speaker is Speaker.HOLDER and level != "crisis":
             # Whether the identity question is the last thing said matters only for an answer to it or a doubt:
             # an ordinary turn reads nothing more.
-            asked = await self._identity_asked(conversation_id, seq) if _may_concern_identity(message.text) else None
-            verdict = _identity_verdict(message.text, asked is not None)
+            asked = await self._identity_asked(conversation_id, seq) if may_concern_identity(message.text) else None
+            verdict = identity_verdict(message.text, asked is not None)
             if verdict == "ask":
                 await self._ask_identity(conversation, message)
                 return
@@ -286,6 +221,8 @@ class TurnPipeline:
             conversation.status.human and conversation.reason in QUIET_WHILE_WAITING and check.denied_at is None
         ):
             await self._while_waiting(conversation, borrower, message, level)
+        elif conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and level == "none" and ASKS_WAIT.search(message.text):
+            await self._tell_wait(conversation, message)
         else:
             # Distress goes to the assistant too, told so: feelings (express_distress) bring a person at
             # once; a hardship or a plan talk carries on, with reminders paused and a person offered.
@@ -349,6 +286,11 @@ class TurnPipeline:
                 tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
+    async def _tell_wait(self, conversation: Conversation, message: Message) -> None:
+        async with self.transactions() as tx:
+            await self.handoffs.tell_wait(tx, conversation)
+            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
     async def _risk_check(self, conversation: Conversation, seq: int, earlier: list[Message]) -> RiskCheck:
         """Where the Borrower stands on the direct question (read only while a person is awaited for a crisis)."""
         if not (conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and conversation.reason is HandoffReason.CRISIS):
@@ -395,8 +337,8 @@ class TurnPipeline:
             conversation = await self._reopened(tx, conversation)
             first = conversation.speaker is Speaker.HOLDER
             text = notices.third_party_first() if first else notices.third_party_again()
-            stop = _STOP_CONTACT.search(message.text) is not None
-            stranger = _STRANGER.search(message.text) is not None
+            stop = STOP_CONTACT.search(message.text) is not None
+            stranger = STRANGER.search(message.text) is not None
             if stop or stranger:
                 await self.applier.apply(tx, replace(conversation, speaker=Speaker.THIRD_PARTY), (MarkWrongContact(),))
             if stop and not first:
@@ -411,7 +353,7 @@ class TurnPipeline:
                     ),
                     StatusChanged(conversation),
                 )
-            elif _WANTS_PERSON.search(message.text) and not conversation.status.human:
+            elif WANTS_PERSON.search(message.text) and not conversation.status.human:
                 text = notices.third_party_person()
                 conversation = await self.handoffs.request(
                     tx, conversation, HandoffReason.THIRD_PARTY, Priority.NORMAL, "对话中的人可能不是账户本人，请人工核实身份"

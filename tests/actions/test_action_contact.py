@@ -275,3 +275,20 @@ async def test_a_questioned_amount_the_classifier_missed_still_opens_a_dispute(c
 
     assert [type(c) for c in turn.commands] == [OpenDispute, RequestHandoff]
     assert "没太听明白" not in turn.text and "记录了您的异议" in turn.text
+
+
+async def test_confirming_a_plan_and_asking_for_daytime_reminders_in_one_message_does_both(chat: Chat) -> None:
+    offer = await chat.send("每月500", "inform")
+    assert offer.slots["pending_offer"] == "plan_confirm"
+
+    turn = await chat.send("确认。还有，提醒放白天发，别半夜发", "stop_contact")
+    assert [type(c) for c in turn.commands] == [AgreePlan], "the plan agreed, reminders left on"
+    assert "已经为您确认还款计划" in turn.text and "白天" in turn.text
+
+
+async def test_fees_asked_off_in_a_promise_go_to_fee_relief_not_a_date_question(chat: Chat) -> None:
+    turn = await chat.send("本金我认，这800你们给我免了，我这个月就凑齐", "promise_to_pay")
+
+    assert "哪一天" not in turn.text
+    assert turn.of(RecordPromise) == []
+    assert turn.slots["topic"] == "fee_relief" and turn.slots["pending_offer"] == "transfer_offer", "a person offered for the fees"

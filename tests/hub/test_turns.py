@@ -179,6 +179,18 @@ async def test_an_assistant_that_says_nothing_or_is_down_gets_an_honest_notice_a
     assert handoffs == 1
 
 
+async def test_asked_how_long_the_wait_is_the_borrower_is_told_even_right_after_an_acknowledgment(api: Api) -> None:
+    widget = await api.widget()
+    await api.waiting_for_person(widget)
+    await widget.settled()
+
+    first = await widget.answers_after(await widget.send("要等多久啊？我下午还有事"))
+    second = await widget.answers_after(await widget.send("人呢"))
+    for answer in (first, second):
+        assert [m["sender_type"] for m in answer] == ["system"], answer
+        assert re.search(r"预计大约\d+分钟|值班时间", answer[0]["text"]), answer[0]["text"]
+
+
 async def test_while_waiting_for_a_person_messages_are_acknowledged_at_most_once_every_few_minutes(api: Api) -> None:
     widget = await api.widget()
     notice = await widget.answers_after(await widget.send("!fail"))  # the assistant is down: a person is asked for

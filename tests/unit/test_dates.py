@@ -283,3 +283,15 @@ def test_local_today_without_now_and_naive_now() -> None:
     assert isinstance(local_today("Asia/Shanghai"), date)
     with pytest.raises(ValueError):
         local_today("Asia/Shanghai", datetime(2026, 11, 21, 12, 0))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("不对不对 15号要交房租 1月20号 20号肯定有", date(2027, 1, 20)),
+        ("我10号发工资，下个月12号还", date(2027, 1, 12)),
+        ("就20号吧", date(2026, 12, 20)),
+    ],
+)
+def test_a_bare_day_gives_way_to_a_fuller_date_in_the_same_message(text: str, expected: date) -> None:
+    assert parse_date(text, today=date(2026, 12, 6)).date == expected

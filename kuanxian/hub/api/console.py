@@ -151,7 +151,7 @@ async def reply(request: Request, conversation_id: str) -> HTTPResponse:
     hub = hub_of(request)
     body = body_of(request, TextBody)
     cid = conversation_id_param(conversation_id)
-    from kuanxian.hub.turns import clean_text
+    from kuanxian.hub.inputs import clean_text
 
     text = clean_text(body.text, hub.settings.max_message_chars)
     try:
@@ -181,7 +181,7 @@ async def note(request: Request, conversation_id: str) -> HTTPResponse:
     collector = await console_user(request)
     hub = hub_of(request)
     body = body_of(request, TextBody)
-    from kuanxian.hub.turns import clean_text
+    from kuanxian.hub.inputs import clean_text
 
     text = clean_text(body.text, hub.settings.max_message_chars)
     try:

@@ -1,0 +1,51 @@
+"""Who is typing: the identity question's answers, a stranger's words, and the speaker check, read together."""
+
+from __future__ import annotations
+
+import re
+
+from kuanxian.safety.identity import assess_speaker
+
+__all__ = ["ASKS_WAIT", "STOP_CONTACT", "STRANGER", "WANTS_PERSON", "identity_verdict", "may_concern_identity"]
+
+# Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
+STOP_CONTACT = re.compile(r"别再|不要再|不用再|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
+STRANGER = re.compile(
+    r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|这人|此人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
+)
+WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
+# While a person is awaited: "要等多久？", "人呢", "怎么还没人来".
+ASKS_WAIT = re.compile(
+    r"等多久|要等|还得等|多久(?:能|才|会)?(?:来|到|有人|回)|什么时候(?:来|能来|有人|回)|人呢|还没(?:有)?人|怎么还没来|排(?:到|第几)|有人吗"
+)
+
+
+# Answers to "您是这个贷款账户的本人吗？"
+_IS_HOLDER = re.compile(
+    r"^(?:嗯|恩|对|是|是的|对的|是我|是啊|对啊|没错|本人|我是本人|我就是|就是我|我是|yes|y)[啊呀的。.!！~ ]*$|是本人|我本人"
+)
+_NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$")
+
+
+def may_concern_identity(text: str) -> bool:
+    """A yes or no to the identity question, a stranger's words, or a message the speaker check flags."""
+    stripped = text.strip().lower()
+    return bool(_NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or STRANGER.search(text)) or assess_speaker(text).third_party
+
+
+def identity_verdict(text: str, asked: bool) -> str:
+    """ "holder", "third_party", "ask" (the model alone is unsure: ask who is writing), or "confirmed" (a yes to that question)."""
+    if asked:
+        if _NOT_HOLDER.search(text):
+            return "third_party"
+        if _IS_HOLDER.search(text.strip().lower()):
+            return "confirmed"
+    found = assess_speaker(text)
+    stranger = STRANGER.search(text) is not None  # "不认识这人", "手机刚买的二手的"
+    if found.third_party:
+        # Asked once already and still in doubt, or a stranger's words with it: it counts.
+        return "ask" if found.unsure and not asked and not stranger else "third_party"
+    if stranger:
+        # A stranger's words the speaker check did not flag: ask before saying anything about the account.
+        return "third_party" if asked else "ask"
+    return "holder"
