@@ -85,6 +85,11 @@ class ActionPromise(BorrowerAction):
             from actions.negotiation import negotiate
 
             return await negotiate(dispatcher, tracker, context, intent="propose_installment")
+        if _WHAT_IF.search(text):
+            # "30天后还没找到工作咋办": a worry about later, not a promise to pay on that day.
+            from actions.account import ActionAnswerMissedPayment
+
+            return await ActionAnswerMissedPayment().act(dispatcher, tracker, context)
         if parse.asks_fee_relief(text):
             # "这350你们给我免了，我这个月就把5000凑齐": the fees questioned first; a person decides them.
             from actions.hardship import handle_fee_relief
@@ -97,6 +102,9 @@ class ActionPromise(BorrowerAction):
             return await negotiate(dispatcher, tracker, context, intent="request_deferral")
         return await follow_up(dispatcher, tracker, context, promise=True)
 
+
+# A worry about later ("要是…还不上咋办", "万一…"), not a date promised.
+_WHAT_IF = re.compile(r"咋办|怎么办|万一|如果.{0,12}(?:还不上|没钱|找不到|凑不齐)|要是.{0,12}(?:还不上|没钱|找不到|凑不齐)")
 
 # The first installment named: its date is a plan term.
 _FIRST_INSTALLMENT = re.compile(r"第一期|首期|第一笔|第一次还|头一期")

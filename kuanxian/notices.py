@@ -30,7 +30,7 @@ def third_party_first() -> str:
     return (
         "谢谢您联系我们，也理解您的关心。为了保护账户持有人的隐私，我们只能和账户本人沟通这个账户的情况，"
         "不能向其他人透露任何信息。\n"
-        "如果您是想帮忙，可以请他本人登录贷款App，在这个窗口直接和我们联系，或者拨打App里的官方客服电话。"
+        "如果您是想帮忙，可以请账户本人登录贷款App，在这个窗口直接和我们联系，或者拨打App里的官方客服电话。"
         "如果您不希望再收到我们的任何消息，告诉我一声就可以，我们不会再联系您。"
     )
 
@@ -47,8 +47,25 @@ def identity_check() -> str:
 def third_party_again() -> str:
     return (
         "抱歉，这个账户的情况我们只能和账户本人沟通。"
-        "请他本人登录App联系我们就好。如果您是账户本人，可以说“转人工”，工作人员会帮您核实身份后再继续。"
+        "请账户本人登录App联系我们就好。如果您是账户本人，可以说“转人工”，工作人员会帮您核实身份后再继续。"
     )
+
+
+def third_party_again_short() -> str:
+    """The same answer in other words, when it was the last thing said (no word-for-word repeats)."""
+    return "理解您的着急。为了保护账户本人的信息，这件事只能由账户本人来办，我这边没法多说，还请您见谅。"
+
+
+def third_party_how_to_reach() -> str:
+    """How the holder reaches us: general, nothing about the account."""
+    return (
+        "账户本人可以登录贷款App，在这个聊天窗口直接找我们；也可以拨打App里“客服”页面上的官方客服电话。"
+        "本人联系我们以后，我们会和本人一起商量。"
+    )
+
+
+def third_party_bye() -> str:
+    return "不客气，麻烦您了。祝您和家人一切顺利。"
 
 
 def third_party_person() -> str:

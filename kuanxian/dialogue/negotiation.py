@@ -407,7 +407,8 @@ def step(state: State, said: Said, account: Account) -> Step:
         decision = _evaluate(state, account, _proposal(state, account))
     except PlanError as error:
         return _ask(replace(state, amount=None, count=None), "terms", texts.plan_error(error, account.balance))
-    if before.draft and _fingerprint(decision) == draft_fingerprint(before.draft) and not refused and not parse.asks_question(said.text):
+    restated = before.draft and _fingerprint(decision) == draft_fingerprint(before.draft)
+    if restated and not refused and not parse.asks_question(said.text) and not parse.objects(said.text):
         return Step(texts.offer(decision, account.today, repeated=True), state, "plan_confirm", accept=True)
     step_ = _offer(state, account, decision)
     adjusted = _date_note(state, decision, account)

@@ -27,7 +27,7 @@ _UNTIL_MONTH = re.compile(r"(?:到|等到|至)\s*([0-9]{1,2}|[一二三四五六
 _DAY_NUM = r"([0-9]{1,2}|[一二三四五六七八九十廿]{1,3})\s*(?:号|日)"
 # "每个月10号", "每期扣款放在10号", "改到15号" (a day named in a recurring-payment context)...
 _DAY_OF_MONTH = re.compile(
-    r"(?:每个?月|每月的?|月月|以后都|每期|每次|扣款|扣钱|还款日?|放在|定在|改到|改成|改在|换到|挪到|安排在|设在|设成|固定在|都在)"
+    r"(?:每个?月|每月的?|月月|以后都|每期|每次|扣款|扣钱|还款日?|放在|定在|改到|改成|改在|换到|挪到|安排在|设在|设成|固定在|都在|日子|日期|我要)"
     r"[^，。,;；!！?？0-9月]{0,6}?" + _DAY_NUM + r"(?!\s*(?:起|开始))"
 )
 # ... or followed by what happens on it: "10号扣", "15号发工资".
@@ -171,6 +171,17 @@ def next_day_of_month(today: date, day: int, *, after: Optional[date] = None) ->
     raise AssertionError("a day of the month always recurs")
 
 
+# Words that take back or correct what is on the table: a restated plan with one of these is not a yes.
+_OBJECTION = re.compile(
+    r"不对|不是|但是|不过|可是|没答应|没同意|没确认|没说要|别给我|别记|不要记|撤|取消|不行|不同意|还不起|等等|等一下|再想想|改成|改到|换成"
+)
+
+
+def objects(text: str) -> bool:
+    """ "500也行，但是日子不对", "我没答应啊 别给我记上": something is corrected or taken back."""
+    return _OBJECTION.search(text) is not None
+
+
 def refuses_amount(text: str) -> bool:
     return _REFUSAL.search(text) is not None
 
@@ -239,7 +250,10 @@ def _without_income(text: str) -> str:
     kept = [
         c
         for c in clauses
-        if not ((_NOT_OFFER_CLAUSE.search(c.rstrip("，。,.!！？?；; …")) or _ASKED_CLAUSE.search(c)) and not _PAYING.search(c))
+        if not (
+            _REFUSAL.search(c)  # "446我还不起": the amount refused, not offered
+            or ((_NOT_OFFER_CLAUSE.search(c.rstrip("，。,.!！？?；; …")) or _ASKED_CLAUSE.search(c)) and not _PAYING.search(c))
+        )
     ]
     return " ".join(kept) if len(kept) != len(clauses) else text
 

@@ -28,6 +28,7 @@ from kuanxian.safety.crisis import crisis_presence
 from kuanxian.settings import Settings
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage import handoffs as handoff_store
+from kuanxian.storage import messages as message_store
 
 
 class HandoffConflict(Exception):
@@ -139,14 +140,16 @@ class HandoffService:
         return fresh
 
     async def acknowledge(self, tx: Tx, conversation: Conversation, zone: str, *, crisis: bool) -> None:
-        """Tell a waiting Borrower we heard them, without flooding them."""
+        """Tell a waiting Borrower we heard them: in a crisis every message, in turn-varied words (the crisis
+        lines again when they were last given minutes ago); otherwise at most once every few minutes."""
         last = await conversation_store.acknowledged_at(tx.conn, conversation.conversation_id)
         every = self.settings.crisis_presence_every_seconds if crisis else self.settings.acknowledge_every_seconds
         if last is not None and tx.now - last < timedelta(seconds=every):
             return
         if crisis:
             with_lines = last is None or tx.now - last >= timedelta(minutes=5)
-            text = crisis_presence(zone, with_lines=with_lines)
+            recent = await message_store.recent(tx.conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=3)
+            text = crisis_presence(zone, with_lines=with_lines, recent=[m.text for m in recent])
         elif conversation.status is ConversationStatus.WITH_COLLECTOR:
             return  # a person is already here; they answer themselves
         else:

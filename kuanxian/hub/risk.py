@@ -18,29 +18,48 @@ from typing import Optional
 
 from kuanxian.domain.message import Message
 from kuanxian.safety import assess_distress
-from kuanxian.safety.crisis import DIRECT_QUESTION, RISK_DENIED
+from kuanxian.safety.crisis import DIRECT_QUESTION, RISK_CONFIRMED_OPENING, RISK_DENIED
 from kuanxian.safety.lexicon import assess_lexicon
 
-__all__ = ["ANSWER_WITHIN", "RiskCheck", "denies_risk", "risk_check"]
+__all__ = ["ANSWER_WITHIN", "RiskCheck", "asks_more", "denies_risk", "risk_check", "without_denial"]
 
 # A "no" counts as the answer to the question within this many of the Borrower's messages after it.
 ANSWER_WITHIN = 3
 
 # A no to "你是不是在想结束自己的生命？" at the start of the answer, or a reassurance anywhere in it.
 _NO = re.compile(
-    r"^[\s，。,.!！…~]*(?:没有|没|不是|不会|不不|没想|没这么想|没那么想|没那个意思|没事|我没事|放心|想多了|误会|开玩笑|随口|别担心|不用担心|no\b|nope)",
+    r"^[\W_]*(?:没有|没|不是|不会|不不|没想|没这么想|没那么想|没那个意思|没事|我没事|放心|想多了|误会|开玩笑|随口|别担心|不用担心|哪有|no\b|nope)",
     re.I,
 )
 _REASSURED = re.compile(
-    r"不会做傻事|没想过(?:那|这)|没有(?:那种|这种|这个|那个)(?:想法|念头|打算)|我好好的|就是问问|只是问问|随口说|开玩笑的"
+    r"不会做傻事|没想过(?:那|这|死)|没有(?:那种|这种|这个|那个)(?:想法|念头|打算)|我好好的|我很好|好得很|我没事|没想死|不想死"
+    r"|就是问问|只是问问|随口|口头禅|说着玩|开玩笑|夸张|不用找人|没想不开|不会想不开"
 )
 
 
+_DENYING = re.compile(r"(?:不想|没想|没想过|没有想过|不会|没打算|不打算)(?:要)?(?:死|去死|自杀|轻生|想不开|做傻事|寻短见)")
+
+
+# Beyond the "no", a question or a request ("…我问你会不会发网上", "…我要关提醒") for the assistant to answer.
+_MORE = re.compile(r"[?？]|吗|会不会|能不能|可不可以|怎么|多少|哪天|什么时候|帮我|我要|我想|把.{0,8}(?:关|停|开)|提醒|分期|还款|计划")
+
+
+def without_denial(text: str) -> str:
+    """The message without its denying words ("我不想死"), which are no sign of risk."""
+    return _DENYING.sub("，", text)
+
+
+def asks_more(text: str) -> bool:
+    return _MORE.search(without_denial(text)) is not None
+
+
 def denies_risk(text: str) -> bool:
-    """A plain no that, read alone, shows no distress (so "没有…就是觉得活着没意思" is not one)."""
+    """A plain no that, read alone, shows no sign of crisis (so "没有…就是觉得活着没意思" is not one; "没想死，就是
+    怕丢人" is: worry and shame are answered with care, not with the crisis script again)."""
     if not (_NO.search(text) or _REASSURED.search(text) or "denied_risk" in assess_lexicon(text).signals):
         return False
-    return assess_distress(text).level == "none"
+    # The denying words themselves ("我不想死") are not a sign: what is left is read for one.
+    return assess_distress(without_denial(text)).level != "crisis"
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,8 @@ class RiskCheck:
     asked: bool
     # Seq of the reply to a "no" after the latest question (None: no "no" was given since it).
     denied_at: Optional[int]
+    # A yes (or a new sign) after the latest question was answered already.
+    heard: bool = False
 
 
 def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) -> RiskCheck:
@@ -58,4 +79,5 @@ def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) 
         return RiskCheck(False, None)
     denied = max((m.seq for m in said if m.text == RISK_DENIED and question < m.seq < seq), default=None)
     since = sum(1 for s in borrower_seqs if question < s < seq)
-    return RiskCheck(asked=denied is None and since < ANSWER_WITHIN, denied_at=denied)
+    heard = any(m.text.startswith(RISK_CONFIRMED_OPENING) and question < m.seq < seq for m in said)
+    return RiskCheck(asked=denied is None and since < ANSWER_WITHIN, denied_at=denied, heard=heard)

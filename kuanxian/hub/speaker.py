@@ -6,7 +6,16 @@ import re
 
 from kuanxian.safety.identity import assess_speaker
 
-__all__ = ["ASKS_WAIT", "STOP_CONTACT", "STRANGER", "WANTS_PERSON", "identity_verdict", "may_concern_identity"]
+__all__ = [
+    "ASKS_HOW_TO_REACH",
+    "ASKS_WAIT",
+    "SAYS_BYE",
+    "STOP_CONTACT",
+    "STRANGER",
+    "WANTS_PERSON",
+    "identity_verdict",
+    "may_concern_identity",
+]
 
 # Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
 STOP_CONTACT = re.compile(r"别再|不要再|不用再|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
@@ -14,6 +23,9 @@ STRANGER = re.compile(
     r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|这人|此人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
 )
 WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
+# Someone else asking how the holder can reach us ("她出院以后怎么联系你们？", "客服电话多少"), or saying goodbye.
+ASKS_HOW_TO_REACH = re.compile(r"怎么(?:联系|找)|如何联系|联系方式|客服电话|电话(?:是)?多少|点哪|在哪(?:里|儿)?(?:找|联系|点)|找你们")
+SAYS_BYE = re.compile(r"谢谢|多谢|麻烦(?:你们|您)了|再见|拜拜|^(?:好的?|行|嗯)[吧啊，,。！!\s]*$")
 # While a person is awaited: "要等多久？", "人呢", "怎么还没人来".
 ASKS_WAIT = re.compile(
     r"等多久|要等|还得等|多久(?:能|才|会)?(?:来|到|有人|回)|什么时候(?:来|能来|有人|回)|人呢|还没(?:有)?人|怎么还没来|排(?:到|第几)|有人吗"

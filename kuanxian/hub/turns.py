@@ -43,11 +43,20 @@ from kuanxian.hub.inputs import clean_client_id, clean_text
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
-from kuanxian.hub.risk import RiskCheck, denies_risk, risk_check
-from kuanxian.hub.speaker import ASKS_WAIT, STOP_CONTACT, STRANGER, WANTS_PERSON, identity_verdict, may_concern_identity
+from kuanxian.hub.risk import RiskCheck, asks_more, denies_risk, risk_check, without_denial
+from kuanxian.hub.speaker import (
+    ASKS_HOW_TO_REACH,
+    ASKS_WAIT,
+    SAYS_BYE,
+    STOP_CONTACT,
+    STRANGER,
+    WANTS_PERSON,
+    identity_verdict,
+    may_concern_identity,
+)
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
-from kuanxian.safety.crisis import RISK_DENIED, crisis_messages
+from kuanxian.safety.crisis import RISK_DENIED, crisis_messages, risk_confirmed
 from kuanxian.safety.identity import assess_speaker
 from kuanxian.settings import Settings
 from kuanxian.storage import borrowers as borrower_store
@@ -190,10 +199,14 @@ class TurnPipeline:
         check = await self._risk_check(conversation, seq, earlier)
         if check.asked and denies_risk(message.text):
             await self._risk_denied(conversation, message)
-            return
+            if not asks_more(message.text):
+                await self._finish(conversation_id, seq)
+                return
+            # "没想死，我就是问问会不会发网上": the question is answered too (the denying words are no sign).
+            check = replace(check, denied_at=seq)
         # After a plain "no" to the direct question, what came before it no longer raises the bar by itself.
         context = [m.text for m in earlier if (check.denied_at or 0) < m.seq < seq][-CONTEXT_MESSAGES:]
-        level = assess_distress(message.text, context).level
+        level = assess_distress(without_denial(message.text) if check.denied_at == seq else message.text, context).level
         if tries > MAX_TURN_ATTEMPTS and level != "crisis":
             # This turn failed every time it ran: the honest notice and a person, not another try.
             logger.error("turn %s:%s failed %s times; handing it to a person", conversation_id, seq, tries - 1)
@@ -214,7 +227,9 @@ class TurnPipeline:
                 # A yes to the question: the assistant answers what they asked before it.
                 message = replace(message, text=asked.text)
         if level == "crisis":
-            await self._crisis(conversation, borrower, message, after_no=check.denied_at is not None)
+            await self._crisis(
+                conversation, borrower, message, after_no=check.denied_at is not None, answered=check.asked and not check.heard
+            )
         elif speaker is Speaker.THIRD_PARTY:
             await self._third_party(conversation, borrower, message)
         elif conversation.status is ConversationStatus.WITH_COLLECTOR or (
@@ -260,13 +275,22 @@ class TurnPipeline:
                 borrower_id=conversation.borrower_id,
             )
 
-    async def _crisis(self, conversation: Conversation, borrower: Borrower, message: Message, *, after_no: bool = False) -> None:
+    async def _crisis(
+        self, conversation: Conversation, borrower: Borrower, message: Message, *, after_no: bool = False, answered: bool = False
+    ) -> None:
         """Crisis lines at once, whoever holds the Conversation; an urgent person; proactive contact paused.
-        (After a "no" to the direct question, a new sign gets the lines and the question again.)"""
+        While the person is on the way every message is answered: the wait when asked, what a yes to the direct
+        question needs to hear, or a supportive line. After a "no", a new sign gets the lines and the question again."""
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             already = conversation.status.human and conversation.reason is HandoffReason.CRISIS
-            if already and not after_no:
+            waiting = conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR
+            if already and not after_no and waiting and ASKS_WAIT.search(message.text):
+                await self.handoffs.tell_wait(tx, conversation)
+            elif already and not after_no and answered:
+                await self._say(tx, conversation, message.seq, [Outgoing(risk_confirmed(borrower.timezone))])
+                await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+            elif already and not after_no:
                 await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True)
             else:
                 await self._say(tx, conversation, message.seq, [Outgoing(t) for t in crisis_messages(borrower.timezone)])
@@ -302,8 +326,16 @@ class TurnPipeline:
     async def _risk_denied(self, conversation: Conversation, message: Message) -> None:
         """A plain "no": thanked, the person still on the way, the assistant available again meanwhile."""
         async with self.transactions() as tx:
-            await self._say(tx, conversation, message.seq, [Outgoing(RISK_DENIED)])
-            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+            await self.delivery.post(
+                tx,
+                conversation.conversation_id,
+                SenderType.SYSTEM,
+                Outgoing(RISK_DENIED),
+                speaker=conversation.speaker,
+                client_id=f"turn-{message.seq}:risk",
+                author="system",
+                borrower_id=conversation.borrower_id,
+            )
 
     async def _identity_asked(self, conversation_id: str, seq: int) -> Optional[Message]:
         """The Borrower's message the assistant answered with the identity question, if that question is the
@@ -353,11 +385,19 @@ class TurnPipeline:
                     ),
                     StatusChanged(conversation),
                 )
+            elif not stop and ASKS_HOW_TO_REACH.search(message.text):
+                text = notices.third_party_how_to_reach()
             elif WANTS_PERSON.search(message.text) and not conversation.status.human:
                 text = notices.third_party_person()
                 conversation = await self.handoffs.request(
                     tx, conversation, HandoffReason.THIRD_PARTY, Priority.NORMAL, "对话中的人可能不是账户本人，请人工核实身份"
                 )
+            elif not stop and SAYS_BYE.search(message.text):
+                text = notices.third_party_bye()
+            elif not stop:
+                said = await message_store.recent(tx.conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=1)
+                if said and said[-1].text == text:
+                    text = notices.third_party_again_short()
             await self._say(tx, conversation, message.seq, [Outgoing(text)], speaker=Speaker.THIRD_PARTY)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
@@ -368,7 +408,10 @@ class TurnPipeline:
                     tx, conversation, HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（等待人工期间）"
                 )
             crisis = conversation.reason is HandoffReason.CRISIS
-            await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis)
+            if conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and ASKS_WAIT.search(message.text):
+                await self.handoffs.tell_wait(tx, conversation)
+            else:
+                await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
     async def _bot_turn(

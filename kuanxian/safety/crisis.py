@@ -10,6 +10,7 @@ ever an extra, never the only number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = ["CrisisLine", "crisis_lines", "crisis_messages", "crisis_presence", "distress_messages", "lines_text"]
@@ -80,12 +81,35 @@ def crisis_messages(zone: str = "Asia/Shanghai") -> list[str]:
     ]
 
 
-def crisis_presence(zone: str = "Asia/Shanghai", *, with_lines: bool = False) -> str:
-    """A short supportive line while a person is on the way."""
-    text = "我还在这里陪着你，工作人员马上就来。你现在安全吗？"
+# While a person is on the way, every message gets one of these in turn (never the same line twice running).
+PRESENCE_LINES = (
+    "我还在这里陪着你，工作人员马上就来。你现在安全吗？",
+    "我在，一直在看你发的消息。慢慢说，不着急。",
+    "谢谢你还在和我说话。工作人员很快就到；等不及的话，随时可以打上面的热线，有人接听。",
+    "有我们在，你并不孤单。如果愿意，也可以请一位信任的人过来陪陪你。",
+)
+
+
+def crisis_presence(zone: str = "Asia/Shanghai", *, with_lines: bool = False, recent: Sequence[str] = ()) -> str:
+    """A short supportive line while a person is on the way: the first not among the `recent` texts."""
+    said = {r.split("\n", 1)[0] for r in recent}
+    text = next((line for line in PRESENCE_LINES if line not in said), PRESENCE_LINES[len(said) % len(PRESENCE_LINES)])
     if with_lines:
         text += "\n" + lines_text(zone)
     return text
+
+
+RISK_CONFIRMED_OPENING = "谢谢你愿意如实告诉我，说出来需要很大的勇气。"
+
+
+def risk_confirmed(zone: str = "Asia/Shanghai") -> str:
+    """A yes to the direct question, or a new sign right after it: heard, at once, with the numbers again."""
+    first = crisis_lines(zone)[0]
+    return (
+        RISK_CONFIRMED_OPENING + "你并不孤单，工作人员马上就来陪你聊。"
+        f"如果你现在就有危险，或者已经伤到了自己，请马上拨打 {_EMERGENCY[_region(zone)]}；"
+        f"也可以现在就打{first.name} {first.number}。你现在安全吗？身边有人吗？"
+    )
 
 
 def distress_messages(pause_days: int) -> list[str]:

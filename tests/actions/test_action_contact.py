@@ -292,3 +292,10 @@ async def test_fees_asked_off_in_a_promise_go_to_fee_relief_not_a_date_question(
     assert "哪一天" not in turn.text
     assert turn.of(RecordPromise) == []
     assert turn.slots["topic"] == "fee_relief" and turn.slots["pending_offer"] == "transfer_offer", "a person offered for the fees"
+
+
+async def test_a_worry_about_later_with_a_date_in_it_is_answered_not_recorded_as_a_promise(chat: Chat) -> None:
+    turn = await chat.send("那30天后我还没找到工作咋办", "promise_to_pay")
+
+    assert turn.of(RecordPromise) == [] and "哪一天" not in turn.text
+    assert "还不上" in turn.text, "what happens if they cannot pay is answered"

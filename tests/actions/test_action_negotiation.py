@@ -247,3 +247,20 @@ async def test_consent_given_with_a_holiday_request_records_it_and_the_request_g
     assert len(turn.of(RecordHardship)) == 1
     handoff = turn.one(RequestHandoff)
     assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["requested_holiday_days"] == 90
+
+
+async def test_a_correction_that_restates_the_amount_is_not_a_yes(chat: Chat) -> None:
+    first = await chat.send("每月500", "inform")
+    assert offered(first)["amount"] == "500.00"
+
+    corrected = await chat.send("500也行 挤一挤吧。但是日子不对啊 我要10号 不是7号", "inform")
+    assert corrected.of(AgreePlan) == [], "a correction is not an agreement"
+    assert offered(corrected)["first_date"].endswith("-10"), "the day asked for is offered"
+
+
+async def test_refusing_the_offered_amount_is_not_an_offer_of_that_amount(chat: Chat) -> None:
+    await chat.send("分12期", "request_installment")
+    refused = await chat.send("1000我还不起 把这个计划撤了", "cant_afford")
+
+    assert refused.of(AgreePlan) == []
+    assert "每月还1,000.00元" not in refused.text

@@ -61,7 +61,7 @@ async def test_a_plain_no_to_the_direct_question_is_thanked_and_the_assistant_an
     widget = await api.widget()
     await widget.answers_after(await widget.send(CRISIS))
 
-    no = await widget.answers_after(await widget.send("没有没有，我没这么想，就是问问你们会不会找我家里人"))
+    no = await widget.answers_after(await widget.send("没有没有，我没这么想"))
     assert [m["sender_type"] for m in no] == ["system"] and "工作人员还是会来看看你" in no[0]["text"], no
 
     question = await widget.answers_after(await widget.send("那我现在一共还欠多少"))
@@ -74,6 +74,35 @@ async def test_a_plain_no_to_the_direct_question_is_thanked_and_the_assistant_an
     assert again and all(m["sender_type"] == "system" for m in again), "crisis again: the assistant stays out"
 
 
+async def test_while_a_person_is_on_the_way_in_a_crisis_every_message_is_answered(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+
+    yes = await widget.answers_after(await widget.send("有时候是想过，不想活了"))
+    assert len(yes) == 1 and "勇气" in yes[0]["text"] and "110 或 120" in yes[0]["text"], yes
+
+    said = []
+    for text in ("嗯", "还在", "在车里"):
+        answer = await widget.answers_after(await widget.send(text))
+        assert [m["sender_type"] for m in answer] == ["system"], (text, answer)
+        said.append(answer[0]["text"])
+    assert len(set(said)) == 3, f"not the same line again and again: {said}"
+
+    wait = await widget.answers_after(await widget.send("人呢"))
+    assert re.search(r"预计大约\d+分钟|值班时间", wait[0]["text"]), wait
+
+
+async def test_a_no_with_a_question_in_it_gets_the_thanks_and_the_answer(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send("看到这个数我想死的心都有了"))
+
+    answers = await widget.answers_after(await widget.send("？？？不是 我就随口一说 我不想死 我好得很 我问你们会不会发网上曝光啊"))
+    kinds = [m["sender_type"] for m in answers]
+    assert kinds[0] == "system" and "工作人员还是会来看看你" in answers[0]["text"], answers
+    assert "bot" in kinds, "the question in the same message is answered by the assistant"
+    assert not any("12356" in m["text"] for m in answers), "not the crisis texts again"
+
+
 async def test_a_no_that_still_sounds_hopeless_is_not_taken_as_a_no(api: Api) -> None:
     widget = await api.widget()
     await widget.answers_after(await widget.send(CRISIS))
@@ -82,6 +111,22 @@ async def test_a_no_that_still_sounds_hopeless_is_not_taken_as_a_no(api: Api) ->
     assert not any(m["sender_type"] == "bot" or "工作人员还是会来看看你" in m["text"] for m in answers), answers
     after = await widget.answers_after(await widget.send("那我现在一共还欠多少"))
     assert not any(m["sender_type"] == "bot" for m in after), "no answer from the assistant until a person has talked to them"
+
+
+async def test_someone_else_is_told_how_the_holder_reaches_us_and_never_the_same_refusal_twice_running(api: Api) -> None:
+    widget = await api.widget()
+    first = await widget.answers_after(await widget.send("我是她妈妈，她住院了手机在我这，她欠你们多少钱"))
+    assert "账户本人" in first[0]["text"] and "他本人" not in first[0]["text"]
+
+    refusals = []
+    for text in ("那你就告诉我她哪天要还", "她是不是已经逾期了"):
+        refusals.append((await widget.answers_after(await widget.send(text)))[0]["text"])
+    assert refusals[0] != refusals[1], refusals
+
+    how = await widget.answers_after(await widget.send("那她出院以后怎么联系你们？客服电话多少"))
+    assert "登录贷款App" in how[0]["text"] and not DETAIL.search(how[0]["text"])
+    bye = await widget.answers_after(await widget.send("行，麻烦你们了，谢谢"))
+    assert "顺利" in bye[0]["text"], bye
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from kuanxian.domain.hardship import HardshipCategory
 from kuanxian.plans import PlanError, Proposal, evaluate
 from kuanxian.replies import ReminderOutlook, Reply, account, contact, hardship, plans
 from kuanxian.safety import review_message
-from kuanxian.safety.crisis import crisis_messages, crisis_presence, distress_messages
+from kuanxian.safety.crisis import PRESENCE_LINES, RISK_DENIED, crisis_messages, crisis_presence, distress_messages, risk_confirmed
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 12, 6)
@@ -128,8 +128,12 @@ def _texts() -> Iterator[tuple[str, str]]:
         for n, text in enumerate(crisis_messages(zone)):
             yield f"crisis_{zone}_{n}", text
         yield f"crisis_presence_{zone}", crisis_presence(zone, with_lines=True)
+        for n in range(4):
+            yield f"crisis_presence_{zone}_{n}", crisis_presence(zone, recent=PRESENCE_LINES[:n])
+        yield f"risk_confirmed_{zone}", risk_confirmed(zone)
     for n, text in enumerate(distress_messages(7)):
         yield f"distress_{n}", text
+    yield "risk_denied", RISK_DENIED
     yield "notice.unavailable", notices.ASSISTANT_UNAVAILABLE
     yield "notice.resolved", notices.RESOLVED
     yield "notice.joined", notices.collector_joined("小李")

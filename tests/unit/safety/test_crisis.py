@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from kuanxian.safety import review_message
-from kuanxian.safety.crisis import crisis_lines, crisis_messages, crisis_presence, distress_messages, lines_text
+from kuanxian.safety.crisis import (
+    PRESENCE_LINES,
+    RISK_DENIED,
+    crisis_lines,
+    crisis_messages,
+    crisis_presence,
+    distress_messages,
+    lines_text,
+    risk_confirmed,
+)
 
 DEBT_WORDS = ("欠款", "还款", "逾期", "分期", "金额", "借款", "贷款", "债", "钱")
 ZONES = ("Asia/Shanghai", "America/New_York", "Europe/London")
 
 
 def _all_texts() -> list[str]:
-    texts = distress_messages(7)
+    texts = [*distress_messages(7), RISK_DENIED]
     for zone in ZONES:
-        texts += [*crisis_messages(zone), crisis_presence(zone), crisis_presence(zone, with_lines=True)]
+        texts += [
+            *crisis_messages(zone),
+            *(crisis_presence(zone, recent=PRESENCE_LINES[:n]) for n in range(4)),
+            crisis_presence(zone, with_lines=True),
+        ]
+        texts.append(risk_confirmed(zone))
     return texts
 
 
@@ -26,7 +42,8 @@ def test_every_text_passes_the_guard(text: str) -> None:
 
 @pytest.mark.parametrize("zone", ZONES)
 def test_crisis_texts_are_about_safety_only(zone: str) -> None:
-    joined = "\n".join([*crisis_messages(zone), crisis_presence(zone, with_lines=True)])
+    presence = [crisis_presence(zone, recent=PRESENCE_LINES[:n]) for n in range(4)]
+    joined = "\n".join([*crisis_messages(zone), *presence, crisis_presence(zone, with_lines=True), risk_confirmed(zone)])
     for word in DEBT_WORDS:
         assert word not in joined, word
     assert "工作人员" in joined
@@ -69,3 +86,15 @@ def test_functions_return_fresh_lists() -> None:
     first = crisis_messages()
     first.append("x")
     assert "x" not in crisis_messages()
+
+
+def test_a_yes_to_the_direct_question_gets_the_local_emergency_number_and_a_line_at_once() -> None:
+    assert "110 或 120" in risk_confirmed("Asia/Shanghai") and "12356" in risk_confirmed("Asia/Shanghai")
+    assert "911" in risk_confirmed("America/New_York") and "988" in risk_confirmed("America/New_York")
+
+
+def test_supportive_lines_while_waiting_do_not_repeat_back_to_back() -> None:
+    lines: list[str] = []
+    for _ in range(8):
+        lines.append(crisis_presence(recent=lines[-3:]))
+    assert all(a != b for a, b in itertools.pairwise(lines)), lines

@@ -59,14 +59,16 @@ GUARD_RATES: dict[str, tuple[float | None, float | None]] = {
 # (crisis lines called crisis, distress lines raised to distress or crisis,
 #  none lines raised, none lines called crisis)
 DISTRESS_RATES: dict[str, tuple[float, float, float, float]] = {
-    # Re-measured after the d18-d20 batches (2026-12-06): blind2 none raised 9 -> 11 of 58.
-    "distress.tsv": (1.0, 0.9847, 0.0361, 0.0),  # 331/331, 193/196, 10/277, 0/277
-    "distress_blind.tsv": (1.0, 0.9835, 0.1, 0.0462),  # 142/142, 119/121, 13/130, 6/130
-    "distress_blind2.tsv": (1.0, 0.9744, 0.1897, 0.1034),  # 55/55, 38/39, 11/58, 6/58
-    "distress_blind3.tsv": (1.0, 1.0, 0.1458, 0.0625),  # 44/44, 30/30, 7/48, 3/48
-    "distress_blind4.tsv": (1.0, 1.0, 0.0952, 0.0714),  # 37/37, 25/25, 4/42, 3/42
+    # Re-measured after d23-d27 and the distress model without single pinyin syllables (2026-12-06, third
+    # session): fewer harmless lines raised in every set (probes 32 -> 24 of 112), one distress line fewer
+    # raised in blind2 (38 -> 37 of 39: "最近老是一个人偷偷哭") and one crisis line fewer in distress.tsv.
+    "distress.tsv": (0.997, 0.9847, 0.0181, 0.0),  # 330/331, 193/196, 5/277, 0/277
+    "distress_blind.tsv": (1.0, 0.9752, 0.0923, 0.0538),  # 142/142, 118/121, 12/130, 7/130
+    "distress_blind2.tsv": (1.0, 0.9487, 0.1207, 0.0862),  # 55/55, 37/39, 7/58, 5/58
+    "distress_blind3.tsv": (1.0, 1.0, 0.1042, 0.0417),  # 44/44, 30/30, 5/48, 2/48
+    "distress_blind4.tsv": (1.0, 1.0, 0.0714, 0.0714),  # 37/37, 25/25, 3/42, 3/42
     "distress_blind5.tsv": (1.0, 1.0, 0.0667, 0.0444),  # 30/30, 25/25, 3/45, 2/45
-    "distress_probes.tsv": (0.9892, 0.9111, 0.2857, 0.1696),  # 92/93, 41/45, 32/112, 19/112
+    "distress_probes.tsv": (0.9892, 0.9111, 0.2143, 0.1339),  # 92/93, 41/45, 24/112, 15/112
 }
 
 
