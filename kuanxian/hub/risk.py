@@ -21,7 +21,7 @@ from kuanxian.safety import assess_distress
 from kuanxian.safety.crisis import DIRECT_QUESTION, RISK_CONFIRMED_OPENING, RISK_DENIED
 from kuanxian.safety.lexicon import assess_lexicon
 
-__all__ = ["ANSWER_WITHIN", "RiskCheck", "asks_more", "denies_risk", "risk_check", "without_denial"]
+__all__ = ["ANSWER_WITHIN", "RiskCheck", "asks_more", "denies_risk", "risk_check", "says_yes", "without_denial"]
 
 # A "no" counts as the answer to the question within this many of the Borrower's messages after it.
 ANSWER_WITHIN = 3
@@ -81,3 +81,14 @@ def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) 
     since = sum(1 for s in borrower_seqs if question < s < seq)
     heard = any(m.text.startswith(RISK_CONFIRMED_OPENING) and question < m.seq < seq for m in said)
     return RiskCheck(asked=denied is None and since < ANSWER_WITHIN, denied_at=denied, heard=heard)
+
+
+# A yes to "你是不是在想结束自己的生命？": said plainly, or a message that is a crisis sign by itself.
+_YES = re.compile(r"^[\W_]*(?:有时候|有过|想过|偶尔|有点|是的|是啊|对的|(?:是|有|会|对|嗯)(?:[\W_]|$))")
+
+
+def says_yes(check: RiskCheck, text: str) -> bool:
+    """The first answer to the direct question that says yes (a question about the loan is not one)."""
+    if not check.asked or check.heard:
+        return False
+    return _YES.search(text) is not None or assess_distress(text).level == "crisis"

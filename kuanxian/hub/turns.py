@@ -43,7 +43,7 @@ from kuanxian.hub.inputs import clean_client_id, clean_text
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
-from kuanxian.hub.risk import RiskCheck, asks_more, denies_risk, risk_check, without_denial
+from kuanxian.hub.risk import RiskCheck, asks_more, denies_risk, risk_check, says_yes, without_denial
 from kuanxian.hub.speaker import (
     ASKS_HOW_TO_REACH,
     ASKS_WAIT,
@@ -228,7 +228,7 @@ class TurnPipeline:
                 message = replace(message, text=asked.text)
         if level == "crisis":
             await self._crisis(
-                conversation, borrower, message, after_no=check.denied_at is not None, answered=check.asked and not check.heard
+                conversation, borrower, message, after_no=check.denied_at is not None, answered=says_yes(check, message.text)
             )
         elif speaker is Speaker.THIRD_PARTY:
             await self._third_party(conversation, borrower, message)

@@ -80,9 +80,11 @@ async def test_while_a_person_is_on_the_way_in_a_crisis_every_message_is_answere
 
     yes = await widget.answers_after(await widget.send("有时候是想过，不想活了"))
     assert len(yes) == 1 and "勇气" in yes[0]["text"] and "110 或 120" in yes[0]["text"], yes
+    again = await widget.answers_after(await widget.send("是"))
+    assert "勇气" not in again[0]["text"], "heard once; then a supportive line, not the same words"
 
     said = []
-    for text in ("嗯", "还在", "在车里"):
+    for text in ("还在", "在车里", "嗯"):
         answer = await widget.answers_after(await widget.send(text))
         assert [m["sender_type"] for m in answer] == ["system"], (text, answer)
         said.append(answer[0]["text"])
