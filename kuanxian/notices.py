@@ -7,6 +7,7 @@ again at delivery. None of them carries account detail.
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Optional
 
 ASSISTANT_UNAVAILABLE = "抱歉，助手暂时无法回复。您的消息已保存，我已为您请工作人员来查看，请稍等。"
 COLLECTOR_JOINED = "客服 {name} 已加入对话"
@@ -81,8 +82,21 @@ def waiting(position: int, minutes: int) -> str:
     return f"已收到，工作人员会看到您发的每一条消息。{ahead}预计大约{minutes}分钟内会有人来回复您，请稍等。"
 
 
-def outside_hours(back_at: datetime) -> str:
+def when_back(back_at: datetime, local: Optional[datetime] = None) -> str:
+    """ "12月7日 09:00", and the Borrower's own clock when they live elsewhere ("北京时间…（您当地时间…）")."""
     when = f"{back_at.month}月{back_at.day}日 {back_at:%H:%M}"
+    if local is None or local.utcoffset() == back_at.utcoffset():
+        return when
+    return f"北京时间{when}（您当地时间{local.month}月{local.day}日 {local:%H:%M}）"
+
+
+def outside_hours(back_at: datetime, local: Optional[datetime] = None, *, crisis: bool = False) -> str:
+    when = when_back(back_at, local)
+    if crisis:
+        return (
+            f"现在不是工作人员的值班时间，他们会在{when}以后第一时间来和你聊，你的每一条消息他们都会看到。"
+            "在这之前，请一定打上面的热线，24小时都有人接听；如果有危险，请马上拨打急救电话。"
+        )
     return (
         f"已收到，您的消息都已保存。现在不是工作人员的值班时间，他们会在{when}以后回复您。"
         "如果情况紧急，或者有伤害自己的念头，请直接告诉我。"

@@ -14,6 +14,6 @@ echo "== Rasa end-to-end test stories =="
     --fail-on-prediction-errors --out results/core --quiet || status=1
 
 echo "== Hub side: unit, storage (SQLite + PostgreSQL), API, integration, browser (.venv) =="
-.venv/bin/python -m pytest -q -p no:cacheprovider tests --ignore=tests/actions || status=1
+.venv/bin/python -m pytest -q -p no:cacheprovider --durations=25 tests --ignore=tests/actions || status=1
 
 exit $status

@@ -153,28 +153,34 @@ class HandoffService:
         elif conversation.status is ConversationStatus.WITH_COLLECTOR:
             return  # a person is already here; they answer themselves
         else:
-            text = await self._waiting_text(tx, conversation)
+            text = await self._waiting_text(tx, conversation, zone)
         await self.delivery.post(
             tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system", borrower_id=conversation.borrower_id
         )
         await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
 
-    async def tell_wait(self, tx: Tx, conversation: Conversation) -> None:
+    async def tell_wait(self, tx: Tx, conversation: Conversation, zone: str) -> None:
         """Asked "要等多久？": the honest expected wait (or when people are back), whenever it was last said."""
-        text = await self._waiting_text(tx, conversation)
+        text = await self._waiting_text(tx, conversation, zone)
         await self.delivery.post(
             tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system", borrower_id=conversation.borrower_id
         )
         await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
 
-    async def _waiting_text(self, tx: Tx, conversation: Conversation) -> str:
+    def back_at(self, now: datetime) -> Optional[datetime]:
+        """When people are next on duty, in the staffed hours' zone; None while they are."""
         hours = self.settings.staffed_hours
-        local = tx.now.astimezone(ZoneInfo(hours.zone))
-        if not notices.is_staffed(local, hours.start, hours.end):
-            back = local.replace(hour=hours.start.hour, minute=hours.start.minute, second=0, microsecond=0)
-            if back <= local:
-                back += timedelta(days=1)
-            return notices.outside_hours(back)
+        local = now.astimezone(ZoneInfo(hours.zone))
+        if notices.is_staffed(local, hours.start, hours.end):
+            return None
+        back = local.replace(hour=hours.start.hour, minute=hours.start.minute, second=0, microsecond=0)
+        return back + timedelta(days=1) if back <= local else back
+
+    async def _waiting_text(self, tx: Tx, conversation: Conversation, zone: str) -> str:
+        back = self.back_at(tx.now)
+        if back is not None:
+            crisis = conversation.reason is HandoffReason.CRISIS
+            return notices.outside_hours(back, back.astimezone(ZoneInfo(zone)), crisis=crisis)
         queue = await conversation_store.queue(tx.conn)
         waiting = [c for c in queue if c.status is ConversationStatus.WAITING_FOR_COLLECTOR]
         position = next((i for i, c in enumerate(waiting) if c.conversation_id == conversation.conversation_id), 0)

@@ -30,12 +30,13 @@ from kuanxian import notices
 from kuanxian.commands import MarkWrongContact
 from kuanxian.domain.borrower import Borrower
 from kuanxian.domain.conversation import Conversation, ConversationStatus, Speaker
-from kuanxian.domain.events import CrisisDetected, StatusChanged, ThirdPartyNoticed, TypingChanged
+from kuanxian.domain.events import StatusChanged, ThirdPartyNoticed, TypingChanged
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.message import Button, Message, NewMessage, SenderType
 from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
 from kuanxian.hub.bus import EventBus
 from kuanxian.hub.commands import revert_recent
+from kuanxian.hub.crisis_turns import CrisisTurns
 from kuanxian.hub.delivery import Delivery, Outgoing
 from kuanxian.hub.errors import not_found, too_many
 from kuanxian.hub.handoffs import HandoffService
@@ -43,7 +44,7 @@ from kuanxian.hub.inputs import clean_client_id, clean_text
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
-from kuanxian.hub.risk import RiskCheck, asks_more, denies_risk, risk_check, says_yes, without_denial
+from kuanxian.hub.risk import asks_more, denies_risk, says_yes, without_denial
 from kuanxian.hub.speaker import (
     ASKS_HOW_TO_REACH,
     ASKS_WAIT,
@@ -56,7 +57,6 @@ from kuanxian.hub.speaker import (
 )
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
-from kuanxian.safety.crisis import RISK_DENIED, crisis_messages, risk_confirmed
 from kuanxian.safety.identity import assess_speaker
 from kuanxian.settings import Settings
 from kuanxian.storage import borrowers as borrower_store
@@ -76,8 +76,6 @@ QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, H
 # A turn that failed this many times (a bug, a poisoned reply) gets the honest notice instead of another run.
 MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3
-# System messages read back to find the direct question (the crisis texts, then acknowledgments while waiting).
-RISK_LOOKBACK = 30
 # A third party's words before they said who they are: changes this recent are reverted.
 THIRD_PARTY_LOOKBACK = timedelta(minutes=30)
 
@@ -88,7 +86,7 @@ class Accepted:
     created: bool
 
 
-class TurnPipeline:
+class TurnPipeline(CrisisTurns):
     def __init__(
         self,
         settings: Settings,
@@ -237,7 +235,7 @@ class TurnPipeline:
         ):
             await self._while_waiting(conversation, borrower, message, level)
         elif conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and level == "none" and ASKS_WAIT.search(message.text):
-            await self._tell_wait(conversation, message)
+            await self._tell_wait(conversation, borrower, message)
         else:
             # Distress goes to the assistant too, told so: feelings (express_distress) bring a person at
             # once; a hardship or a plan talk carries on, with reminders paused and a person offered.
@@ -272,68 +270,6 @@ class TurnPipeline:
                 speaker=speaker or conversation.speaker,
                 client_id=f"turn-{seq}:{n}",
                 author="bot" if sender is SenderType.BOT else "system",
-                borrower_id=conversation.borrower_id,
-            )
-
-    async def _crisis(
-        self, conversation: Conversation, borrower: Borrower, message: Message, *, after_no: bool = False, answered: bool = False
-    ) -> None:
-        """Crisis lines at once, whoever holds the Conversation; an urgent person; proactive contact paused.
-        While the person is on the way every message is answered: the wait when asked, what a yes to the direct
-        question needs to hear, or a supportive line. After a "no", a new sign gets the lines and the question again."""
-        async with self.transactions() as tx:
-            conversation = await self._reopened(tx, conversation)
-            already = conversation.status.human and conversation.reason is HandoffReason.CRISIS
-            waiting = conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR
-            if already and not after_no and waiting and ASKS_WAIT.search(message.text):
-                await self.handoffs.tell_wait(tx, conversation)
-            elif already and not after_no and answered:
-                await self._say(tx, conversation, message.seq, [Outgoing(risk_confirmed(borrower.timezone))])
-                await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
-            elif already and not after_no:
-                await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True)
-            else:
-                await self._say(tx, conversation, message.seq, [Outgoing(t) for t in crisis_messages(borrower.timezone)])
-                await self.handoffs.request(
-                    tx,
-                    conversation,
-                    HandoffReason.CRISIS,
-                    Priority.URGENT,
-                    "说过没有轻生念头后，又出现危机信号（原话见对话记录）" if after_no else "危机信号（原话见对话记录）",
-                    {"detected": "crisis"},
-                )
-                await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
-            until = tx.now + timedelta(days=self.settings.crisis_pause_days)
-            if borrower.flags.crisis_pause_until is None or borrower.flags.crisis_pause_until < until:
-                await borrower_store.update_flags(tx.conn, borrower.borrower_id, tx.now, crisis_pause_until=until)
-            if not already:  # the lender hears of a crisis once per handoff, not of every message in it
-                tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
-            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
-
-    async def _tell_wait(self, conversation: Conversation, message: Message) -> None:
-        async with self.transactions() as tx:
-            await self.handoffs.tell_wait(tx, conversation)
-            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
-
-    async def _risk_check(self, conversation: Conversation, seq: int, earlier: list[Message]) -> RiskCheck:
-        """Where the Borrower stands on the direct question (read only while a person is awaited for a crisis)."""
-        if not (conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and conversation.reason is HandoffReason.CRISIS):
-            return RiskCheck(False, None)
-        async with self.transactions.read() as conn:
-            said = await message_store.recent(conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=RISK_LOOKBACK)
-        return risk_check(said, [m.seq for m in earlier], seq)
-
-    async def _risk_denied(self, conversation: Conversation, message: Message) -> None:
-        """A plain "no": thanked, the person still on the way, the assistant available again meanwhile."""
-        async with self.transactions() as tx:
-            await self.delivery.post(
-                tx,
-                conversation.conversation_id,
-                SenderType.SYSTEM,
-                Outgoing(RISK_DENIED),
-                speaker=conversation.speaker,
-                client_id=f"turn-{message.seq}:risk",
-                author="system",
                 borrower_id=conversation.borrower_id,
             )
 
@@ -409,7 +345,7 @@ class TurnPipeline:
                 )
             crisis = conversation.reason is HandoffReason.CRISIS
             if conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and ASKS_WAIT.search(message.text):
-                await self.handoffs.tell_wait(tx, conversation)
+                await self.handoffs.tell_wait(tx, conversation, borrower.timezone)
             else:
                 await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Optional
 
 __all__ = ["CrisisLine", "crisis_lines", "crisis_messages", "crisis_presence", "distress_messages", "lines_text"]
 
@@ -68,13 +69,22 @@ RISK_DENIED = (
 )
 
 
-def crisis_messages(zone: str = "Asia/Shanghai") -> list[str]:
-    """Safety first, for someone who may harm themselves."""
+def crisis_messages(zone: str = "Asia/Shanghai", *, person_back: Optional[str] = None) -> list[str]:
+    """Safety first, for someone who may harm themselves. `person_back`: when people are next on duty, if
+    they are not now (never promise a person "at once" who cannot come)."""
     emergency = _EMERGENCY[_region(zone)]
+    person = (
+        "我已经请一位工作人员马上加入这个对话，和你直接聊聊。"
+        if person_back is None
+        else (
+            f"我已经请工作人员来和你聊。现在不是他们的值班时间，他们会在{person_back}以后第一时间来；"
+            "在这之前，请一定打下面的热线，24小时都有人接听。"
+        )
+    )
     return [
         "谢谢你愿意告诉我。你现在的感受很重要，你不是一个人。",
         DIRECT_QUESTION,
-        "我已经请一位工作人员马上加入这个对话，和你直接聊聊。",
+        person,
         lines_text(zone),
         f"如果你现在有危险，或者已经伤到了自己，请马上拨打 {emergency}。",
         "我会一直在这里。你想说什么都可以，慢慢说。",
@@ -100,6 +110,16 @@ def crisis_presence(zone: str = "Asia/Shanghai", *, with_lines: bool = False, re
 
 
 RISK_CONFIRMED_OPENING = "谢谢你愿意如实告诉我，说出来需要很大的勇气。"
+SIGN_AGAIN_OPENING = "你说的这些我都看到了，也都记下了，工作人员来了会先看。"
+
+
+def sign_again(zone: str = "Asia/Shanghai") -> str:
+    """A new sign of risk while the person is on the way: heard, taken seriously, the numbers again."""
+    first = crisis_lines(zone)[0]
+    return (
+        SIGN_AGAIN_OPENING + "你对我们很重要。"
+        f"如果现在就有危险，请马上拨打 {_EMERGENCY[_region(zone)]}；也可以现在就打{first.name} {first.number}。"
+    )
 
 
 def risk_confirmed(zone: str = "Asia/Shanghai") -> str:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -127,6 +128,7 @@ def _texts() -> Iterator[tuple[str, str]]:
     for zone in ("Asia/Shanghai", "America/New_York", "Europe/London"):
         for n, text in enumerate(crisis_messages(zone)):
             yield f"crisis_{zone}_{n}", text
+        yield f"crisis_{zone}_off_duty", crisis_messages(zone, person_back="北京时间12月7日 09:00")[2]
         yield f"crisis_presence_{zone}", crisis_presence(zone, with_lines=True)
         for n in range(4):
             yield f"crisis_presence_{zone}_{n}", crisis_presence(zone, recent=PRESENCE_LINES[:n])
@@ -144,6 +146,7 @@ def _texts() -> Iterator[tuple[str, str]]:
     yield "notice.waiting", notices.waiting(2, 10)
     yield "notice.care_offer", notices.care_offer()
     yield "notice.outside_hours", notices.outside_hours(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    yield "notice.outside_hours_crisis", notices.outside_hours(datetime(2026, 12, 7, 9, 0, tzinfo=UTC), crisis=True)
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     for name, variants in domain.get("responses", {}).items():
         for n, variant in enumerate(variants):
@@ -231,3 +234,9 @@ def _unused(fn: Callable[..., Any]) -> None:  # keeps typing imports honest for 
 
 
 del Frequency
+
+
+def test_when_people_are_back_is_also_said_in_the_borrowers_own_time() -> None:
+    back = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert notices.when_back(back, back.astimezone(ZoneInfo("Asia/Shanghai"))) == "12月7日 09:00"
+    assert notices.when_back(back, back.astimezone(ZoneInfo("America/New_York"))) == "北京时间12月7日 09:00（您当地时间12月6日 20:00）"

@@ -16,6 +16,7 @@ from kuanxian.safety.crisis import (
     distress_messages,
     lines_text,
     risk_confirmed,
+    sign_again,
 )
 
 DEBT_WORDS = ("欠款", "还款", "逾期", "分期", "金额", "借款", "贷款", "债", "钱")
@@ -27,10 +28,11 @@ def _all_texts() -> list[str]:
     for zone in ZONES:
         texts += [
             *crisis_messages(zone),
+            *crisis_messages(zone, person_back="北京时间12月7日 09:00（您当地时间12月6日 20:00）"),
             *(crisis_presence(zone, recent=PRESENCE_LINES[:n]) for n in range(4)),
             crisis_presence(zone, with_lines=True),
         ]
-        texts.append(risk_confirmed(zone))
+        texts += [risk_confirmed(zone), sign_again(zone)]
     return texts
 
 
@@ -98,3 +100,9 @@ def test_supportive_lines_while_waiting_do_not_repeat_back_to_back() -> None:
     for _ in range(8):
         lines.append(crisis_presence(recent=lines[-3:]))
     assert all(a != b for a, b in itertools.pairwise(lines)), lines
+
+
+def test_out_of_hours_the_crisis_texts_say_when_a_person_comes_and_point_to_the_lines() -> None:
+    texts = "\n".join(crisis_messages("America/New_York", person_back="北京时间12月7日 09:00（您当地时间12月6日 20:00）"))
+    assert "马上加入" not in texts, "no promise of a person at once who cannot come"
+    assert "您当地时间12月6日 20:00" in texts and "24小时" in texts and "988" in texts
