@@ -185,6 +185,10 @@ class ActionFallback(KuanxianAction):
             # Waiting for a person: "we didn't understand" helps nobody; say the person will read it.
             say(dispatcher, texts.person_will_read())
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        if context is not None and parse.asks_about_fees(text_of(tracker)) and not parse.says_dispute(text_of(tracker)):
+            # "这350是什么钱": the fees explained, not "没太听明白".
+            say(dispatcher, texts.fees_explained(context.borrower))
+            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         if context is not None and not tracker.get_slot("wrong_person") and parse.says_dispute(text_of(tracker)):
             # Not understood as a whole, but the debt is plainly questioned ("本金11200??? 不可能 合同上写的就是8000").
             from actions.contact import ActionOpenDispute

@@ -141,6 +141,8 @@ def record_told_hardship(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_negotiate"
 # Actions for a message the classifier was unsure of, or found off-topic.
 UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
+# What the classifier may call a question about the fees ("这350是什么钱"): answered by the fallback's fee explanation.
+FEE_MISHEARD = frozenset({"action_negotiate", "action_inform", "action_promise", "action_out_of_scope"})
 # What the classifier may call a message about a holiday just granted ("过俩月再说", "缓的这段时间利息还涨吗").
 HOLIDAY_TALK = UNSURE | {
     "action_promise",
@@ -215,7 +217,7 @@ class KuanxianAction(Action, ABC):
         negotiation can use ("要停三个月", "每月200") go to it rather than to
         "not understood".
         """
-        from kuanxian.dialogue.parse import names_plan_terms, says_dispute, yes_no
+        from kuanxian.dialogue.parse import asks_about_fees, names_plan_terms, says_dispute, yes_no
 
         text = text_of(tracker)
         if not text:
@@ -225,6 +227,9 @@ class KuanxianAction(Action, ABC):
             answer = yes_no(text, pending)
             if answer is not None:
                 return registry()[AFFIRM if answer else DENY]
+        if self.name() in FEE_MISHEARD and context is not None and asks_about_fees(text) and not says_dispute(text):
+            # "多出来的350块钱 是利息还是手续费？" heard as terms or a promise: the fees are explained instead.
+            return registry()["action_fallback"]
         if self.name() in UNSURE and context is not None and names_plan_terms(text, context.today) and not says_dispute(text):
             # (A figure inside a questioned debt, "合同上写的就是8000", is not an offer.)
             return registry()[NEGOTIATE]

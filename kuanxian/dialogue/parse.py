@@ -182,6 +182,17 @@ def objects(text: str) -> bool:
     return _OBJECTION.search(text) is not None
 
 
+# "这350是什么钱", "是利息还是手续费", "多出来的钱是哪来的": what the fees are (not a dispute, not an offer).
+_FEE_QUESTION = re.compile(
+    r"(?:什么|啥)(?:钱|费|费用)|是(?:利息|罚息|手续费|服务费|违约金)还是|多(?:出来|收)的.{0,8}(?:是|算)|"
+    r"(?:利息|罚息|手续费|费用).{0,4}(?:怎么算|是怎么|哪来的|是什么)"
+)
+
+
+def asks_about_fees(text: str) -> bool:
+    return _FEE_QUESTION.search(text) is not None
+
+
 def refuses_amount(text: str) -> bool:
     return _REFUSAL.search(text) is not None
 

@@ -97,6 +97,18 @@ def consequences(borrower: Optional[Borrower] = None) -> Reply:
     )
 
 
+def fees_explained(borrower: Borrower) -> Reply:
+    """ "这350是什么钱": what the amount beyond the principal is, truthfully, and what can be done about it."""
+    freeze = "如果您遇到了困难，按我们的政策，分期期间可以停止计息。" if borrower.policy.interest_freeze_on_hardship else ""
+    return Reply(
+        f"您的待还金额{format_amount(borrower.balance)}里，本金是{format_amount(borrower.principal)}，"
+        f"另外的{format_amount(borrower.interest_and_fees)}是按借款合同产生的利息和费用（包括逾期后的利息），"
+        f"每一项具体怎么算，以借款合同为准，您也可以在App的借款详情里看到。{freeze}"
+        "如果您觉得这个金额不对，告诉我，我会记录下来请工作人员核对；想申请减免，也可以请工作人员来看。",
+        (PLAN, HARDSHIP, PERSON),
+    )
+
+
 def early_repayment() -> Reply:
     """Paying early or in full: always possible; fees only as the contract says (we don't invent one)."""
     return Reply(

@@ -128,3 +128,14 @@ async def test_torn_between_two_account_questions_the_likelier_is_answered_not_a
     )
     assert "没太明白" not in turn.text and "没理解" not in turn.text
     assert turn.action == "action_fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [("我问一下，本金才11200，这800是什么钱", "nlu_fallback"), ("就是多出来的800块钱 是利息还是手续费？", "inform")],
+)
+async def test_a_question_about_the_fees_is_answered_not_taken_as_terms(chat: Chat, text: str, heard: str) -> None:
+    turn = await chat.send(text, heard)
+
+    assert "800.00" in turn.text and "利息和费用" in turn.text and "借款合同" in turn.text
+    assert turn.commands == [] and turn.slots.get("pending_offer") != "plan_confirm", "no plan offered"

@@ -269,3 +269,17 @@ def test_a_dispute_is_found_past_a_not_that_i_wont_clause(text: str, disputed: b
 )
 def test_when_reminders_come_is_told_apart_from_stopping_them(text: str, about_hours: bool) -> None:
     assert parse.asks_quiet_hours(text) is about_hours
+
+
+@pytest.mark.parametrize(
+    ("text", "about_fees"),
+    [
+        ("欠六千三，本金才六千，那三百是什么钱", True),
+        ("多收的那部分是利息还是手续费", True),
+        ("罚息是怎么算的？", True),
+        ("什么时候要还", False),
+        ("每月还500", False),
+    ],
+)
+def test_a_question_about_the_fees_is_recognised(text: str, about_fees: bool) -> None:
+    assert parse.asks_about_fees(text) is about_fees

@@ -50,6 +50,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "greeting_anonymous", account.greeting(None)
     yield "welcome_back", account.welcome_back(BORROWER)
     yield "balance", account.balance(BORROWER, TODAY)
+    yield "fees_explained", account.fees_explained(BORROWER)
     yield "balance_with_plan", account.balance(BORROWER, TODAY, DECISION_ACCEPT.plan)
     yield "due_date", account.due_date(BORROWER, TODAY)
     yield "due_date_with_plan", account.due_date(BORROWER, TODAY, DECISION_ACCEPT.plan)
