@@ -54,7 +54,7 @@ def third_party_again() -> str:
 
 def third_party_again_short() -> str:
     """The same answer in other words, when it was the last thing said (no word-for-word repeats)."""
-    return "理解您的着急。为了保护账户本人的信息，这件事只能由账户本人来办，我这边没法多说，还请您见谅。"
+    return "理解您的着急。为了保护账户本人的信息，这件事只能由账户本人来办，我这边没办法多说，谢谢您的理解。"
 
 
 def third_party_how_to_reach() -> str:

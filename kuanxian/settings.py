@@ -129,9 +129,8 @@ class Settings:
     scheduler_enabled: bool = True
     widget_origins: tuple[str, ...] = ("*",)
     staffed_hours: StaffedHours = field(default_factory=StaffedHours)
-    # A waiting Borrower hears from us at most this often; in crisis, a supportive line for every message.
+    # A waiting Borrower hears from us at most this often (in a crisis: every message).
     acknowledge_every_seconds: float = 180.0
-    crisis_presence_every_seconds: float = 0.0
     expected_wait_minutes: int = 10
     installment_grace_days: int = 3
     broken_after_missed: int = 2

@@ -1,7 +1,7 @@
 """The crisis side of a turn: crisis lines at once, and every message answered while a person is on the way.
 
 A mixin of TurnPipeline (kuanxian/hub/turns.py), kept apart so each module stays small; it uses the
-pipeline's transactions, delivery, handoffs and settings, and its `_say` / `_reopened` helpers.
+pipeline's transactions, handoffs and settings, and its `_say` / `_reopened` helpers.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from kuanxian.domain.conversation import Conversation, ConversationStatus
 from kuanxian.domain.events import CrisisDetected
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.message import Message, SenderType
-from kuanxian.hub.delivery import Delivery, Outgoing
+from kuanxian.hub.delivery import Outgoing
 from kuanxian.hub.handoffs import HandoffService
 from kuanxian.hub.risk import RiskCheck, risk_check
-from kuanxian.hub.speaker import ASKS_WAIT
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
 from kuanxian.safety.crisis import RISK_DENIED, SIGN_AGAIN_OPENING, crisis_messages, risk_confirmed, sign_again
@@ -36,11 +35,10 @@ RISK_LOOKBACK = 30
 
 class CrisisTurns:
     transactions: Transactions
-    delivery: Delivery
     handoffs: HandoffService
     settings: Settings
 
-    async def _say(self, tx: Tx, conversation: Conversation, seq: int, texts: list[Outgoing]) -> None:
+    async def _say(self, tx: Tx, conversation: Conversation, seq: int, texts: list[Outgoing], *, tag: str = "") -> None:
         raise NotImplementedError
 
     async def _reopened(self, tx: Tx, conversation: Conversation) -> Conversation:
@@ -55,20 +53,16 @@ class CrisisTurns:
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             already = conversation.status.human and conversation.reason is HandoffReason.CRISIS
-            waiting = conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR
-            if already and not after_no and waiting and ASKS_WAIT.search(message.text):
-                await self.handoffs.tell_wait(tx, conversation, borrower.timezone)
-            elif already and not after_no and answered:
-                await self._say(tx, conversation, message.seq, [Outgoing(risk_confirmed(borrower.timezone))])
-                await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
-            elif (
-                already and not after_no and assess_distress(message.text).level == "crisis" and not await self._just_said(tx, conversation)
-            ):
-                # A new sign ("要是我不在了，这钱会不会让我儿子还"), not just "嗯": heard, with the numbers again.
-                await self._say(tx, conversation, message.seq, [Outgoing(sign_again(borrower.timezone))])
-                await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
-            elif already and not after_no:
-                await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True)
+            if already and not after_no:
+                # Held for a person already: a yes to the direct question, a new sign ("要是我不在了，这钱会不会让我儿子还",
+                # not just "嗯") with the numbers again, or else an acknowledgment (the wait, when asked).
+                new_sign = assess_distress(message.text).level == "crisis" and not await self._just_said(tx, conversation)
+                if answered or new_sign:
+                    said = risk_confirmed(borrower.timezone) if answered else sign_again(borrower.timezone)
+                    await self._say(tx, conversation, message.seq, [Outgoing(said)])
+                    await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+                else:
+                    await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True, text=message.text)
             else:
                 back = self.handoffs.back_at(tx.now)
                 when = notices.when_back(back, back.astimezone(ZoneInfo(borrower.timezone))) if back else None
@@ -95,11 +89,6 @@ class CrisisTurns:
         said = await message_store.recent(tx.conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=1)
         return bool(said) and said[-1].text.startswith(SIGN_AGAIN_OPENING)
 
-    async def _tell_wait(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
-        async with self.transactions() as tx:
-            await self.handoffs.tell_wait(tx, conversation, borrower.timezone)
-            await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
-
     async def _risk_check(self, conversation: Conversation, seq: int, earlier: list[Message]) -> RiskCheck:
         """Where the Borrower stands on the direct question (read only while a person is awaited for a crisis)."""
         if not (conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and conversation.reason is HandoffReason.CRISIS):
@@ -109,15 +98,7 @@ class CrisisTurns:
         return risk_check(said, [m.seq for m in earlier], seq)
 
     async def _risk_denied(self, conversation: Conversation, message: Message) -> None:
-        """A plain "no": thanked, the person still on the way, the assistant available again meanwhile."""
+        """A plain "no": thanked, the person still on the way, the assistant available again meanwhile
+        (its own client id, so the assistant's replies to the same message can follow it)."""
         async with self.transactions() as tx:
-            await self.delivery.post(
-                tx,
-                conversation.conversation_id,
-                SenderType.SYSTEM,
-                Outgoing(RISK_DENIED),
-                speaker=conversation.speaker,
-                client_id=f"turn-{message.seq}:risk",
-                author="system",
-                borrower_id=conversation.borrower_id,
-            )
+            await self._say(tx, conversation, message.seq, [Outgoing(RISK_DENIED)], tag="risk")

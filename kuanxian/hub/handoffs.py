@@ -23,6 +23,7 @@ from kuanxian.domain.events import HandoffRequested, HandoffResolved, QueueChang
 from kuanxian.domain.handoff import Handoff, HandoffOutcome, HandoffReason, Priority
 from kuanxian.domain.message import SenderType
 from kuanxian.hub.delivery import Delivery, Outgoing
+from kuanxian.hub.speaker import ASKS_WAIT
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety.crisis import crisis_presence
 from kuanxian.settings import Settings
@@ -139,29 +140,27 @@ class HandoffService:
         tx.emit(StatusChanged(fresh), QueueChanged(), HandoffResolved(current.borrower_id, conversation_id, HandoffOutcome.RESOLVED))
         return fresh
 
-    async def acknowledge(self, tx: Tx, conversation: Conversation, zone: str, *, crisis: bool) -> None:
-        """Tell a waiting Borrower we heard them: in a crisis every message, in turn-varied words (the crisis
-        lines again when they were last given minutes ago); otherwise at most once every few minutes."""
+    async def acknowledge(self, tx: Tx, conversation: Conversation, zone: str, *, crisis: bool, text: str = "") -> None:
+        """Tell a waiting Borrower we heard them: "要等多久？" (`text`) gets the honest wait; in a crisis every message
+        gets a supportive line in varied words (the crisis lines again when last given minutes ago); otherwise at
+        most once every few minutes."""
+        if conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and ASKS_WAIT.search(text):
+            await self._post(tx, conversation, await self._waiting_text(tx, conversation, zone))
+            return
         last = await conversation_store.acknowledged_at(tx.conn, conversation.conversation_id)
-        every = self.settings.crisis_presence_every_seconds if crisis else self.settings.acknowledge_every_seconds
-        if last is not None and tx.now - last < timedelta(seconds=every):
+        if not crisis and last is not None and tx.now - last < timedelta(seconds=self.settings.acknowledge_every_seconds):
             return
         if crisis:
             with_lines = last is None or tx.now - last >= timedelta(minutes=5)
             recent = await message_store.recent(tx.conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=3)
-            text = crisis_presence(zone, with_lines=with_lines, recent=[m.text for m in recent])
+            said = crisis_presence(zone, with_lines=with_lines, recent=[m.text for m in recent])
         elif conversation.status is ConversationStatus.WITH_COLLECTOR:
             return  # a person is already here; they answer themselves
         else:
-            text = await self._waiting_text(tx, conversation, zone)
-        await self.delivery.post(
-            tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system", borrower_id=conversation.borrower_id
-        )
-        await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
+            said = await self._waiting_text(tx, conversation, zone)
+        await self._post(tx, conversation, said)
 
-    async def tell_wait(self, tx: Tx, conversation: Conversation, zone: str) -> None:
-        """Asked "要等多久？": the honest expected wait (or when people are back), whenever it was last said."""
-        text = await self._waiting_text(tx, conversation, zone)
+    async def _post(self, tx: Tx, conversation: Conversation, text: str) -> None:
         await self.delivery.post(
             tx, conversation.conversation_id, SenderType.SYSTEM, Outgoing(text), author="system", borrower_id=conversation.borrower_id
         )

@@ -235,7 +235,7 @@ class TurnPipeline(CrisisTurns):
         ):
             await self._while_waiting(conversation, borrower, message, level)
         elif conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and level == "none" and ASKS_WAIT.search(message.text):
-            await self._tell_wait(conversation, borrower, message)
+            await self._while_waiting(conversation, borrower, message, level)  # "要等多久？": the hub knows, not the assistant
         else:
             # Distress goes to the assistant too, told so: feelings (express_distress) bring a person at
             # once; a hardship or a plan talk carries on, with reminders paused and a person offered.
@@ -260,7 +260,10 @@ class TurnPipeline(CrisisTurns):
         texts: list[Outgoing],
         sender: SenderType = SenderType.SYSTEM,
         speaker: Optional[Speaker] = None,
+        *,
+        tag: str = "",
     ) -> None:
+        """Post `texts` for message `seq` (client ids turn-<seq>:<tag><n>: a retried turn posts nothing twice)."""
         for n, outgoing in enumerate(texts):
             await self.delivery.post(
                 tx,
@@ -268,7 +271,7 @@ class TurnPipeline(CrisisTurns):
                 sender,
                 outgoing,
                 speaker=speaker or conversation.speaker,
-                client_id=f"turn-{seq}:{n}",
+                client_id=f"turn-{seq}:{tag}{n}",
                 author="bot" if sender is SenderType.BOT else "system",
                 borrower_id=conversation.borrower_id,
             )
@@ -344,10 +347,7 @@ class TurnPipeline(CrisisTurns):
                     tx, conversation, HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（等待人工期间）"
                 )
             crisis = conversation.reason is HandoffReason.CRISIS
-            if conversation.status is ConversationStatus.WAITING_FOR_COLLECTOR and ASKS_WAIT.search(message.text):
-                await self.handoffs.tell_wait(tx, conversation, borrower.timezone)
-            else:
-                await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis)
+            await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=crisis, text=message.text)
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
     async def _bot_turn(

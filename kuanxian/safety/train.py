@@ -40,10 +40,6 @@ class TrainConfig:
     digits: int = 5
     # "balanced" weighs every class equally; None keeps the corpus's own proportions.
     class_weight: Optional[str] = "balanced"
-    # Single characters and single pinyin syllables enter the fit at this value (below 1: a stronger
-    # penalty on them, so "会", "了" or "le" cannot carry a message alone); the exported weights are
-    # scaled back, so inference is unchanged.
-    unigram_scale: float = 1.0
 
 
 # Chosen by leave-one-batch-out evaluation (`make safety-eval`, docs/safety.md).
@@ -120,7 +116,6 @@ def fit(
             df[f] = df.get(f, 0) + 1
     vocab = sorted(f for f, n in df.items() if n >= config.min_df)
     column = {f: i for i, f in enumerate(vocab)}
-    unit = [config.unigram_scale if _is_unigram(f) else 1.0 for f in vocab]
     rows, cols, vals = [], [], []
     for r, s in enumerate(sets):
         scale = 1.0 / math.sqrt(len(s)) if s else 0.0
@@ -129,7 +124,7 @@ def fit(
             if c is not None:
                 rows.append(r)
                 cols.append(c)
-                vals.append(scale * unit[c])
+                vals.append(scale)
     x = csr_matrix((vals, (rows, cols)), shape=(len(sets), len(vocab)), dtype=np.float64)
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[label] for label in labels])
@@ -141,7 +136,7 @@ def fit(
         raise ValueError(f"{name}: every class needs training examples, got {present}")
     weights: dict[str, tuple[float, ...]] = {}
     for j, f in enumerate(vocab):
-        w = tuple(round(float(coef[k, j]) * unit[j], config.digits) for k in range(coef.shape[0]))
+        w = tuple(round(float(coef[k, j]), config.digits) for k in range(coef.shape[0]))
         if max(abs(v) for v in w) >= config.prune_below:
             weights[f] = w
     bias = tuple(round(float(b), config.digits) for b in clf.intercept_)
@@ -154,12 +149,6 @@ def fit(
         corpus_sha256=corpus_sha256,
         trained_on=tuple(trained_on),
     )
-
-
-def _is_unigram(feature: str) -> bool:
-    """ "c:会" or "p:le" (a single character or syllable), not "c:会不" or "p:yi_hou"."""
-    kind, _, gram = feature.partition(":")
-    return (kind == "c" and len(gram) == 1) or (kind == "p" and "_" not in gram)
 
 
 CLASSES: dict[str, tuple[str, ...]] = {

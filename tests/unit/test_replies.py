@@ -144,6 +144,9 @@ def _texts() -> Iterator[tuple[str, str]]:
     yield "notice.third_party_first", notices.third_party_first()
     yield "notice.third_party_again", notices.third_party_again()
     yield "notice.third_party_stop", notices.third_party_stop()
+    yield "notice.third_party_again_short", notices.third_party_again_short()
+    yield "notice.third_party_how_to_reach", notices.third_party_how_to_reach()
+    yield "notice.third_party_bye", notices.third_party_bye()
     yield "notice.waiting", notices.waiting(2, 10)
     yield "notice.care_offer", notices.care_offer()
     yield "notice.outside_hours", notices.outside_hours(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
@@ -225,7 +228,14 @@ def test_crisis_texts_ask_directly_and_give_lines_for_where_the_borrower_lives()
 def test_third_party_notices_carry_no_account_detail() -> None:
     from kuanxian.hub.delivery import discloses_account
 
-    for text in (notices.third_party_first(), notices.third_party_again(), notices.third_party_stop()):
+    for text in (
+        notices.third_party_first(),
+        notices.third_party_again(),
+        notices.third_party_again_short(),
+        notices.third_party_how_to_reach(),
+        notices.third_party_bye(),
+        notices.third_party_stop(),
+    ):
         assert not discloses_account(text)
     assert discloses_account(account.balance(BORROWER, TODAY).text)
 
