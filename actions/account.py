@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -10,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say, text_of
-from actions.session import account_of, recorded_hardship
+from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.dialogue import parse
 from kuanxian.dialogue.negotiation import State, resume
 from kuanxian.replies import Reply
@@ -24,9 +25,11 @@ def _with_resume(dispatcher: CollectingDispatcher, tracker: Tracker, context: Op
     events: Events = [SlotSet("misunderstood", 0.0)]
     if context is None:
         return events
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    if state.draft and is_active_plan(state.draft, context):
+        return events  # the draft is the plan already agreed: nothing to pick up
     pending = resume(
-        State.from_slot(tracker.get_slot("negotiation")),
-        account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed"))),
+        state, account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed")))
     )
     if pending is not None:
         say(dispatcher, pending.reply)
@@ -180,14 +183,18 @@ class ActionFallback(KuanxianAction):
         return "action_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        metadata = (tracker.latest_message or {}).get("metadata") or {}
-        if isinstance(metadata, dict) and metadata.get("awaiting_person"):
-            # Waiting for a person: "we didn't understand" helps nobody; say the person will read it.
-            say(dispatcher, texts.person_will_read())
+        if context is not None and parse.asks_plan_interest(text_of(tracker)) and not parse.says_dispute(text_of(tracker)):
+            # "分期的话利息还会一直涨吗", "总数是不是就12000 不会再加了": what the plan adds up to, honestly.
+            say(dispatcher, _interest_answer(tracker, context))
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         if context is not None and parse.asks_about_fees(text_of(tracker)) and not parse.says_dispute(text_of(tracker)):
             # "这350是什么钱": the fees explained, not "没太听明白".
             say(dispatcher, texts.fees_explained(context.borrower))
+            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("awaiting_person"):
+            # Waiting for a person (questions above are still answered): "we didn't understand" helps nobody; say the person will read it.
+            say(dispatcher, texts.person_will_read())
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         if context is not None and not tracker.get_slot("wrong_person") and parse.says_dispute(text_of(tracker)):
             # Not understood as a whole, but the debt is plainly questioned ("本金11200??? 不可能 合同上写的就是8000").
@@ -204,6 +211,33 @@ class ActionFallback(KuanxianAction):
         # Not understood is not an answer: the question on the table stays (a person is offered after two).
         pending = "transfer_offer" if times >= 2 else tracker.get_slot("pending_offer")
         return [SlotSet("misunderstood", float(times)), SlotSet("pending_offer", pending)]
+
+
+def _interest_answer(tracker: Tracker, context: Context) -> Reply:
+    """Interest during the agreed plan, or the plan on the table; the fees explained when there is neither."""
+    policy = context.borrower.policy
+    hardship = bool(context.hardships)
+    if context.plan is not None:
+        plan = context.plan
+        return plan_texts.interest_during_plan(
+            total=plan.total,
+            regular=plan.regular_amount,
+            count=plan.count,
+            frozen=plan.interest_frozen,
+            freeze_on_hardship=policy.interest_freeze_on_hardship,
+            agreed=True,
+        )
+    draft = State.from_slot(tracker.get_slot("negotiation")).draft
+    if draft:
+        return plan_texts.interest_during_plan(
+            total=context.borrower.balance,
+            regular=Decimal(str(draft.get("amount"))),
+            count=int(draft.get("count") or 1),
+            frozen=policy.interest_freeze_on_hardship and bool(draft.get("hardship")),
+            freeze_on_hardship=policy.interest_freeze_on_hardship and not hardship,
+            agreed=False,
+        )
+    return texts.fees_explained(context.borrower)
 
 
 # Questions answered from the account alone; when the classifier is torn between two of them, the likelier is answered.

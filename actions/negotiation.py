@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, command, intent_of, say, text_of
-from actions.session import account_of, recorded_hardship
+from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.commands import PauseReminders
 from kuanxian.dialogue.negotiation import Said, State, Step, step
 from kuanxian.dialogue.parse import asks_fee_relief, consents_to_record, mentions_hardship, names_plan_terms
@@ -59,9 +59,10 @@ async def negotiate(
         told = [SlotSet("hardship_disclosed", True)]
     if context.plan is not None and state == State():
         # A plan is agreed and the Borrower changes something ("每期放在10号"): start from its terms.
+        # Its own dates too: "这个6期的计划还算数吗" must not come back on another day of the month.
         unpaid = [i for i in context.plan.installments if i.outstanding > 0]
         if unpaid:
-            state = State(amount=str(unpaid[0].amount), count=len(unpaid))
+            state = State(amount=str(unpaid[0].amount), count=len(unpaid), first_date=unpaid[0].due.isoformat())
     on_record = recorded_hardship(tracker, context) if recorded is None else recorded
     if not on_record and (told or hardship_of(tracker, context)) and said.text and consents_to_record(said.text):
         # "申请一下三个月行吗？困难情况可以登记": consent given with the request; record it first.
@@ -70,6 +71,10 @@ async def negotiate(
         on_record = True
         told = [*told, *record_told_hardship(dispatcher, tracker)]
     result = step(state, said, account_of(context, on_record, disclosed=bool(told) or hardship_of(tracker, context)))
+    if context.plan is not None and result.state.draft and is_active_plan(result.state.draft, context):
+        # The plan on the table is the one already agreed ("不对吧，刚才已经确认过了"): said so, never offered again.
+        say(dispatcher, texts.already_agreed(context.plan, context.today))
+        return [SlotSet("negotiation", None), SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0), *told]
     if result.accept:
         from actions.decisions import confirm_plan
 

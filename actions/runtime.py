@@ -143,6 +143,17 @@ AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_
 UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
 # What the classifier may call a question about the fees ("这350是什么钱"): answered by the fallback's fee explanation.
 FEE_MISHEARD = frozenset({"action_negotiate", "action_inform", "action_promise", "action_out_of_scope"})
+# What the classifier may call a question about interest during a plan ("这期间利息还算不算").
+INTEREST_MISHEARD = FEE_MISHEARD | {
+    "action_answer_consequences",
+    "action_explain_late",
+    "action_answer_plan_details",
+    "action_answer_balance",
+    "action_handle_complaint",
+    "action_keep_draft",
+    "action_handle_thank",
+    "action_answer_fears",
+}
 # What the classifier may call a message about a holiday just granted ("过俩月再说", "缓的这段时间利息还涨吗").
 HOLIDAY_TALK = UNSURE | {
     "action_promise",
@@ -217,7 +228,7 @@ class KuanxianAction(Action, ABC):
         negotiation can use ("要停三个月", "每月200") go to it rather than to
         "not understood".
         """
-        from kuanxian.dialogue.parse import asks_about_fees, names_plan_terms, says_dispute, yes_no
+        from kuanxian.dialogue.parse import asks_about_fees, asks_plan_interest, names_plan_terms, says_dispute, yes_no
 
         text = text_of(tracker)
         if not text:
@@ -236,6 +247,10 @@ class KuanxianAction(Action, ABC):
         if self.name() in HOLIDAY_TALK and context is not None and _holiday_on_the_table(tracker):
             # A holiday granted and its terms asked: "到时候再说", "停的这俩月利息还涨不" belong to it.
             return registry()[NEGOTIATE]
+        if self.name() in INTEREST_MISHEARD and context is not None and asks_plan_interest(text) and not says_dispute(text):
+            # "分期的话利息还会一直涨吗", "你没回答我啊。。利息到底还涨不涨": answered (by the fallback), not heard as
+            # a complaint, the plan restated, or the consequences of paying late.
+            return registry()["action_fallback"]
         return None
 
     @abstractmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
@@ -68,12 +69,27 @@ class ActionGreet(KuanxianAction):
         borrower = context.borrower if context else None
         returning = bool(_RETURNING.search(text_of(tracker)))
         say(dispatcher, texts.welcome_back(borrower) if returning else texts.greeting(borrower))
-        if context is not None:
+        state = State.from_slot(tracker.get_slot("negotiation"))
+        if context is not None and not (state.draft and is_active_plan(state.draft, context)):
             pending = resume(
-                State.from_slot(tracker.get_slot("negotiation")),
+                state,
                 account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed"))),
             )
             if pending is not None:
                 say(dispatcher, pending.reply)
                 return [SlotSet("pending_offer", pending.pending), SlotSet("misunderstood", 0.0)]
         return [SlotSet("misunderstood", 0.0)]
+
+
+def is_active_plan(draft: Mapping[str, Any], context: Context) -> bool:
+    """Whether a draft's terms are what is still to pay on the agreed plan."""
+    if context.plan is None:
+        return False
+    unpaid = [i for i in context.plan.installments if i.outstanding > 0]
+    if not unpaid:
+        return False
+    return (
+        str(draft.get("amount")) == str(unpaid[0].amount)
+        and int(draft.get("count") or 0) == len(unpaid)
+        and str(draft.get("first_date")) == unpaid[0].due.isoformat()
+    )

@@ -193,6 +193,21 @@ def asks_about_fees(text: str) -> bool:
     return _FEE_QUESTION.search(text) is not None
 
 
+# "分期的话利息还会一直涨吗", "总数是不是就12000 不会再加了", "这期间利息还算不算": whether a plan's total grows.
+_PLAN_INTEREST = re.compile(
+    r"(?:利息|罚息|费用|滞纳金).{0,6}(?:还|会|继续|一直|照样|照常|也)?(?:涨|算|加|计|产生|增加|往上|滚)"
+    r"(?:不|吗|么|没|嘛|呢|[?？]|$)|"
+    r"(?:利息|罚息|费用|滞纳金).{0,4}(?:还|会|继续|一直)?(?:涨|算|加|计|产生|增加)不(?:涨|算|加|计|产生|增加)|"
+    r"(?:总数|总共|一共|合计|总额|加起来).{0,12}(?:不会再?(?:加|涨|多)|会不会再?(?:加|涨|多|变)|还会(?:加|涨|多|变))|"
+    r"越还越多"
+)
+
+
+def asks_plan_interest(text: str) -> bool:
+    """Whether interest keeps running during a plan (a question, not a request to waive it)."""
+    return _PLAN_INTEREST.search(text) is not None and not asks_fee_relief(text)
+
+
 def refuses_amount(text: str) -> bool:
     return _REFUSAL.search(text) is not None
 

@@ -280,3 +280,34 @@ def payment_thanks(amount: Decimal, remaining: Decimal, next_due: Optional[date]
 
 def paid_off() -> Reply:
     return Reply("您目前没有需要还款的余额了，不需要再安排计划。谢谢您一直以来的配合！")
+
+
+def interest_during_plan(*, total: Decimal, regular: Decimal, count: int, frozen: bool, freeze_on_hardship: bool, agreed: bool) -> Reply:
+    """ "分期的话利息还会一直涨吗": what the plan adds up to, and what the assistant can and cannot promise about interest."""
+    last = total - regular * (count - 1)
+    terms = f"每期{format_amount(regular)}，共{count}期" + (f"（最后一期{format_amount(last)}）" if last != regular else "")
+    head = (
+        f"您的还款计划一共{format_amount(total)}：{terms}。"
+        if agreed
+        else f"这个计划是按您现在的待还金额{format_amount(total)}定的：{terms}，加起来就是{format_amount(total)}。"
+    )
+    if frozen:
+        body = "按我们的政策，因困难定下的分期，分期期间停止计息，按时还完就是这些，不会再往上加。"
+        return Reply(head + body, (PERSON,) if agreed else (CONFIRM, THINK, PERSON))
+    body = "分期期间会不会另外产生利息，要以借款合同为准，我不能替合同给您打包票。"
+    if freeze_on_hardship:
+        body += "如果您遇到了困难，按我们的政策，因困难定下的分期可以停止计息，愿意的话可以和我说说您的情况。"
+    body += "想弄清楚的话，我可以请工作人员帮您查一下。" if agreed else "想先弄清楚再决定也完全可以，我可以请工作人员帮您查清楚。"
+    buttons = (HARDSHIP, PERSON) if freeze_on_hardship else (PERSON,)
+    return Reply(head + body, buttons if agreed else (CONFIRM, *buttons))
+
+
+def already_agreed(plan: PaymentPlan, today: date) -> Reply:
+    """The terms on the table are the plan already agreed: nothing to confirm again."""
+    nxt = plan.next_due(today)
+    nxt_text = f"下一期在{format_date_with_year(nxt.due, today)}，{format_amount(nxt.outstanding)}。" if nxt else ""
+    return Reply(
+        f"这就是您已经确认的还款计划，一直有效，不用再确认：{describe(plan, today)}{nxt_text}"
+        "哪个月手头紧、可能晚几天，提前或者当天告诉我就好，我们一起想办法。",
+        (PAY, PERSON),
+    )

@@ -139,3 +139,51 @@ async def test_a_question_about_the_fees_is_answered_not_taken_as_terms(chat: Ch
 
     assert "800.00" in turn.text and "利息和费用" in turn.text and "借款合同" in turn.text
     assert turn.commands == [] and turn.slots.get("pending_offer") != "plan_confirm", "no plan offered"
+
+
+def _draft_on_the_table(chat: Chat) -> None:
+    chat.slots.update(
+        pending_offer="plan_confirm",
+        negotiation={
+            "asked": "confirm",
+            "draft": {
+                "amount": "600.00",
+                "count": 20,
+                "frequency": "monthly",
+                "first_date": days(45).isoformat(),
+                "holiday_days": 0,
+                "hardship": False,
+            },
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("等下 分期的话利息还会一直涨吗？别到时候越还越多", "ask_consequences"),
+        ("我按这个600一个月还 总数是不是就12000 不会再加了？", "inform"),
+        ("你没回答我啊。。利息到底还涨不涨 不说清楚我不敢点确认", "complain"),
+    ],
+)
+async def test_interest_during_the_plan_on_the_table_is_answered_and_the_plan_stays_to_confirm(chat: Chat, text: str, heard: str) -> None:
+    _draft_on_the_table(chat)
+
+    turn = await chat.send(text, heard)
+
+    assert "600.00" in turn.text and "20期" in turn.text and "12,000.00" in turn.text
+    assert "借款合同" in turn.text, "no promise the contract does not make"
+    assert turn.commands == [], "no complaint, no handoff, no plan agreed by the question"
+    assert turn.slots.get("pending_offer") == "plan_confirm", "a yes afterwards still confirms the plan"
+    assert "/affirm" in [b["payload"] for b in turn.buttons], "the plan can still be confirmed with one tap"
+
+
+async def test_interest_during_an_agreed_plan_is_answered_while_waiting_for_a_person(chat: Chat, db: Database) -> None:
+    await db.add_plan("demo-001", "600.00", 20, days(45))
+    chat.metadata["awaiting_person"] = True
+
+    turn = await chat.send("好 那现在计划定了 这期间利息还算不算", "nlu_fallback")
+
+    assert "您的还款计划一共12,000.00元" in turn.text and "600.00" in turn.text
+    assert "工作人员会在这里回复" not in turn.text, "the question is answered, not only 'a person will read it'"
+    assert turn.commands == []

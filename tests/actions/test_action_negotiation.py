@@ -264,3 +264,42 @@ async def test_refusing_the_offered_amount_is_not_an_offer_of_that_amount(chat: 
 
     assert refused.of(AgreePlan) == []
     assert "每月还1,000.00元" not in refused.text
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("那晚一个月的话，这个6期的计划还算数吗？", "request_installment"),
+        ("不对吧，刚才已经确认过了，是每月5号，6期，怎么又要确认？", "inform"),
+        ("分6期，每月5号", "request_installment"),
+    ],
+)
+async def test_the_plan_already_agreed_is_never_offered_for_confirmation_again(db: Database, text: str, heard: str) -> None:
+    await db.add_plan("demo-002", "891.67", 6, date(2025, 2, 5))
+    chat = Chat("demo-002")
+
+    turn = await chat.send(text, heard)
+
+    assert turn.slots.get("pending_offer") != "plan_confirm", "an agreed plan is not put on the table again"
+    assert turn.commands == [], "nothing agreed again"
+    assert "已经确认" in turn.text and "第一期在2月5日" in turn.text, "the agreed plan on its own day, not another"
+
+
+async def test_after_a_question_the_agreed_plan_is_not_resumed_as_a_draft(db: Database) -> None:
+    await db.add_plan("demo-002", "891.67", 6, date(2025, 2, 5))
+    chat = Chat("demo-002")
+    chat.slots["negotiation"] = {
+        "asked": "confirm",
+        "draft": {
+            "amount": "891.67",
+            "count": 6,
+            "frequency": "monthly",
+            "first_date": "2025-02-05",
+            "holiday_days": 0,
+            "hardship": False,
+        },
+    }
+
+    turn = await chat.send("我就问一句，现在生效的是哪个计划？", "ask_plan_details")
+
+    assert "确认吗" not in turn.text and turn.slots.get("pending_offer") != "plan_confirm"

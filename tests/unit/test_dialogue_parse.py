@@ -283,3 +283,20 @@ def test_when_reminders_come_is_told_apart_from_stopping_them(text: str, about_h
 )
 def test_a_question_about_the_fees_is_recognised(text: str, about_fees: bool) -> None:
     assert parse.asks_about_fees(text) is about_fees
+
+
+@pytest.mark.parametrize(
+    ("text", "about_interest"),
+    [
+        ("分期的话利息还会一直涨吗？", True),
+        ("这期间利息还算不算", True),
+        ("总数是不是就12000 不会再加了？", True),
+        ("停的这段时间利息还算吗", True),
+        ("利息涨不涨啊", True),
+        ("利息能不能免了", False),
+        ("每月还600", False),
+        ("利息是怎么算的", False),
+    ],
+)
+def test_a_question_about_interest_during_a_plan_is_recognised(text: str, about_interest: bool) -> None:
+    assert parse.asks_plan_interest(text) is about_interest
