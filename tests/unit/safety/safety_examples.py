@@ -314,7 +314,7 @@ CRISIS_REGISTERS: dict[str, dict[str, list[str]]] = {
         "ideation_direct": ["我每天醒來第一個念頭就是想死", "我決定今晚結束自己這條命"],
         "ideation_indirect": ["要是我消失了，這些債務就跟著一起結束了吧", "活著太痛苦了，我想一了百了"],
         "plan": ["繩子和凳子我都準備好了"],
-        "farewell": ["我已經寫好遺書了"],
+        "farewell": ["遺書昨晚已經寫完了"],
         "self_harm": ["這禮拜我又用美工刀劃了手腕好幾次"],
         "passive_wish": ["真希望哪天睡著就再也醒不過來"],
         "practical_question": ["燒炭的話門窗要怎麼封才不會被發現"],
