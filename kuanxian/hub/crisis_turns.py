@@ -6,7 +6,8 @@ pipeline's transactions, handoffs and settings, and its `_say` / `_reopened` hel
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 from kuanxian import notices
@@ -20,7 +21,15 @@ from kuanxian.hub.handoffs import HandoffService
 from kuanxian.hub.risk import RiskCheck, risk_check
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
-from kuanxian.safety.crisis import RISK_DENIED, SIGN_AGAIN_OPENING, crisis_messages, risk_confirmed, sign_again
+from kuanxian.safety.crisis import (
+    RISK_DENIED,
+    SIGN_AGAIN_OPENING,
+    about_someone_else,
+    concern_for_other_messages,
+    crisis_messages,
+    risk_confirmed,
+    sign_again,
+)
 from kuanxian.settings import Settings
 from kuanxian.storage import borrowers as borrower_store
 from kuanxian.storage import conversations as conversation_store
@@ -58,24 +67,32 @@ class CrisisTurns:
                 # not just "嗯") with the numbers again, or else an acknowledgment (the wait, when asked).
                 new_sign = assess_distress(message.text).level == "crisis" and not await self._just_said(tx, conversation)
                 if answered or new_sign:
-                    said = risk_confirmed(borrower.timezone) if answered else sign_again(borrower.timezone)
+                    said = (
+                        risk_confirmed(borrower.timezone, person_back=self._person_back(borrower, tx.now), text=message.text)
+                        if answered
+                        else sign_again(borrower.timezone, text=message.text)
+                    )
                     await self._say(tx, conversation, message.seq, [Outgoing(said)])
                     await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
                 else:
                     await self.handoffs.acknowledge(tx, conversation, borrower.timezone, crisis=True, text=message.text)
             else:
-                back = self.handoffs.back_at(tx.now)
-                when = notices.when_back(back, back.astimezone(ZoneInfo(borrower.timezone))) if back else None
-                texts = crisis_messages(borrower.timezone, person_back=when)
-                await self._say(tx, conversation, message.seq, [Outgoing(t) for t in texts])
-                await self.handoffs.request(
-                    tx,
-                    conversation,
-                    HandoffReason.CRISIS,
-                    Priority.URGENT,
-                    "说过没有轻生念头后，又出现危机信号（原话见对话记录）" if after_no else "危机信号（原话见对话记录）",
-                    {"detected": "crisis"},
+                when = self._person_back(borrower, tx.now)
+                other = about_someone_else(message.text)
+                texts = (
+                    concern_for_other_messages(borrower.timezone, person_back=when)
+                    if other
+                    else crisis_messages(borrower.timezone, person_back=when, text=message.text)
                 )
+                await self._say(tx, conversation, message.seq, [Outgoing(t) for t in texts])
+                summary = (
+                    "来信人担心家人有轻生风险（原话见对话记录）"
+                    if other
+                    else "说过没有轻生念头后，又出现危机信号（原话见对话记录）"
+                    if after_no
+                    else "危机信号（原话见对话记录）"
+                )
+                await self.handoffs.request(tx, conversation, HandoffReason.CRISIS, Priority.URGENT, summary, {"detected": "crisis"})
                 await conversation_store.set_acknowledged(tx.conn, conversation.conversation_id, tx.now)
             until = tx.now + timedelta(days=self.settings.crisis_pause_days)
             if borrower.flags.crisis_pause_until is None or borrower.flags.crisis_pause_until < until:
@@ -83,6 +100,11 @@ class CrisisTurns:
             if not already:  # the lender hears of a crisis once per handoff, not of every message in it
                 tx.emit(CrisisDetected(borrower.borrower_id, conversation.conversation_id))
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    def _person_back(self, borrower: Borrower, now: datetime) -> Optional[str]:
+        """When people are next on duty, in words for the Borrower (None while they are on duty now)."""
+        back = self.handoffs.back_at(now)
+        return notices.when_back(back, back.astimezone(ZoneInfo(borrower.timezone))) if back else None
 
     async def _just_said(self, tx: Tx, conversation: Conversation) -> bool:
         """The last thing said to the Borrower was the reply to a new sign (never the same words twice running)."""

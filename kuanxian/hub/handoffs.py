@@ -25,7 +25,7 @@ from kuanxian.domain.message import SenderType
 from kuanxian.hub.delivery import Delivery, Outgoing
 from kuanxian.hub.speaker import ASKS_WAIT
 from kuanxian.hub.tx import Transactions, Tx
-from kuanxian.safety.crisis import crisis_presence
+from kuanxian.safety.crisis import CONCERN_OPENING, about_someone_else, crisis_presence, family_question_answer
 from kuanxian.settings import Settings
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage import handoffs as handoff_store
@@ -150,10 +150,15 @@ class HandoffService:
         last = await conversation_store.acknowledged_at(tx.conn, conversation.conversation_id)
         if not crisis and last is not None and tx.now - last < timedelta(seconds=self.settings.acknowledge_every_seconds):
             return
+        if crisis and family_question_answer(text) and not about_someone_else(text):
+            # "会找他不": answered (the family does not pay), then still with them.
+            await self._post(tx, conversation, family_question_answer(text))
+            return
         if crisis:
             with_lines = last is None or tx.now - last >= timedelta(minutes=5)
-            recent = await message_store.recent(tx.conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=3)
-            said = crisis_presence(zone, with_lines=with_lines, recent=[m.text for m in recent])
+            recent = await message_store.recent(tx.conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=12)
+            for_other = any(m.text == CONCERN_OPENING for m in recent)
+            said = crisis_presence(zone, with_lines=with_lines, recent=[m.text for m in recent[-3:]], for_other=for_other)
         elif conversation.status is ConversationStatus.WITH_COLLECTOR:
             return  # a person is already here; they answer themselves
         else:

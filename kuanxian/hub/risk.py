@@ -28,7 +28,7 @@ ANSWER_WITHIN = 3
 
 # A no to "你是不是在想结束自己的生命？" at the start of the answer, or a reassurance anywhere in it.
 _NO = re.compile(
-    r"^[\W_]*(?:没有|没|不是|不会|不不|没想|没这么想|没那么想|没那个意思|没事|我没事|放心|想多了|误会|开玩笑|随口|别担心|不用担心|哪有|no\b|nope)",
+    r"^[\W_]*(?:没有(?!人|别人|谁)|没(?!人|有人|别人|谁)|不是|不会|不不|没想|没这么想|没那么想|没那个意思|没事|我没事|放心|想多了|误会|开玩笑|随口|别担心|不用担心|哪有|no\b|nope)",
     re.I,
 )
 _REASSURED = re.compile(

@@ -195,7 +195,8 @@ class TurnPipeline(CrisisTurns):
             await self._finish(conversation_id, seq)
             return
         check = await self._risk_check(conversation, seq, earlier)
-        if check.asked and denies_risk(message.text):
+        # A no after a yes or a new sign ("棚里有瓶农药" … "没人") does not clear the risk: a person decides that.
+        if check.asked and not check.heard and denies_risk(message.text):
             await self._risk_denied(conversation, message)
             if not asks_more(message.text):
                 await self._finish(conversation_id, seq)
@@ -211,7 +212,9 @@ class TurnPipeline(CrisisTurns):
             await self._deliver_reply(conversation, borrower, message, None, level)
             return
         speaker = conversation.speaker
-        if speaker is Speaker.HOLDER and level != "crisis":
+        crisis_hold = conversation.status.human and conversation.reason is HandoffReason.CRISIS
+        if speaker is Speaker.HOLDER and level != "crisis" and not crisis_hold:
+            # (Never "您是本人吗？" to someone a person is on the way to for a crisis.)
             # Whether the identity question is the last thing said matters only for an answer to it or a doubt:
             # an ordinary turn reads nothing more.
             asked = await self._identity_asked(conversation_id, seq) if may_concern_identity(message.text) else None

@@ -1,7 +1,8 @@
 """Reply texts for crisis and distress, and the crisis lines for where the Borrower lives.
 
-Crisis texts never mention the debt, money or repayment: the only goal is the
-person's safety. They ask directly and kindly whether the person is thinking
+Crisis texts never bring up the debt, money or repayment: the only goal is the
+person's safety. The one exception answers the person's own question ("这钱是不是要我儿子还"):
+their family does not have to pay, and is never approached. They ask directly and kindly whether the person is thinking
 of ending their life (asking does not raise the risk), give crisis lines, and
 say a person is coming. Numbers are from ../shared/docs/compliance.md (verified
 from public sources); 希望24热线 is volunteer-run and often busy, so it is only
@@ -10,11 +11,22 @@ ever an extra, never the only number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-__all__ = ["CrisisLine", "crisis_lines", "crisis_messages", "crisis_presence", "distress_messages", "lines_text"]
+__all__ = [
+    "CrisisLine",
+    "about_someone_else",
+    "concern_for_other_messages",
+    "crisis_lines",
+    "crisis_messages",
+    "crisis_presence",
+    "distress_messages",
+    "family_question_answer",
+    "lines_text",
+]
 
 
 @dataclass(frozen=True)
@@ -69,9 +81,10 @@ RISK_DENIED = (
 )
 
 
-def crisis_messages(zone: str = "Asia/Shanghai", *, person_back: Optional[str] = None) -> list[str]:
+def crisis_messages(zone: str = "Asia/Shanghai", *, person_back: Optional[str] = None, text: str = "") -> list[str]:
     """Safety first, for someone who may harm themselves. `person_back`: when people are next on duty, if
-    they are not now (never promise a person "at once" who cannot come)."""
+    they are not now (never promise a person "at once" who cannot come). `text`: what they wrote, when it
+    asks whether the family must pay or names a means (answered right after the first line)."""
     emergency = _EMERGENCY[_region(zone)]
     person = (
         "我已经请一位工作人员马上加入这个对话，和你直接聊聊。"
@@ -81,8 +94,11 @@ def crisis_messages(zone: str = "Asia/Shanghai", *, person_back: Optional[str] =
             "在这之前，请一定打下面的热线，24小时都有人接听。"
         )
     )
+    first = ["谢谢你愿意告诉我。你现在的感受很重要，你不是一个人。"]
+    if _answers(text):
+        first.append(_answers(text))
     return [
-        "谢谢你愿意告诉我。你现在的感受很重要，你不是一个人。",
+        *first,
         DIRECT_QUESTION,
         person,
         lines_text(zone),
@@ -92,18 +108,46 @@ def crisis_messages(zone: str = "Asia/Shanghai", *, person_back: Optional[str] =
 
 
 # While a person is on the way, every message gets one of these in turn (never the same line twice running).
+# (No line says when the person comes: out of staffed hours "马上就来" would be untrue; "要等多久" gets the honest wait.)
 PRESENCE_LINES = (
-    "我还在这里陪着你，工作人员马上就来。你现在安全吗？",
+    "我还在这里陪着你。你现在还好吗？有没有伤到自己？",
     "我在，一直在看你发的消息。慢慢说，不着急。",
-    "谢谢你还在和我说话。工作人员很快就到；等不及的话，随时可以打上面的热线，有人接听。",
+    "谢谢你还在和我说话。等不及的话，随时可以打上面的热线，24小时有人接听。",
     "有我们在，你并不孤单。如果愿意，也可以请一位信任的人过来陪陪你。",
 )
 
+# Means named ("棚里有瓶农药", "攒了一瓶安眠药"): putting them out of reach is the first step of safety.
+_MEANS = re.compile(r"农药|百草枯|敌敌畏|老鼠药|安眠药|药片|一瓶药|攒.{0,4}药|绳子|刀|煤气|炭|木炭|烧炭|汽油|楼顶|天台")
+MEANS_LINE = "身边要是有农药或者药，能先把它放远一点、交给别人保管吗？这样会安全一些。"
 
-def crisis_presence(zone: str = "Asia/Shanghai", *, with_lines: bool = False, recent: Sequence[str] = ()) -> str:
-    """A short supportive line while a person is on the way: the first not among the `recent` texts."""
+# "我要是不在了 这钱是不是要我儿子还", "会找他不": whether the family has to pay.
+_FAMILY = r"(?:儿子|女儿|孩子|娃|闺女|家里人|家人|老婆|媳妇|老公|爸妈|父母|我妈|我爸|他|她|他们)"
+_FAMILY_PAYS = re.compile(
+    _FAMILY + r".{0,8}(?:还|替|背|担|继承|承担|要钱|找)|(?:找|让|要|轮到|落到)我?" + _FAMILY + r"|(?:钱|债|账).{0,6}" + _FAMILY
+)
+FAMILY_NOT_LIABLE = "你问的事我先回答：家里人不用替你还，我们也从来不会去找他们。对我们来说，你本人更重要。"
+
+
+def means_named(text: str) -> bool:
+    return _MEANS.search(text) is not None
+
+
+def asks_if_family_pays(text: str) -> bool:
+    return _FAMILY_PAYS.search(text) is not None
+
+
+def _person_coming(person_back: Optional[str]) -> str:
+    if person_back is None:
+        return "工作人员马上就来陪你聊。"
+    return f"工作人员会在{person_back}以后第一时间来；在这之前，热线24小时都有人接听。"
+
+
+def crisis_presence(zone: str = "Asia/Shanghai", *, with_lines: bool = False, recent: Sequence[str] = (), for_other: bool = False) -> str:
+    """A short supportive line while a person is on the way: the first not among the `recent` texts
+    (`for_other`: to someone worried about a family member, who is not asked whether they are safe)."""
     said = {r.split("\n", 1)[0] for r in recent}
-    text = next((line for line in PRESENCE_LINES if line not in said), PRESENCE_LINES[len(said) % len(PRESENCE_LINES)])
+    lines = CONCERN_LINES if for_other else PRESENCE_LINES
+    text = next((line for line in lines if line not in said), lines[len(said) % len(lines)])
     if with_lines:
         text += "\n" + lines_text(zone)
     return text
@@ -113,23 +157,78 @@ RISK_CONFIRMED_OPENING = "谢谢你愿意如实告诉我，说出来需要很大
 SIGN_AGAIN_OPENING = "你说的这些我都看到了，也都记下了，工作人员来了会先看。"
 
 
-def sign_again(zone: str = "Asia/Shanghai") -> str:
+def _answers(text: str) -> str:
+    """What the Borrower's own words ask for first: the family question answered, the means put away."""
+    said = FAMILY_NOT_LIABLE if asks_if_family_pays(text) else ""
+    return said + (MEANS_LINE if means_named(text) else "")
+
+
+def sign_again(zone: str = "Asia/Shanghai", *, text: str = "") -> str:
     """A new sign of risk while the person is on the way: heard, taken seriously, the numbers again."""
     first = crisis_lines(zone)[0]
     return (
-        SIGN_AGAIN_OPENING + "你对我们很重要。"
-        f"如果现在就有危险，请马上拨打 {_EMERGENCY[_region(zone)]}；也可以现在就打{first.name} {first.number}。"
+        SIGN_AGAIN_OPENING
+        + "你对我们很重要。"
+        + _answers(text)
+        + f"如果现在就有危险，请马上拨打 {_EMERGENCY[_region(zone)]}；也可以现在就打{first.name} {first.number}。"
     )
 
 
-def risk_confirmed(zone: str = "Asia/Shanghai") -> str:
+def risk_confirmed(zone: str = "Asia/Shanghai", *, person_back: Optional[str] = None, text: str = "") -> str:
     """A yes to the direct question, or a new sign right after it: heard, at once, with the numbers again."""
     first = crisis_lines(zone)[0]
     return (
-        RISK_CONFIRMED_OPENING + "你并不孤单，工作人员马上就来陪你聊。"
-        f"如果你现在就有危险，或者已经伤到了自己，请马上拨打 {_EMERGENCY[_region(zone)]}；"
+        RISK_CONFIRMED_OPENING
+        + "你并不孤单，"
+        + _person_coming(person_back)
+        + _answers(text)
+        + f"如果你现在就有危险，或者已经伤到了自己，请马上拨打 {_EMERGENCY[_region(zone)]}；"
         f"也可以现在就打{first.name} {first.number}。你现在安全吗？身边有人吗？"
     )
+
+
+def family_question_answer(text: str) -> str:
+    """While a person is on the way, "会找他不": the family question answered, and still with them."""
+    return FAMILY_NOT_LIABLE + "我还在这里陪着你。你现在还好吗？" if asks_if_family_pays(text) else ""
+
+
+# Someone writing about another person's risk ("我妈说活着太累了，不想活了"): guided to help them, not asked about themselves.
+_KIN = (
+    r"(?:我妈|我妈妈|我母亲|我爸|我爸爸|我父亲|我老公|我老婆|我媳妇|我儿子|我女儿|我哥|我姐|我弟|我妹|我朋友"
+    r"|我奶奶|我爷爷|我外婆|我姥姥)"
+)
+_ABOUT_OTHER = re.compile(_KIN + r".{0,16}(?:不想活|想死|活着.{0,4}累|自杀|轻生|寻死|寻短见|想不开|跳楼|吃药|割腕|遗书)")
+
+
+_SELF = re.compile(r"我也|我都|我自己|我真|我就想|我不想活|我想死|我活|我死|我走")
+
+
+def about_someone_else(text: str) -> bool:
+    """Worried about a family member's words or acts, with no sign about the writer themself."""
+    return _ABOUT_OTHER.search(text) is not None and _SELF.search(text) is None
+
+
+CONCERN_OPENING = "谢谢你告诉我，你这么关心家人，很了不起。这件事不该你一个人扛。"
+# While a person is on the way to someone worried about a family member (not asked about themselves).
+CONCERN_LINES = (
+    "你做得很好。今晚尽量有人陪着她/他；如果她/他有危险，请马上打急救电话。",
+    "我在，一直在看你发的消息。上面的热线也可以告诉你该怎么陪她/他，24小时有人接听。",
+)
+
+
+def concern_for_other_messages(zone: str = "Asia/Shanghai", *, person_back: Optional[str] = None) -> list[str]:
+    """For someone worried that a family member may harm themselves: what to do now, and a person for them."""
+    emergency = _EMERGENCY[_region(zone)]
+    person = (
+        "我已经请一位工作人员马上加入这个对话。" if person_back is None else f"我已经请工作人员来，他们会在{person_back}以后第一时间来。"
+    )
+    return [
+        CONCERN_OPENING,
+        f"如果你担心的人现在就有危险，请马上拨打 {emergency}。",
+        "可以把这件事告诉家里另一个你信任的大人，或者老师；今晚尽量有人陪着她/他，把药、农药、刀这类东西先收起来。",
+        lines_text(zone) + "\n这些热线也接听家人的电话，会告诉你怎么陪伴和帮助她/他。",
+        person + "你自己也可以继续写给我，慢慢说。",
+    ]
 
 
 def distress_messages(pause_days: int) -> list[str]:

@@ -115,6 +115,42 @@ async def test_a_no_that_still_sounds_hopeless_is_not_taken_as_a_no(api: Api) ->
     assert not any(m["sender_type"] == "bot" for m in after), "no answer from the assistant until a person has talked to them"
 
 
+async def test_a_no_after_a_means_is_named_does_not_clear_the_risk_and_the_family_question_is_answered(api: Api) -> None:
+    widget = await api.widget()
+    first = await widget.answers_after(await widget.send("我要是不在了 这钱是不是要我儿子还"))
+    said = "\n".join(m["text"] for m in first)
+    assert "结束自己的生命" in said and "家里人不用替你还" in said, first
+
+    means = await widget.answers_after(await widget.send("棚里有瓶农药"))
+    assert "放远一点" in means[0]["text"] and "勇气" in means[0]["text"], means
+
+    alone = await widget.answers_after(await widget.send("没人"))
+    assert [m["sender_type"] for m in alone] == ["system"], alone
+    assert "没有这样的打算" not in alone[0]["text"], "'nobody is with me' is not a no, and a means named stays a risk"
+
+    son = await widget.answers_after(await widget.send("会找他不"))
+    assert [m["sender_type"] for m in son] == ["system"] and "家里人不用替你还" in son[0]["text"], son
+    assert "本人吗" not in son[0]["text"], "never an identity check on someone a person is on the way to for a crisis"
+    later_ = await widget.answers_after(await widget.send("那我还款的事呢"))
+    assert not any(m["sender_type"] == "bot" for m in later_), "the assistant stays out until a person has talked to them"
+
+
+async def test_someone_worried_that_a_family_member_may_harm_themselves_is_guided_not_asked_about_themselves(api: Api) -> None:
+    widget = await api.widget()
+    answers = await widget.answers_after(await widget.send("我是她儿子 我妈晚上老哭 上周说活着太累了不想活了"))
+    said = "\n".join(m["text"] for m in answers)
+    assert "关心家人" in said and "12356" in said and "110" in said, answers
+    assert "你是不是在想结束自己的生命" not in said, "the writer is not asked about their own life"
+    assert not any(word in said for word in ("元", "逾期", "欠款", "待还", "期数")), "nothing about the account"
+
+    demo = await api.console("demo")
+    entry = await demo.queued(widget.conversation_id)
+    assert (entry["priority"], entry["reason"]) == ("urgent", "crisis"), "a person comes at once"
+
+    how = await widget.answers_after(await widget.send("我该怎么办"))
+    assert [m["sender_type"] for m in how] == ["system"] and "你现在安全吗" not in how[0]["text"], how
+
+
 async def test_someone_else_is_told_how_the_holder_reaches_us_and_never_the_same_refusal_twice_running(api: Api) -> None:
     widget = await api.widget()
     first = await widget.answers_after(await widget.send("我是她妈妈，她住院了手机在我这，她欠你们多少钱"))

@@ -8,6 +8,7 @@ response in domain.yml is read, and each must pass the guard.
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -105,6 +106,14 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "holiday_kept_freeze", plans.holiday_kept(60, True)
     yield "holiday_kept", plans.holiday_kept(30, False)
     yield "plan_details", plans.plan_details(DECISION_ACCEPT.plan, TODAY)
+    yield "already_agreed", plans.already_agreed(DECISION_ACCEPT.plan, TODAY)
+    for frozen, freeze, agreed in itertools.product((False, True), repeat=3):
+        yield (
+            f"interest_during_plan_{frozen}_{freeze}_{agreed}",
+            plans.interest_during_plan(
+                total=Decimal("5350.00"), regular=Decimal("446.00"), count=12, frozen=frozen, freeze_on_hardship=freeze, agreed=agreed
+            ),
+        )
     yield "if_cannot_pay", plans.if_cannot_pay()
     yield "check_in", plans.check_in()
     yield "reassess_first", plans.reassess_first()

@@ -8,12 +8,17 @@ import pytest
 
 from kuanxian.safety import review_message
 from kuanxian.safety.crisis import (
+    CONCERN_LINES,
+    DIRECT_QUESTION,
     PRESENCE_LINES,
     RISK_DENIED,
+    about_someone_else,
+    concern_for_other_messages,
     crisis_lines,
     crisis_messages,
     crisis_presence,
     distress_messages,
+    family_question_answer,
     lines_text,
     risk_confirmed,
     sign_again,
@@ -33,6 +38,12 @@ def _all_texts() -> list[str]:
             crisis_presence(zone, with_lines=True),
         ]
         texts += [risk_confirmed(zone), sign_again(zone)]
+        # What the Borrower's own words add: the family question answered, a means put away; a worried relative.
+        asked = "我要是不在了 这钱是不是要我儿子还 棚里有瓶农药"
+        texts += [*crisis_messages(zone, text=asked), risk_confirmed(zone, person_back="12月7日 09:00", text=asked)]
+        texts += [sign_again(zone, text=asked), family_question_answer("会找他不")]
+        texts += [*concern_for_other_messages(zone), crisis_presence(zone, with_lines=True, for_other=True)]
+        texts += [crisis_presence(zone, recent=CONCERN_LINES[:n], for_other=True) for n in range(2)]
     return texts
 
 
@@ -106,3 +117,25 @@ def test_out_of_hours_the_crisis_texts_say_when_a_person_comes_and_point_to_the_
     texts = "\n".join(crisis_messages("America/New_York", person_back="北京时间12月7日 09:00（您当地时间12月6日 20:00）"))
     assert "马上加入" not in texts, "no promise of a person at once who cannot come"
     assert "您当地时间12月6日 20:00" in texts and "24小时" in texts and "988" in texts
+
+
+def test_the_family_question_and_a_means_named_are_answered_only_when_they_come_up() -> None:
+    asked = crisis_messages("Asia/Shanghai", text="我要是不在了 这钱是不是要我儿子还")
+    assert "家里人不用替你还" in "\n".join(asked) and "农药" not in "\n".join(asked)
+    assert "放远一点" in risk_confirmed("Asia/Shanghai", text="棚里有瓶农药")
+    plain = "\n".join(crisis_messages("Asia/Shanghai", text="我撑不下去了"))
+    assert "家里人" not in plain and "放远一点" not in plain
+    assert family_question_answer("嗯") == ""
+
+
+def test_out_of_staffed_hours_a_yes_is_not_promised_a_person_at_once() -> None:
+    back = risk_confirmed("Asia/Shanghai", person_back="12月7日 09:00")
+    assert "12月7日 09:00" in back and "马上就来" not in back
+    assert all("马上就来" not in line and "很快就到" not in line for line in PRESENCE_LINES)
+
+
+def test_someone_worried_about_a_relative_is_not_asked_about_their_own_life() -> None:
+    assert about_someone_else("我是她儿子 我妈晚上老哭 上周说活着太累了不想活了")
+    assert not about_someone_else("我妈走了，我也不想活了"), "a loss and their own wish: the writer is at risk"
+    said = "\n".join(concern_for_other_messages("Asia/Shanghai"))
+    assert DIRECT_QUESTION not in said and "12356" in said and "110" in said
