@@ -226,6 +226,7 @@ def _interest_answer(tracker: Tracker, context: Context) -> Reply:
             frozen=plan.interest_frozen,
             freeze_on_hardship=policy.interest_freeze_on_hardship,
             agreed=True,
+            holiday_days=plan.holiday_days,
         )
     draft = State.from_slot(tracker.get_slot("negotiation")).draft
     if draft:
@@ -236,6 +237,7 @@ def _interest_answer(tracker: Tracker, context: Context) -> Reply:
             frozen=policy.interest_freeze_on_hardship and bool(draft.get("hardship")),
             freeze_on_hardship=policy.interest_freeze_on_hardship and not hardship,
             agreed=False,
+            holiday_days=int(draft.get("holiday_days") or 0),
         )
     return texts.fees_explained(context.borrower)
 

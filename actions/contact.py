@@ -133,7 +133,7 @@ class ActionStopContact(BorrowerAction):
                 from actions.decisions import ActionHandleAffirm
 
                 events = await ActionHandleAffirm().act(dispatcher, tracker, context)
-            say(dispatcher, texts.quiet_hours())
+            say(dispatcher, texts.quiet_hours(sleeps_by_day=parse.sleeps_by_day(text_of(tracker))))
             return [*events, SlotSet("misunderstood", 0.0)]
         command(dispatcher, OptOut())
         say(dispatcher, texts.stop_contact())

@@ -138,6 +138,29 @@ class ActionHandleThank(KuanxianAction):
         return []
 
 
+class ActionGoodbye(KuanxianAction):
+    """A goodbye: a yes in the same breath ("好嘞！确认✅ 拜拜") confirms what was on the table first; a goodbye
+    right after one (the hub sends the Borrower's last messages) gets a shorter line, not the same one again."""
+
+    needs_borrower = False
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        from kuanxian.dialogue import parse
+
+        text = text_of(tracker)
+        pending = tracker.get_slot("pending_offer")
+        if pending and text and (parse.yes_no(text, pending) or parse.starts_yes(text)):
+            return await ActionHandleAffirm().act(dispatcher, tracker, context)
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        recent = metadata.get("recent") if isinstance(metadata, dict) else None
+        before = recent[-1] if isinstance(recent, list) and recent and isinstance(recent[-1], str) else ""
+        say(dispatcher, account_texts.goodbye_again() if parse.says_goodbye(before) else account_texts.goodbye())
+        return _clear()
+
+
 class ActionHandleDeny(KuanxianAction):
     needs_borrower = False
 

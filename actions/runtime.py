@@ -228,7 +228,15 @@ class KuanxianAction(Action, ABC):
         negotiation can use ("要停三个月", "每月200") go to it rather than to
         "not understood".
         """
-        from kuanxian.dialogue.parse import asks_about_fees, asks_plan_interest, names_plan_terms, says_dispute, yes_no
+        from kuanxian.dialogue.parse import (
+            asks_about_fees,
+            asks_plan_interest,
+            asks_reminder_hours,
+            names_plan_terms,
+            says_bye_in_numbers,
+            says_dispute,
+            yes_no,
+        )
 
         text = text_of(tracker)
         if not text:
@@ -238,6 +246,12 @@ class KuanxianAction(Action, ABC):
             answer = yes_no(text, pending)
             if answer is not None:
                 return registry()[AFFIRM if answer else DENY]
+        if asks_reminder_hours(text) and context is not None and self.name() not in ("action_stop_contact", "action_resume_contact"):
+            # "我上夜班，白天要睡觉，早上8点到下午4点不要给我发提醒": when reminders come, not a complaint or a date.
+            return registry()["action_stop_contact"]
+        if says_bye_in_numbers(text) and self.name() != "action_goodbye":
+            # "88" after a plan is agreed is goodbye, never 88 yuan a month.
+            return registry()["action_goodbye"]
         if self.name() in FEE_MISHEARD and context is not None and asks_about_fees(text) and not says_dispute(text):
             # "多出来的350块钱 是利息还是手续费？" heard as terms or a promise: the fees are explained instead.
             return registry()["action_fallback"]
@@ -247,7 +261,13 @@ class KuanxianAction(Action, ABC):
         if self.name() in HOLIDAY_TALK and context is not None and _holiday_on_the_table(tracker):
             # A holiday granted and its terms asked: "到时候再说", "停的这俩月利息还涨不" belong to it.
             return registry()[NEGOTIATE]
-        if self.name() in INTEREST_MISHEARD and context is not None and asks_plan_interest(text) and not says_dispute(text):
+        if (
+            self.name() in INTEREST_MISHEARD
+            and context is not None
+            and asks_plan_interest(text)
+            and not says_dispute(text)
+            and not (self.name() in (NEGOTIATE, "action_inform") and names_plan_terms(text, context.today))
+        ):
             # "分期的话利息还会一直涨吗", "你没回答我啊。。利息到底还涨不涨": answered (by the fallback), not heard as
             # a complaint, the plan restated, or the consequences of paying late.
             return registry()["action_fallback"]

@@ -53,6 +53,8 @@ class State:
     essentials: Optional[str] = None
     draft: Optional[Mapping[str, Any]] = None
     reassess: bool = False
+    # How often, as the Borrower asked ("每两周还100"), when the policy allows it; monthly otherwise.
+    frequency: str = Frequency.MONTHLY.value
 
     def to_slot(self) -> dict[str, Any]:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}
@@ -161,6 +163,9 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         if money is not None:
             return replace(state, income=str(money)) if state.asked == "income" else replace(state, essentials=str(money))
     amount, count = parse.terms(text, today)
+    asked_frequency = parse.frequency_in(text)
+    if asked_frequency is not None:
+        state = replace(state, frequency=asked_frequency.value)
     if parse.asks_longest_holiday(text):
         # The longest the policy allows is the answer (granted, or asked about the hardship first).
         return replace(state, holiday_days=account.policy.payment_holiday_days or state.holiday_days)
@@ -187,6 +192,21 @@ def _absorb(state: State, said: Said, account: Account) -> State:
     return state
 
 
+def _frequency(state: State, policy: Policy) -> Frequency:
+    """What the Borrower asked for if the policy allows it, else monthly."""
+    try:
+        wanted = Frequency(state.frequency)
+    except ValueError:
+        return Frequency.MONTHLY
+    return wanted if wanted in policy.allowed_frequencies else Frequency.MONTHLY
+
+
+def _frequency_note(state: State, policy: Policy) -> str:
+    if _frequency(state, policy).value == state.frequency:
+        return ""
+    return "按您这个账户的规定，只能按月还款，所以我按每月来算。"
+
+
 def _proposal(state: State, account: Account) -> Proposal:
     start: Optional[date] = None
     if state.first_date:
@@ -199,7 +219,7 @@ def _proposal(state: State, account: Account) -> Proposal:
     return Proposal(
         amount=Decimal(state.amount) if state.amount else None,
         count=state.count,
-        frequency=Frequency.MONTHLY,
+        frequency=_frequency(state, account.policy),
         start=start,
         hardship=account.hardship,
         holiday_days=0,
@@ -226,11 +246,13 @@ def _names_terms(text: str, today: date) -> bool:
 
 def _fingerprint(decision: Decision) -> str:
     plan = decision.plan
-    return f"{plan.regular_amount}x{plan.count}@{plan.first_date.isoformat()}"
+    every = "" if plan.frequency is Frequency.MONTHLY else f"/{plan.frequency.value}"
+    return f"{plan.regular_amount}x{plan.count}@{plan.first_date.isoformat()}{every}"
 
 
 def draft_fingerprint(draft: Mapping[str, Any]) -> str:
-    return f"{draft.get('amount')}x{draft.get('count')}@{draft.get('first_date')}"
+    every = "" if draft.get("frequency", "monthly") == "monthly" else f"/{draft.get('frequency')}"
+    return f"{draft.get('amount')}x{draft.get('count')}@{draft.get('first_date')}{every}"
 
 
 def _draft(decision: Decision, state: State, account: Account) -> dict[str, Any]:
@@ -260,6 +282,18 @@ def _offer(state: State, account: Account, decision: Decision, *, affordable: Op
     fp = _fingerprint(decision)
     seen = state.offers.get(fp, 0)
     if seen >= MAX_OFFERS:
+        if state.asked in ("stuck", "stuck_person"):
+            # "I won't repeat it" was said already: a person takes it from here (never that line again and again).
+            if state.asked == "stuck_person":
+                return Step(texts.plan_with_person(), state)
+            step_ = _handoff_step(
+                state,
+                texts.stuck_to_person(),
+                HandoffReason.OTHER,
+                "协商中同一方案已提过两次仍未谈拢，请人工和借款人商量",
+                {"last_offer": fp},
+            )
+            return replace(step_, state=replace(step_.state, asked="stuck_person", draft=None))
         return _ask(replace(state, draft=None), "stuck", texts.no_repeat_offer(), pending="transfer_offer")
     offers = {**state.offers, fp: seen + 1}
     new = replace(state, offers=offers, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
@@ -402,16 +436,18 @@ def step(state: State, said: Said, account: Account) -> Step:
     if state.amount is None and state.count is None:
         if state.asked == "terms" and state.asked_times >= MAX_ASKS:
             return _ask(state, "stuck", texts.no_terms_yet(), pending="transfer_offer")
-        return _ask(state, "terms", texts.ask_terms(state.asked_times + 1 if state.asked == "terms" else 1))
+        return _ask(state, "terms", texts.ask_terms(state.asked_times + 1 if state.asked == "terms" else 1, account.policy.max_term_months))
     try:
         decision = _evaluate(state, account, _proposal(state, account))
     except PlanError as error:
         return _ask(replace(state, amount=None, count=None), "terms", texts.plan_error(error, account.balance))
-    restated = before.draft and _fingerprint(decision) == draft_fingerprint(before.draft)
+    # The Borrower named the plan on the table themselves ("行吧，那就12期"); terms the policy only counters with the
+    # same plan again ("每月100" once more) are not a yes to it.
+    restated = before.draft and decision.outcome == "accept" and _fingerprint(decision) == draft_fingerprint(before.draft)
     if restated and not refused and not parse.asks_question(said.text) and not parse.objects(said.text):
         return Step(texts.offer(decision, account.today, repeated=True), state, "plan_confirm", accept=True)
     step_ = _offer(state, account, decision)
-    adjusted = _date_note(state, decision, account)
+    adjusted = _frequency_note(state, account.policy) + _date_note(state, decision, account)
     if adjusted:
         step_ = replace(step_, reply=Reply(adjusted + step_.reply.text, step_.reply.buttons))
     return step_

@@ -6,11 +6,12 @@ Pure functions over text (and today's date), used by the negotiation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from kuanxian.dates import add_months, month_end, parse_date
+from kuanxian.dates import Frequency, add_months, month_end, parse_date
 from kuanxian.money import cn_to_int, parse_amount, parse_count
 
 _N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
@@ -95,7 +96,7 @@ def _period_days(m: re.Match[str]) -> Optional[int]:
 
 
 _FEE_RELIEF = re.compile(
-    r"减免|免(?:了|掉|个|一点|点|除|息)|减(?:一半|半|点|一点|掉|少)|少(?:收|算|要)|打(?:个)?折|折扣|抹(?:掉|零|了)|零头|便宜(?:点|些)|"
+    r"(?i:waive)|减免|免(?:了|掉|个|一点|点|除|息)|减(?:一半|半|点|一点|掉|少)|少(?:收|算|要)|打(?:个)?折|折扣|抹(?:掉|零|了)|零头|便宜(?:点|些)|"
     r"(?:利息|罚息|滞纳金|费用|手续费)(?:能不能|可不可以|可以|就)?(?:不|别|免|少|减|算了)|只(?:还|收)本金|停息"
 )
 # A hardship told in passing ("我刚做完手术", "被裁了"): the negotiation treats it as disclosed.
@@ -212,8 +213,25 @@ def refuses_amount(text: str) -> bool:
     return _REFUSAL.search(text) is not None
 
 
+_BYE_NUMBER = re.compile(r"\s*(?:88+|886|8886|3166)\s*[了啦哈~～!！。.]*\s*")
+
+
+def says_bye_in_numbers(text: str) -> bool:
+    """ "88", "886": goodbye in chat numerals, never an amount."""
+    return _BYE_NUMBER.fullmatch(text) is not None
+
+
+_GOODBYE = re.compile(r"再见|拜拜|拜了|\bbye|88|886|回见|再会|晚安|下线|我下了|溜了|走了", re.I)
+
+
+def says_goodbye(text: str) -> bool:
+    return _GOODBYE.search(text) is not None
+
+
 def bare_number(text: str) -> Optional[Decimal]:
-    """A message that is only a number ("3", "800", "两千块") → that number."""
+    """A message that is only a number ("3", "800", "两千块") → that number ("88" is a goodbye)."""
+    if says_bye_in_numbers(text):
+        return None
     m = _BARE_NUMBER.match(text)
     if not m:
         return None
@@ -224,14 +242,46 @@ def bare_number(text: str) -> Optional[Decimal]:
     return amount
 
 
+# How often: "每两周还100", "两周一期", "biweekly" (a policy may allow more than monthly).
+_BIWEEKLY = re.compile(
+    r"每两周|两周一[期次还]|隔周|双周|每两个?(?:礼拜|星期)|两个?(?:礼拜|星期)一[期次还]|bi-?weekly|every\s*(?:two|2)\s*weeks", re.I
+)
+_WEEKLY = re.compile(r"每周|每个?礼拜|每个?星期|一周一[期次还]|weekly|every\s*week", re.I)
+_MONTHLY = re.compile(r"每个?月|一个?月一[期次还]|按月|monthly", re.I)
+
+
+def frequency_in(text: str) -> Optional[Frequency]:
+    """The payment frequency a message asks for, if it names one."""
+    if _BIWEEKLY.search(text):
+        return Frequency.BIWEEKLY
+    if _WEEKLY.search(text) and not re.search(r"礼拜[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日末]", text):
+        return Frequency.WEEKLY
+    if _MONTHLY.search(text):
+        return Frequency.MONTHLY
+    return None
+
+
+_PER_PERIOD = re.compile(
+    r"(?:每两周|隔周|双周|每两个?(?:礼拜|星期)|每周|每个?礼拜|每个?星期)\s*(?:还|各|交|付)?\s*([0-9]+(?:\.[0-9]{1,2})?)\s*(?:块|元)?(?![0-9号日期])"
+)
+
+
+def _without_frequency(text: str) -> str:
+    """ "两周一期，每期100，一共30期": the frequency words are not a count ("一期") or an amount."""
+    return _WEEKLY.sub("，", _BIWEEKLY.sub("，", text))
+
+
 def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], Optional[int]]:
     """(amount per period, number of installments) in a sentence.
 
     A period that belongs to a holiday ("先缓两个月") is not a number of installments,
     and a day of the month ("每月10号") is not an amount.
     """
+    per_period = _PER_PERIOD.search(text)
+    text = _without_frequency(text)
     count = parse_count(_without_what_if(text))
-    amount = parse_amount(_without_income(_without_what_if(text)))
+    amount = Decimal(per_period.group(1)).quantize(Decimal("0.01")) if per_period else None
+    amount = amount or parse_amount(_without_income(_without_what_if(text)))
     if amount is not None and count is not None and amount == count:
         amount = None  # "分12期": the 12 is the count
     holiday = holiday_days(text, today or date.today())
@@ -311,14 +361,28 @@ def later(today: date, days: int) -> date:
 
 _YES_WORDS = (
     r"嗯+|恩|好+|好的|好吧|好呀|好啊|行|行吧|行的|可以|可以的|可以啊|可以吧|成|中|对|对的|是|是的|没问题|确认|确定|同意|"
-    r"就这样|就这样吧|就这么办|就按这个|按这个来|ok|okay|yes|要|需要|麻烦了|麻烦你了|好嘞|妥"
+    r"就这样|就这样吧|就这么办|就按这个|按这个来|ok|okay|okk|yes|要|需要|麻烦了|麻烦你了|好嘞|妥|"
+    r"确认这个计划|确认这个方案|确认计划|确认方案|就这个|就它了|定了|没毛病"
 )
 _NO_WORDS = (
     r"不|不要|不用|不行|不了|算了|不需要|不同意|不可以|别|先不|先不用|先不要|暂时不用|no|nope|不必|不用了|还是不要|"
     r"不太行|不合适"
 )
 _TAIL = r"[\s,，。.!！~～啊呀吧的了哈嗯]*$"
-_YES = re.compile(rf"^(?:{_YES_WORDS})(?:[\s,，。.!！~～]*(?:{_YES_WORDS}|谢谢|谢了|麻烦您了))*{_TAIL}", re.IGNORECASE)
+_YES = re.compile(rf"^(?:那就?|那我)?(?:{_YES_WORDS})(?:[\s,，。.!！~～]*(?:{_YES_WORDS}|谢谢|谢了|麻烦您了))*{_TAIL}", re.IGNORECASE)
+# Cheerful extras around a yes or a no ("好嘞！确认✅ 爱了爱了💕"): emoji and fillers that say nothing more.
+_FILLERS = re.compile(
+    r"爱了|么么哒|么么|比心|耶+|哈哈+|嘻嘻|嘿嘿|h{3,}|啦+|呢|哦+|噢|谢谢你|谢谢啦|感谢|辛苦了|辛苦啦|太好了|nice|赞|亲爱的|亲", re.I
+)
+_YES_EMOJI = frozenset("👌👍✅🙆🆗✔☑")
+
+
+def _plain(text: str) -> str:
+    """The words of a short answer without emoji, symbols and cheerful fillers."""
+    kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cn", "Co", "Mn", "Cf"))
+    return _FILLERS.sub(" ", kept).strip()
+
+
 _NO = re.compile(rf"^(?:{_NO_WORDS})(?:[\s,，。.!！~～]*(?:{_NO_WORDS}|谢谢))*{_TAIL}", re.IGNORECASE)
 # Consent to record a hardship, said in a sentence: "你们要记录就记吧，没关系".
 _CONSENT_YES = re.compile(r"记吧|记下吧|记录吧|可以记|可以登记|同意记录|同意|没关系|没事|无所谓|可以的|记上吧")
@@ -337,7 +401,9 @@ def starts_yes(text: str) -> bool:
 
 def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
     """A plain yes (True) or no (False) to the question on the table; None when the message says more."""
-    stripped = text.strip()
+    stripped = _plain(text)
+    if not stripped:
+        return True if any(c in _YES_EMOJI for c in text) else None  # "👌", "👍"
     if _YES.match(stripped):
         return True
     if _NO.match(stripped):
@@ -388,12 +454,26 @@ def says_dispute(text: str) -> bool:
 
 
 # When reminders come, not whether ("别半夜发", "按我这边白天发"); "全部关掉" or "别发了" is a stop.
-_WHEN_SENT = re.compile(r"半夜|深夜|凌晨|夜里|大晚上|睡觉|白天|上午|早上|时差|几点")
+_WHEN_SENT = re.compile(r"半夜|深夜|凌晨|夜里|大晚上|睡觉|白天|上午|早上|时差|几点|夜班|(?:提醒|发)的?时间|时间.{0,4}(?:设置|设定|改)")
+_ABOUT_REMINDERS = re.compile(
+    r"提醒|发消息|发信息|通知|短信|推送|发给我|给我发|别发|不要发|(?:半夜|深夜|夜里|晚上|白天|早上)(?:别|不要)?发"
+)
+# Sleeps by day ("我上夜班，白天要睡觉"): the usual daytime window is the problem, not the night.
+_DAY_SLEEPER = re.compile(r"夜班|白天.{0,6}(?:睡|休息)|(?:睡|休息).{0,6}白天")
 _STOP_ALL = re.compile(r"全部|所有|都(?:关|停|别|不)|彻底|再也|别再|不要再|不想再|任何|别发了|不要发了|别.{0,2}提醒了|关[了掉]|停[了掉]")
 
 
 def asks_quiet_hours(text: str) -> bool:
     return _WHEN_SENT.search(text) is not None and _STOP_ALL.search(text) is None
+
+
+def asks_reminder_hours(text: str) -> bool:
+    """ "纽约时间早上8点到下午4点不要给我发提醒": about when reminders come, whatever the classifier heard."""
+    return asks_quiet_hours(text) and _ABOUT_REMINDERS.search(text) is not None
+
+
+def sleeps_by_day(text: str) -> bool:
+    return _DAY_SLEEPER.search(text) is not None
 
 
 def says_wrong_person(text: str) -> bool:

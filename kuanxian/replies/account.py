@@ -141,6 +141,14 @@ def out_of_scope() -> Reply:
     return Reply("抱歉，这个问题我帮不上忙。我可以帮您查询欠款和还款日、制定分期计划，或者为您联系工作人员。", (BALANCE, PLAN, PERSON))
 
 
+def goodbye() -> Reply:
+    return Reply("好的，感谢您的时间。有需要随时回来找我，祝您一切顺利。")
+
+
+def goodbye_again() -> Reply:
+    return Reply("好的，再见，照顾好自己。")
+
+
 def you_are_welcome() -> Reply:
     return Reply("不客气，能帮上忙就好。还有其他需要吗？")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kuanxian.replies.common import NO, PERSON, YES, Reply, format_date_with_year
+from kuanxian.replies.common import NO, PERSON, YES, Button, Reply, format_date_with_year
 from kuanxian.replies.plans import ReminderOutlook, reminder_note
 
 
@@ -14,7 +14,15 @@ def stop_contact() -> Reply:
     )
 
 
-def quiet_hours() -> Reply:
+def quiet_hours(*, sleeps_by_day: bool = False) -> Reply:
+    """When reminders come; for someone who sleeps by day, honestly that the hours cannot be set per person."""
+    if sleeps_by_day:
+        return Reply(
+            "明白，您白天要休息。如实告诉您：提醒只在您所在地早上8点到晚上9点之间发（按您账户登记的时区），每天最多一次，"
+            "具体几点我这边没法为您单独设置。如果会吵到您睡觉，可以说“停止提醒”关掉主动提醒，需要时随时来问我；"
+            "以后想要提醒了，说“恢复提醒”就行。",
+            (Button("停止提醒", "停止提醒"), PERSON),
+        )
     return Reply(
         "明白，半夜被吵醒太难受了。提醒只会在您所在地的白天发送（早上8点到晚上9点之间，按您账户登记的时区），"
         "每天最多一次，不会在夜里打扰您。如果想完全停止提醒，告诉我“停止提醒”就可以。"

@@ -49,21 +49,24 @@ def describe(plan: PaymentPlan, today: date) -> str:
             text += f"，金额{format_amount(plan.last_amount)}"
     text += "。"
     if plan.holiday_days:
-        text += f"前{plan.holiday_days}天为暂缓期，这段时间不用还款。"
+        # The first date may fall a little after the holiday (on the day of the month asked for): said as it is.
+        text += f"含{plan.holiday_days}天暂缓期，第一期之前都不用还款。"
     if plan.interest_frozen:
-        text += "分期期间停止计息。"
+        text += "暂缓期和分期期间都停止计息。" if plan.holiday_days else "分期期间停止计息。"
     return text
 
 
-def ask_terms(times: int = 1) -> Reply:
+def ask_terms(times: int = 1, max_months: int = 24) -> Reply:
+    """Terms asked for, with buttons the policy allows (never "分24期" where 18 months is the most)."""
+    counts = sorted({n for n in (6, 12, 24) if n <= max_months} | {max_months})
     if times <= 1:
         return Reply(
             "好的，我们来商量分期。您每期大概能还多少？或者想分几期？比如“每月500”或“分12期”，量力而行就好。",
-            (Button("分12期", "分12期"), Button("分24期", "分24期"), HARDSHIP, PERSON),
+            (*(Button(f"分{n}期", f"分{n}期") for n in counts[-2:]), HARDSHIP, PERSON),
         )
     return Reply(
         "可以直接点一个选项，或者告诉我一个每月能拿出来的金额，哪怕不多也没关系。也可以请工作人员和您一起算。",
-        (Button("分6期", "分6期"), Button("分12期", "分12期"), Button("分24期", "分24期"), PERSON),
+        (*(Button(f"分{n}期", f"分{n}期") for n in counts[-3:]), PERSON),
     )
 
 
@@ -181,6 +184,18 @@ def no_repeat_offer() -> Reply:
     )
 
 
+def stuck_to_person() -> Reply:
+    """After "I won't repeat it": a person, with what was asked and offered, rather than the same words again."""
+    return Reply(
+        "看来我这边给出的方案都不太合适，我不再绕圈子了。我已经把您提的要求和我们算过的方案整理好，请工作人员来和您一起商量；"
+        "在这之前，别的问题也可以继续问我。"
+    )
+
+
+def plan_with_person() -> Reply:
+    return Reply("您的要求我已经转给工作人员了，他们会在这里和您商量还款方案。别的问题，比如余额、还款方式、提醒，也可以继续问我。")
+
+
 def no_terms_yet() -> Reply:
     """Asked twice for terms without an answer: another way, not the same question again."""
     return Reply(
@@ -282,7 +297,20 @@ def paid_off() -> Reply:
     return Reply("您目前没有需要还款的余额了，不需要再安排计划。谢谢您一直以来的配合！")
 
 
-def interest_during_plan(*, total: Decimal, regular: Decimal, count: int, frozen: bool, freeze_on_hardship: bool, agreed: bool) -> Reply:
+def interest_note(*, frozen: bool, freeze_on_hardship: bool, holiday_days: int = 0, agreed: bool = False) -> str:
+    """Whether interest runs during a holiday and a plan: frozen by policy, or as the contract says (never promised)."""
+    if frozen:
+        during = "暂缓期和分期期间都停止计息" if holiday_days else "分期期间停止计息"
+        return f"按我们的政策，因困难定下的分期，{during}，按时还完就是这些，不会再往上加。"
+    body = ("暂缓期和" if holiday_days else "") + "分期期间会不会另外产生利息，要以借款合同为准，我不能替合同给您打包票。"
+    if freeze_on_hardship:
+        body += "如果您遇到了困难，按我们的政策，因困难定下的分期可以停止计息，愿意的话可以和我说说您的情况。"
+    return body + ("想弄清楚的话，我可以请工作人员帮您查一下。" if agreed else "想先弄清楚再决定也完全可以，我可以请工作人员帮您查清楚。")
+
+
+def interest_during_plan(
+    *, total: Decimal, regular: Decimal, count: int, frozen: bool, freeze_on_hardship: bool, agreed: bool, holiday_days: int = 0
+) -> Reply:
     """ "分期的话利息还会一直涨吗": what the plan adds up to, and what the assistant can and cannot promise about interest."""
     last = total - regular * (count - 1)
     terms = f"每期{format_amount(regular)}，共{count}期" + (f"（最后一期{format_amount(last)}）" if last != regular else "")
@@ -291,13 +319,9 @@ def interest_during_plan(*, total: Decimal, regular: Decimal, count: int, frozen
         if agreed
         else f"这个计划是按您现在的待还金额{format_amount(total)}定的：{terms}，加起来就是{format_amount(total)}。"
     )
+    body = interest_note(frozen=frozen, freeze_on_hardship=freeze_on_hardship, holiday_days=holiday_days, agreed=agreed)
     if frozen:
-        body = "按我们的政策，因困难定下的分期，分期期间停止计息，按时还完就是这些，不会再往上加。"
         return Reply(head + body, (PERSON,) if agreed else (CONFIRM, THINK, PERSON))
-    body = "分期期间会不会另外产生利息，要以借款合同为准，我不能替合同给您打包票。"
-    if freeze_on_hardship:
-        body += "如果您遇到了困难，按我们的政策，因困难定下的分期可以停止计息，愿意的话可以和我说说您的情况。"
-    body += "想弄清楚的话，我可以请工作人员帮您查一下。" if agreed else "想先弄清楚再决定也完全可以，我可以请工作人员帮您查清楚。"
     buttons = (HARDSHIP, PERSON) if freeze_on_hardship else (PERSON,)
     return Reply(head + body, buttons if agreed else (CONFIRM, *buttons))
 

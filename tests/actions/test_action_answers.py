@@ -150,7 +150,7 @@ def _draft_on_the_table(chat: Chat) -> None:
                 "amount": "600.00",
                 "count": 20,
                 "frequency": "monthly",
-                "first_date": days(45).isoformat(),
+                "first_date": "2025-02-10",  # where the engine puts a first payment asked today
                 "holiday_days": 0,
                 "hardship": False,
             },

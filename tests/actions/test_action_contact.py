@@ -299,3 +299,19 @@ async def test_a_worry_about_later_with_a_date_in_it_is_answered_not_recorded_as
 
     assert turn.of(RecordPromise) == [] and "哪一天" not in turn.text
     assert "还不上" in turn.text, "what happens if they cannot pay is answered"
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("OK另外一个事，我上夜班，白天要睡觉，纽约时间早上8点到下午4点不要给我发提醒好吗", "complain"),
+        ("提醒的时间你们能设置吗？可以还是不可以，告诉我就行", "promise_to_pay"),
+    ],
+)
+async def test_when_reminders_come_is_answered_not_taken_as_a_complaint_or_a_date(db: Database, text: str, heard: str) -> None:
+    chat = Chat("demo-003")
+
+    turn = await chat.send(text, heard)
+
+    assert turn.commands == [], "no complaint handoff, nothing turned off"
+    assert "早上8点到晚上9点" in turn.text and "您打算哪一天还" not in turn.text

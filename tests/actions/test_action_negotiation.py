@@ -135,7 +135,7 @@ async def test_a_holiday_within_policy_after_a_recorded_hardship_is_part_of_the_
     assert "可以先暂缓60天" in granted.text and granted.commands == []
 
     offer = await chat.send("分12期", "propose_installment")
-    assert "前60天为暂缓期" in offer.text
+    assert "含60天暂缓期" in offer.text
     agreed = await chat.send("好的", "affirm")
     plan = agreed.one(AgreePlan)
     assert (plan.holiday_days, plan.hardship, plan.first_date) == (60, True, days(60))
@@ -227,7 +227,7 @@ async def test_a_holiday_after_a_hardship_told_but_not_recorded_asks_to_record_i
 
     granted = await chat.send("可以", "affirm")
     assert granted.one(RecordHardship).consent is True
-    assert "前60天为暂缓期" in granted.text, "the 500 a month named earlier now comes with the holiday"
+    assert "含60天暂缓期" in granted.text, "the 500 a month named earlier now comes with the holiday"
     assert granted.slots["hardship_recorded"] is True
 
 
@@ -303,3 +303,42 @@ async def test_after_a_question_the_agreed_plan_is_not_resumed_as_a_draft(db: Da
     turn = await chat.send("我就问一句，现在生效的是哪个计划？", "ask_plan_details")
 
     assert "确认吗" not in turn.text and turn.slots.get("pending_offer") != "plan_confirm"
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [("好嘞！确认✅ 爱了爱了💕", "goodbye"), ("那确认确认～", "nlu_fallback"), ("好嘞 确认这个计划✅", "inform"), ("👌", "nlu_fallback")],
+)
+async def test_a_cheerful_yes_confirms_the_plan_on_the_table(db: Database, text: str, heard: str) -> None:
+    chat = Chat("demo-003")
+    offer = await chat.send("每月300，分10期", "propose_installment")
+    draft = offered(offer)
+
+    turn = await chat.send(text, heard)
+
+    agreed = turn.one(AgreePlan)
+    assert (str(agreed.amount), agreed.count) == (draft["amount"], draft["count"]), "the plan offered is the plan agreed"
+
+
+async def test_88_after_a_plan_is_agreed_is_goodbye_not_88_yuan_a_month(db: Database) -> None:
+    await db.add_plan("demo-002", "2675.00", 2, date(2025, 2, 5))
+    chat = Chat("demo-002")
+
+    turn = await chat.send("88", "inform")
+
+    assert turn.action == "action_goodbye" or turn.texts[0].startswith("好的")
+    assert turn.commands == [] and turn.slots.get("pending_offer") != "plan_confirm", "no new plan offered"
+    again = await chat.send("拜拜", "goodbye")
+    assert again.texts and again.texts[0] != turn.texts[0], "a second goodbye is not the same line again"
+
+
+async def test_interest_during_a_holiday_is_answered_with_the_terms_the_borrower_takes(chat: Chat) -> None:
+    await chat.send("我老公在工地上把腿摔断了 家里就靠我一个人", "disclose_hardship")
+    await chat.send("可以记 没事", "affirm")
+    await chat.send("能不能先停两个月再还", "request_deferral")
+
+    turn = await chat.send("那就分24期吧 可是停的这段时间利息还算不算啊 我就怕越滚越多", "propose_installment")
+
+    assert "共24期" in turn.text and "含60天暂缓期" in turn.text, "the terms are taken"
+    assert "暂缓期和分期期间都停止计息" in turn.text, "and the question about the holiday's interest is answered plainly"
+    assert turn.slots.get("pending_offer") == "plan_confirm"

@@ -739,3 +739,33 @@ def test_a_holiday_beyond_policy_after_a_hardship_told_goes_to_a_person_without_
     assert handoff and handoff[0].reason is HandoffReason.DEFERRAL
     assert handoff[0].details["requested_holiday_days"] == 90 and handoff[0].details["allowed_holiday_days"] == 60
     assert "工作人员" in said.reply.text and "同意我们记录" not in said.reply.text
+
+
+def test_every_two_weeks_is_understood_where_the_policy_allows_it() -> None:
+    from kuanxian.dates import Frequency
+    from kuanxian.dialogue.negotiation import Account, Said, State, step
+    from kuanxian.domain.policy import Policy
+    from kuanxian.replies.plans import ReminderOutlook
+
+    policy = Policy(Decimal("150"), 18, frozenset({Frequency.MONTHLY, Frequency.BIWEEKLY}), 90, True)
+    account = Account(Decimal("3000.00"), policy, date(2026, 12, 6), False, ReminderOutlook(True))
+    first = step(State(), Said("propose_installment", "每两周还100可以吗？我下次发工资是12月11号，想从12号开始还"), account)
+    assert "每两周还100.00元，共30期" in first.reply.text and "12月12日" in first.reply.text
+    assert first.state.draft and first.state.draft["frequency"] == "biweekly"
+
+    monthly_only = Account(Decimal("5350.00"), Policy(Decimal("200"), 12), date(2026, 12, 6), False, ReminderOutlook(True))
+    other = step(State(), Said("propose_installment", "每两周还300"), monthly_only)
+    assert "只能按月还款" in other.reply.text and other.state.draft and other.state.draft["frequency"] == "monthly"
+
+
+def test_after_saying_it_will_not_repeat_an_offer_a_person_takes_over_instead_of_saying_it_again() -> None:
+    talk = Talk()
+    said = []
+    for _ in range(5):
+        said.append(talk.say("propose_installment", "每月100"))
+    texts_ = [s.reply.text for s in said]
+    assert sum(t == texts.no_repeat_offer().text for t in texts_) == 1, texts_
+    handoffs = [c for s in said for c in s.commands if isinstance(c, RequestHandoff)]
+    assert len(handoffs) == 1, "one person asked for, not one per message"
+    assert texts_[-1] != texts.no_repeat_offer().text and all(c == [] for c in [list(s.commands) for s in said[-1:]])
+    assert not any(s.accept for s in said), "terms the policy only counters are never a yes to the counter-offer"

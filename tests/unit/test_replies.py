@@ -82,6 +82,10 @@ def _samples() -> Iterator[tuple[str, Reply]]:
         yield f"promise_noted_{n}", contact.promise_noted(date(2026, 12, 20), TODAY, outlook)
         yield f"resume_contact_{n}", contact.resume_contact(outlook, TODAY)
         yield f"reminder_not_possible_{n}", contact.reminder_not_possible(outlook, TODAY)
+    yield "goodbye", account.goodbye()
+    yield "goodbye_again", account.goodbye_again()
+    yield "quiet_hours", contact.quiet_hours()
+    yield "quiet_hours_sleeps_by_day", contact.quiet_hours(sleeps_by_day=True)
     yield "reminder_too_late_today", contact.reminder_too_late(TODAY, TODAY)
     yield "reminder_too_late", contact.reminder_too_late(TODAY - timedelta(days=1), TODAY)
     yield "follow_up_scheduled", contact.follow_up_scheduled(date(2026, 12, 20), TODAY)
@@ -107,6 +111,8 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "holiday_kept", plans.holiday_kept(30, False)
     yield "plan_details", plans.plan_details(DECISION_ACCEPT.plan, TODAY)
     yield "already_agreed", plans.already_agreed(DECISION_ACCEPT.plan, TODAY)
+    yield "stuck_to_person", plans.stuck_to_person()
+    yield "plan_with_person", plans.plan_with_person()
     for frozen, freeze, agreed in itertools.product((False, True), repeat=3):
         yield (
             f"interest_during_plan_{frozen}_{freeze}_{agreed}",
