@@ -67,6 +67,13 @@ class ActionAnswerPaymentMethod(_Answer):
     def name(self) -> str:
         return "action_answer_payment_method"
 
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        if parse.changes_card(text_of(tracker)):
+            # "扣款的那张卡怎么换": where the card is changed, not how to pay.
+            say(dispatcher, texts.change_card())
+            return _with_resume(dispatcher, tracker, context)
+        return await super().act_for(dispatcher, tracker, context)
+
 
 class ActionAnswerPlanDetails(_Answer):
     compose = staticmethod(

@@ -65,7 +65,8 @@ async def negotiate(
         # Its own dates too: "这个6期的计划还算数吗" must not come back on another day of the month.
         unpaid = [i for i in context.plan.installments if i.outstanding > 0]
         if unpaid:
-            state = State(amount=str(unpaid[0].amount), count=len(unpaid), first_date=unpaid[0].due.isoformat())
+            due = unpaid[0].due.isoformat()
+            state = State(amount=str(unpaid[0].amount), count=len(unpaid), first_date=due, earliest=due)
     on_record = recorded_hardship(tracker, context) if recorded is None else recorded
     if not on_record and (told or hardship_of(tracker, context)) and said.text and consents_to_record(said.text):
         # "申请一下三个月行吗？困难情况可以登记": consent given with the request; record it first.

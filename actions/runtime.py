@@ -232,6 +232,7 @@ class KuanxianAction(Action, ABC):
             asks_about_fees,
             asks_plan_interest,
             asks_reminder_hours,
+            changes_card,
             names_plan_terms,
             says_bye_in_numbers,
             says_dispute,
@@ -249,6 +250,9 @@ class KuanxianAction(Action, ABC):
         if asks_reminder_hours(text) and context is not None and self.name() not in ("action_stop_contact", "action_resume_contact"):
             # "我上夜班，白天要睡觉，早上8点到下午4点不要给我发提醒": when reminders come, not a complaint or a date.
             return registry()["action_stop_contact"]
+        if changes_card(text) and context is not None and self.name() in UNSURE | {"action_inform", NEGOTIATE}:
+            # "想问下扣款的那张卡怎么换呀": answered, not "没太明白".
+            return registry()["action_answer_payment_method"]
         if says_bye_in_numbers(text) and self.name() != "action_goodbye":
             # "88" after a plan is agreed is goodbye, never 88 yuan a month.
             return registry()["action_goodbye"]

@@ -55,6 +55,8 @@ class State:
     reassess: bool = False
     # How often, as the Borrower asked ("每两周还100"), when the policy allows it; monthly otherwise.
     frequency: str = Frequency.MONTHLY.value
+    # Changing an agreed plan: a new day of the month starts on or after the next payment already due, never before it.
+    earliest: Optional[str] = None
 
     def to_slot(self) -> dict[str, Any]:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}
@@ -213,6 +215,8 @@ def _proposal(state: State, account: Account) -> Proposal:
         start = date.fromisoformat(state.first_date)
     elif state.day_of_month:
         after = account.today + timedelta(days=state.holiday_days) if state.holiday_days else account.today + timedelta(days=6)
+        if state.earliest:
+            after = max(after, date.fromisoformat(state.earliest) - timedelta(days=1))
         start = parse.next_day_of_month(account.today, state.day_of_month, after=after)
     elif state.holiday_days:
         start = account.today + timedelta(days=state.holiday_days)

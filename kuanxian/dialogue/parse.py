@@ -135,10 +135,16 @@ def wants_holiday(text: str) -> bool:
     return _HOLIDAY_CUE.search(text) is not None
 
 
+_MOVED_TO = re.compile(r"(?:改|换|挪|推|调|移)(?:到|成|为)(?=.{0,6}号)")
+
+
 def day_of_month(text: str) -> Optional[int]:
     """ "每个月10号扣" → 10; "每月月底" → 31 (the month's last day)."""
     if _MONTH_END.search(text):
         return 31
+    moved = _MOVED_TO.search(text)
+    if moved:  # "10号能改到20号吗": the day it moves to
+        text = text[moved.start() :]
     m = _DAY_OF_MONTH.search(text) or _DAY_THEN.search(text)
     if not m:
         return None
@@ -226,6 +232,14 @@ _GOODBYE = re.compile(r"再见|拜拜|拜了|\bbye|88|886|回见|再会|晚安|�
 
 def says_goodbye(text: str) -> bool:
     return _GOODBYE.search(text) is not None
+
+
+_CHANGE_CARD = re.compile(r"换.{0,6}(?:卡|银行卡|借记卡|储蓄卡|账户)|(?:卡|银行卡).{0,6}(?:换|更换|改|变更|解绑|绑定)|绑.{0,2}新卡|新卡")
+
+
+def changes_card(text: str) -> bool:
+    """ "扣款的那张卡怎么换", "还款的卡换一张": changing the bank card used for payments."""
+    return _CHANGE_CARD.search(text) is not None
 
 
 def bare_number(text: str) -> Optional[Decimal]:

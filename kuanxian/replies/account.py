@@ -72,6 +72,15 @@ def payment_method(borrower: Borrower) -> Reply:
     )
 
 
+def change_card() -> Reply:
+    """ "扣款的那张卡怎么换": where it is done (the assistant cannot change it), and that the plan stays as it is."""
+    return Reply(
+        "换扣款或还款用的银行卡，需要您在贷款App里自己操作：进入“我的账户”，找到银行卡管理，添加新卡后设为默认（以App里实际显示的为准）。"
+        "为了账户安全，我这边不能替您改卡。换卡不影响您的还款计划和还款日期。操作中遇到问题，可以请工作人员帮您看看。",
+        (PERSON,),
+    )
+
+
 def payment_reminder(borrower: Borrower, amount: Decimal, due: Optional[date], today: date, *, installment: bool = False) -> Reply:
     when = f"，还款日是{format_date_with_year(due, today)}" if due else ""
     what = "这一期分期" if installment else "一笔"

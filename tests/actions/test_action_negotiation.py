@@ -342,3 +342,19 @@ async def test_interest_during_a_holiday_is_answered_with_the_terms_the_borrower
     assert "共24期" in turn.text and "含60天暂缓期" in turn.text, "the terms are taken"
     assert "暂缓期和分期期间都停止计息" in turn.text, "and the question about the holiday's interest is answered plainly"
     assert turn.slots.get("pending_offer") == "plan_confirm"
+
+
+async def test_moving_an_agreed_plan_to_a_later_day_never_brings_the_first_payment_earlier(db: Database) -> None:
+    await db.add_plan("demo-003", "300.00", 10, date(2025, 2, 10))
+    chat = Chat("demo-003")
+
+    turn = await chat.send("每个月10号能改到20号吗 我发工资的日子变了", "propose_installment")
+
+    draft = offered(turn)
+    assert draft["first_date"] == "2025-02-20", "the 20th after the payment already due on 10 February, not 20 January"
+
+
+async def test_how_to_change_the_card_is_answered(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("亲亲我又来啦😂 想问下扣款的那张卡怎么换呀 我换了张新的借记卡💳", "nlu_fallback")
+    assert "银行卡管理" in turn.text and "没太" not in turn.text and turn.commands == []
