@@ -199,6 +199,10 @@ class ActionFallback(KuanxianAction):
             say(dispatcher, texts.fees_explained(context.borrower))
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         metadata = (tracker.latest_message or {}).get("metadata") or {}
+        if parse.asks_if_person_coming(text_of(tracker)):
+            # "那之前说的停三个月那个工作人员还会找我吗": the handoff as it stands.
+            say(dispatcher, texts.person_status(isinstance(metadata, dict) and bool(metadata.get("awaiting_person"))))
+            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         if isinstance(metadata, dict) and metadata.get("awaiting_person"):
             # Waiting for a person (questions above are still answered): "we didn't understand" helps nobody; say the person will read it.
             say(dispatcher, texts.person_will_read())

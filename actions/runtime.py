@@ -230,6 +230,7 @@ class KuanxianAction(Action, ABC):
         """
         from kuanxian.dialogue.parse import (
             asks_about_fees,
+            asks_if_person_coming,
             asks_plan_interest,
             asks_reminder_hours,
             changes_card,
@@ -253,6 +254,9 @@ class KuanxianAction(Action, ABC):
         if changes_card(text) and context is not None and self.name() in UNSURE | {"action_inform", NEGOTIATE}:
             # "想问下扣款的那张卡怎么换呀": answered, not "没太明白".
             return registry()["action_answer_payment_method"]
+        if asks_if_person_coming(text) and self.name() in UNSURE | {DENY, "action_handle_thank", "action_inform", "action_promise"}:
+            # "那之前说的停三个月那个工作人员还会找我吗": the handoff as it stands (answered by the fallback).
+            return registry()["action_fallback"]
         if says_bye_in_numbers(text) and self.name() != "action_goodbye":
             # "88" after a plan is agreed is goodbye, never 88 yuan a month.
             return registry()["action_goodbye"]

@@ -197,7 +197,22 @@ _FEE_QUESTION = re.compile(
 
 
 def asks_about_fees(text: str) -> bool:
-    return _FEE_QUESTION.search(text) is not None
+    return _FEE_QUESTION.search(text) is not None or _FEE_GRUMBLE.search(text) is not None
+
+
+# "纯纯割韭菜", "凭啥收我这么多": a grumble about the fees, answered with what they are.
+_FEE_GRUMBLE = re.compile(r"割韭菜|凭(?:啥|什么)收|收(?:我)?(?:这么|那么)多|怎么(?:这么|那么)多(?:钱|利息|费)|高利贷|乱收费")
+
+# "那个工作人员还会找我吗", "还有人给我打电话吗": whether the person asked for earlier is still coming.
+_PERSON_COMING = re.compile(
+    r"(?:工作人员|人工|客服|有人|那个人).{0,6}(?:还会|会不会|还要|还能)?.{0,4}(?:找我|联系我|回我|回复我|打电话|给我打)"
+)
+_ABOUT_OTHERS = re.compile(r"家里|家人|父母|爸妈|单位|同事|朋友|邻居|老家|亲戚")
+
+
+def asks_if_person_coming(text: str) -> bool:
+    asks = re.search(r"[?？吗么嘛呢]|会不会|还", text) is not None
+    return _PERSON_COMING.search(text) is not None and asks and _ABOUT_OTHERS.search(text) is None
 
 
 # "分期的话利息还会一直涨吗", "总数是不是就12000 不会再加了", "这期间利息还算不算": whether a plan's total grows.

@@ -162,6 +162,15 @@ def you_are_welcome() -> Reply:
     return Reply("不客气，能帮上忙就好。还有其他需要吗？")
 
 
+def person_status(awaiting: bool) -> Reply:
+    """Whether a person is still coming, as it stands (they reply here in the chat, they do not phone)."""
+    if awaiting:
+        return Reply(
+            "会的。您之前的申请已经转给工作人员，他们会在这个对话里回复您，不会另外打电话；在这之前定好的计划照常有效，他们看到会一并处理。"
+        )
+    return Reply("目前没有在等着回复您的工作人员申请。需要人帮忙的话，说“转人工”就可以。", (PERSON,))
+
+
 def person_will_read() -> Reply:
     return Reply("收到。工作人员会在这里回复您，您发的每一条消息他们都能看到；在这之前，有关还款的问题也可以继续问我。")
 

@@ -187,3 +187,19 @@ async def test_interest_during_an_agreed_plan_is_answered_while_waiting_for_a_pe
     assert "您的还款计划一共12,000.00元" in turn.text and "600.00" in turn.text
     assert "工作人员会在这里回复" not in turn.text, "the question is answered, not only 'a person will read it'"
     assert turn.commands == []
+
+
+async def test_whether_the_person_asked_for_is_still_coming_is_answered_as_it_stands(chat: Chat) -> None:
+    chat.metadata["awaiting_person"] = True
+    waiting = await chat.send("那之前说的停三个月那个工作人员还会找我吗 现在这样是不是就不用了", "deny")
+    assert "会的" in waiting.text and "不会另外打电话" in waiting.text and waiting.commands == []
+
+    chat.metadata["awaiting_person"] = False
+    nobody = await chat.send("我是问那个九十天的申请 还有人给我打电话吗", "nlu_fallback")
+    assert "目前没有在等着回复您" in nobody.text
+
+
+@pytest.mark.parametrize("text", ["纯纯割韭菜 350凭啥", "凭啥收我这么多"])
+async def test_a_grumble_about_the_fees_gets_what_the_fees_are(chat: Chat, text: str) -> None:
+    turn = await chat.send(text, "nlu_fallback")
+    assert "利息和费用" in turn.text and "借款合同" in turn.text and "没太" not in turn.text
