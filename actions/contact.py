@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, borrower_id_of, command, say, text_of
 from kuanxian.commands import MarkWrongContact, OpenDispute, OptIn, OptOut, RecordPromise, RequestHandoff, ScheduleReminder
-from kuanxian.dates import parse_date
 from kuanxian.dialogue.outlook import reminder_outlook
+from kuanxian.dialogue.parse import promise_date
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.money import parse_amount
 from kuanxian.replies import contact as texts
@@ -24,7 +24,7 @@ FOLLOW_UP_TIME = time(10, 0)
 async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context: Context, *, promise: bool) -> Events:
     """A day in the message becomes a Promise (or a reminder); no day, ask once (a payday, ask which day)."""
     text = text_of(tracker)
-    found = parse_date(text, today=context.today) if text else None
+    found = promise_date(text, context.today) if text else None
     awaiting = "promise_date" if promise else "reminder_date"
     promised = tracker.get_slot("follow_date")
     if not promise and (found is None or found.date is None) and promised:

@@ -14,7 +14,14 @@ from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, com
 from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.commands import PauseReminders
 from kuanxian.dialogue.negotiation import Said, State, Step, draft_fingerprint, step
-from kuanxian.dialogue.parse import asks_fee_relief, asks_plan_interest, consents_to_record, mentions_hardship, names_plan_terms
+from kuanxian.dialogue.parse import (
+    asks_fee_relief,
+    asks_plan_interest,
+    consents_to_record,
+    mentions_hardship,
+    names_plan_terms,
+    pays_all_on_a_day,
+)
 from kuanxian.replies import Reply
 from kuanxian.replies import plans as texts
 
@@ -54,6 +61,11 @@ async def negotiate(
         from actions.hardship import handle_fee_relief
 
         return await handle_fee_relief(dispatcher, tracker, context)
+    if said.text and context.plan is None and pays_all_on_a_day(said.text, context.today):
+        # "20号一次还清": everything on one day is a promise to pay, not a plan of one installment.
+        from actions.contact import follow_up
+
+        return await follow_up(dispatcher, tracker, context, promise=True)
     told: Events = []
     if said.text and not hardship_of(tracker, context) and mentions_hardship(said.text):
         # A hardship told in passing ("我刚做完手术，想暂停还款") counts as disclosed: reminders pause,

@@ -235,6 +235,7 @@ class KuanxianAction(Action, ABC):
             asks_reminder_hours,
             changes_card,
             names_plan_terms,
+            pays_all_on_a_day,
             says_bye_in_numbers,
             says_dispute,
             yes_no,
@@ -257,6 +258,9 @@ class KuanxianAction(Action, ABC):
         if asks_if_person_coming(text) and self.name() in UNSURE | {DENY, "action_handle_thank", "action_inform", "action_promise"}:
             # "那之前说的停三个月那个工作人员还会找我吗": the handoff as it stands (answered by the fallback).
             return registry()["action_fallback"]
+        if self.name() in UNSURE and context is not None and context.plan is None and pays_all_on_a_day(text, context.today):
+            # "分期不用，20号全部还": a promise to pay on that day.
+            return registry()["action_promise"]
         if says_bye_in_numbers(text) and self.name() != "action_goodbye":
             # "88" after a plan is agreed is goodbye, never 88 yuan a month.
             return registry()["action_goodbye"]

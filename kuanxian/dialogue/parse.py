@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from kuanxian.dates import Frequency, add_months, month_end, parse_date
+from kuanxian.dates import DateParse, Frequency, add_months, month_end, parse_date
 from kuanxian.money import cn_to_int, parse_amount, parse_count
 
 _N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
@@ -115,6 +115,31 @@ _LUMP_SUM = re.compile(r"一次(?:性)?(?:全部|全|都)?(?:还清|还完|结�
 def consents_to_record(text: str) -> bool:
     """ "困难情况你们可以登记", "要记录就记吧": yes to recording a hardship, said in a sentence."""
     return _RECORD_OK.search(text) is not None and _RECORD_NO.search(text) is None
+
+
+_ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一次性还|一次还")
+
+
+_PAY_WORD = re.compile(r"还|付|结清|转账|打款|交")
+_CLAUSES = re.compile(r"[，。,.；;！!？?\s]+")
+
+
+def promise_date(text: str, today: date) -> Optional[DateParse]:
+    """The day in the clause that says paying ("我15号发工资 20号还" → the 20th), else the first day named."""
+    for clause in _CLAUSES.split(text):
+        if clause and _PAY_WORD.search(clause):
+            found = parse_date(clause, today=today)
+            if found is not None and found.date is not None:
+                return found
+    return parse_date(text, today=today)
+
+
+def pays_all_on_a_day(text: str, today: date) -> bool:
+    """ "20号一次还清", "分期不用，20号全部还": a promise to pay everything on a day, not a one-installment plan."""
+    if _ALL_AT_ONCE.search(text) is None or "还是" in text or asks_question(text) or wants_holiday(text):
+        return False
+    found = parse_date(text, today=today)
+    return found is not None and found.date is not None
 
 
 def lump_sum(text: str) -> bool:
@@ -463,6 +488,8 @@ _DISPUTE = re.compile(
     r"|(?:金额|数目|数字|账|钱数|利息|费用|罚息)(?:算)?(?:不对|错了|有误|对不上)|算错|对不上|多扣|多收|重复扣|扣了两次|乱收"
     r"|已经还(?:清|了|过)|还过了|早就还|还清了|冒用|盗用|被盗|被人(?:借|贷|用)|身份(?:证)?被|骗贷|诈骗|搞错|弄错|不是我的"
     r"|这个数(?:字|目)?\S{0,3}(?:不对|不认|有问题)|数(?:字|目)?不对|合同上写的"
+    r"|我不认|(?:\d+|这笔|这部分|利息|费用)\S{0,3}不认|(?:显示|写着|账上|App上|app上|这里)\S{0,12}不对"
+    r"|说(?:好)?的?是免息|不是说(?:免息|不收)|说(?:好|过)?不收利息"
     r"|哪来的|莫名其妙|凭什么|有异议|不承认|不知道(?:这|有)(?:笔|个)|什么时候借|啥时候借|没收到(?:钱|款)",
 )
 _WRONG_PERSON = re.compile(

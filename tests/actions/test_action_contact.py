@@ -315,3 +315,17 @@ async def test_when_reminders_come_is_answered_not_taken_as_a_complaint_or_a_dat
 
     assert turn.commands == [], "no complaint handoff, nothing turned off"
     assert "早上8点到晚上9点" in turn.text and "您打算哪一天还" not in turn.text
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [("算了算了，就算是5号吧。我20号发工资，20号一次还清", "propose_installment"), ("分期不用，20号全部还", "nlu_fallback")],
+)
+async def test_everything_on_one_day_is_a_promise_on_that_day_not_a_one_installment_plan(db: Database, text: str, heard: str) -> None:
+    chat = Chat("demo-002")
+
+    turn = await chat.send(text, heard)
+
+    promise = turn.one(RecordPromise)
+    assert promise.promised_for.day == 20, "the day paying is said on, not the due day mentioned before it"
+    assert turn.slots.get("pending_offer") != "plan_confirm", "no plan of one installment"
