@@ -43,9 +43,6 @@ class FeatureConfig:
     pinyin_min: int = 1
     # jieba words and word pairs ("w:不在", "w2:拖_一段"), beside the character n-grams.
     words: bool = False
-    # Single function characters and punctuation ("就", "了", "好", "。") as features: they carry a writer's
-    # style, not what the message says; in n-grams with other characters they are kept either way.
-    function_unigrams: bool = True
 
     def to_dict(self) -> dict[str, int | str]:
         return {
@@ -55,7 +52,6 @@ class FeatureConfig:
             "evidence": self.evidence,
             "pinyin_min": self.pinyin_min,
             "words": int(self.words),
-            "function_unigrams": int(self.function_unigrams),
         }
 
     @classmethod
@@ -70,7 +66,6 @@ class FeatureConfig:
             evidence,
             int(data.get("pinyin_min", 1)),
             bool(data.get("words", 0)),
-            bool(data.get("function_unigrams", 1)),
         )
 
 
@@ -91,13 +86,7 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
-# Function characters and punctuation left out as single-character features when `function_unigrams` is off.
-FUNCTION_CHARS = frozenset("的了就好也给最吧呢啊吗嘛哦呀啦么着过都很又在是个和跟这那还得地把被让。，！？、…～；：“”‘’（）")
-
-
-def _unigram_ok(ch: str, config: FeatureConfig) -> bool:
-    if not config.function_unigrams and ch in FUNCTION_CHARS:
-        return False
+def _unigram_ok(ch: str) -> bool:
     return is_cjk(ch) or not (ch.isascii() or ch.isspace())
 
 
@@ -115,7 +104,7 @@ def _featurize(text: str, config: FeatureConfig) -> frozenset[str]:
         for i in range(n_chars - n + 1):
             gram = norm[i : i + n]
             if n == 1:
-                if _unigram_ok(gram, config):
+                if _unigram_ok(gram):
                     feats.add("c:" + gram)
             elif not gram.isspace():
                 feats.add("c:" + gram)

@@ -59,16 +59,16 @@ GUARD_RATES: dict[str, tuple[float | None, float | None]] = {
 # (crisis lines called crisis, distress lines raised to distress or crisis,
 #  none lines raised, none lines called crisis)
 DISTRESS_RATES: dict[str, tuple[float, float, float, float]] = {
-    # Re-measured after d23-d27 and the distress model without single pinyin syllables (2026-12-06, third
-    # session): fewer harmless lines raised in every set (probes 32 -> 24 of 112), one distress line fewer
-    # raised in blind2 (38 -> 37 of 39: "最近老是一个人偷偷哭") and one crisis line fewer in distress.tsv.
-    "distress.tsv": (0.997, 0.9847, 0.0181, 0.0),  # 330/331, 193/196, 5/277, 0/277
-    "distress_blind.tsv": (1.0, 0.9752, 0.0923, 0.0538),  # 142/142, 118/121, 12/130, 7/130
-    "distress_blind2.tsv": (1.0, 0.9487, 0.1207, 0.0862),  # 55/55, 37/39, 7/58, 5/58
-    "distress_blind3.tsv": (1.0, 1.0, 0.1042, 0.0417),  # 44/44, 30/30, 5/48, 2/48
+    # Re-measured after d28-d33 (2026-12-06, fourth session): distress.tsv raises 3 more harmless lines (5 -> 8 of 277)
+    # and one distress line fewer; blind3 and blind5 call one more harmless line crisis each ("我在江边吃烧烤");
+    # blind, blind2 and the probes improve. The tuned sets are not evidence (docs/safety.md); the LOBO figures are.
+    "distress.tsv": (0.9970, 0.9796, 0.0289, 0.0),  # 330/331, 192/196, 8/277, 0/277
+    "distress_blind.tsv": (1.0, 0.9752, 0.0846, 0.0462),  # 142/142, 118/121, 11/130, 6/130
+    "distress_blind2.tsv": (1.0, 0.9744, 0.1207, 0.0862),  # 55/55, 38/39, 7/58, 5/58
+    "distress_blind3.tsv": (1.0, 1.0, 0.1042, 0.0625),  # 44/44, 30/30, 5/48, 3/48
     "distress_blind4.tsv": (1.0, 1.0, 0.0714, 0.0714),  # 37/37, 25/25, 3/42, 3/42
-    "distress_blind5.tsv": (1.0, 1.0, 0.0667, 0.0444),  # 30/30, 25/25, 3/45, 2/45
-    "distress_probes.tsv": (0.9892, 0.9111, 0.2143, 0.1339),  # 92/93, 41/45, 24/112, 15/112
+    "distress_blind5.tsv": (1.0, 1.0, 0.0667, 0.0667),  # 30/30, 25/25, 3/45, 3/45
+    "distress_probes.tsv": (0.9892, 0.9111, 0.2143, 0.1250),  # 92/93, 41/45, 24/112, 14/112
 }
 
 
