@@ -198,6 +198,12 @@ class ActionFallback(KuanxianAction):
             # "这350是什么钱": the fees explained, not "没太听明白".
             say(dispatcher, texts.fees_explained(context.borrower))
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        if parse.asks_if_genuine(text_of(tracker)):
+            say(dispatcher, texts.genuine())
+            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        if context is not None and parse.asks_time_zone(text_of(tracker)):
+            say(dispatcher, texts.time_zone(context.borrower.timezone))
+            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         if parse.asks_if_person_coming(text_of(tracker)):
             # "那之前说的停三个月那个工作人员还会找我吗": the handoff as it stands.

@@ -78,7 +78,13 @@ async def negotiate(
         unpaid = [i for i in context.plan.installments if i.outstanding > 0]
         if unpaid:
             due = unpaid[0].due.isoformat()
-            state = State(amount=str(unpaid[0].amount), count=len(unpaid), first_date=due, earliest=due)
+            state = State(
+                amount=str(unpaid[0].amount),
+                count=len(unpaid),
+                first_date=due,
+                earliest=due,
+                frequency=context.plan.frequency.value,
+            )
     on_record = recorded_hardship(tracker, context) if recorded is None else recorded
     if not on_record and (told or hardship_of(tracker, context)) and said.text and consents_to_record(said.text):
         # "申请一下三个月行吗？困难情况可以登记": consent given with the request; record it first.

@@ -143,6 +143,20 @@ AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_
 UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
 # What the classifier may call a question about the fees ("这350是什么钱"): answered by the fallback's fee explanation.
 FEE_MISHEARD = frozenset({"action_negotiate", "action_inform", "action_promise", "action_out_of_scope"})
+# Actions the words never reroute to an answer: what they do matters more than a question in passing.
+KEEP_OWN_ACTION = frozenset(
+    {
+        AFFIRM,
+        DENY,
+        "action_request_human",
+        "action_open_dispute",
+        "action_wrong_person",
+        "action_stop_contact",
+        "action_resume_contact",
+        "action_listen_kindly",
+        "action_fallback",
+    }
+)
 # What the classifier may call a question about interest during a plan ("这期间利息还算不算").
 INTEREST_MISHEARD = FEE_MISHEARD | {
     "action_answer_consequences",
@@ -230,9 +244,11 @@ class KuanxianAction(Action, ABC):
         """
         from kuanxian.dialogue.parse import (
             asks_about_fees,
+            asks_if_genuine,
             asks_if_person_coming,
             asks_plan_interest,
             asks_reminder_hours,
+            asks_time_zone,
             changes_card,
             names_plan_terms,
             pays_all_on_a_day,
@@ -261,6 +277,9 @@ class KuanxianAction(Action, ABC):
         if self.name() in UNSURE and context is not None and context.plan is None and pays_all_on_a_day(text, context.today):
             # "分期不用，20号全部还": a promise to pay on that day.
             return registry()["action_promise"]
+        if (asks_if_genuine(text) or asks_time_zone(text)) and self.name() not in KEEP_OWN_ACTION:
+            # "怎么证明你是正规的？" (not a complaint), "12月20号是纽约时间还是北京时间？" (not new terms): answered.
+            return registry()["action_fallback"]
         if says_bye_in_numbers(text) and self.name() != "action_goodbye":
             # "88" after a plan is agreed is goodbye, never 88 yuan a month.
             return registry()["action_goodbye"]

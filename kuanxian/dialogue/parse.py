@@ -46,7 +46,9 @@ _BARE_NUMBER = re.compile(
 )
 
 
-_QUESTION = re.compile(r"[?？]|吗|么\s*$|呢\s*$|多少|怎么|为什么|能不能|可不可以|是不是|行不行|哪")
+_QUESTION = re.compile(
+    r"[?？]|吗|么\s*$|呢\s*$|伐\s*$|多少|怎么|为什么|能不能|可不可以|是不是|行不行|会不会|哪|^(?:要是|如果|万一|假如)|要是.{0,20}(?:会|能)"
+)
 
 
 def asks_question(text: str) -> bool:
@@ -121,16 +123,22 @@ _ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一�
 
 
 _PAY_WORD = re.compile(r"还|付|结清|转账|打款|交")
+_MONTH_WORD = re.compile(r"下下个?月|下个?月|这个?月|本月|[0-9]{1,2}月|[一二三四五六七八九十]{1,3}月")
 _CLAUSES = re.compile(r"[，。,.；;！!？?\s]+")
 
 
 def promise_date(text: str, today: date) -> Optional[DateParse]:
     """The day in the clause that says paying ("我15号发工资 20号还" → the 20th), else the first day named."""
+    month = None
     for clause in _CLAUSES.split(text):
         if clause and _PAY_WORD.search(clause):
-            found = parse_date(clause, today=today)
+            # "下月发工资 10号还": the month said before the clause belongs to its day.
+            found = parse_date(clause if _MONTH_WORD.search(clause) or month is None else month + clause, today=today)
             if found is not None and found.date is not None:
                 return found
+        named = _MONTH_WORD.findall(clause)
+        if named:
+            month = named[-1]
     return parse_date(text, today=today)
 
 
@@ -280,6 +288,21 @@ _CHANGE_CARD = re.compile(r"换.{0,6}(?:卡|银行卡|借记卡|储蓄卡|账户
 def changes_card(text: str) -> bool:
     """ "扣款的那张卡怎么换", "还款的卡换一张": changing the bank card used for payments."""
     return _CHANGE_CARD.search(text) is not None
+
+
+_SCAM = re.compile(r"骗子|诈骗|骗人|是不是骗|真的假的|怎么(?:知道|证明|确定).{0,12}(?:真|正规|官方|你们)|正规的?吗|是官方|冒充|假的吧")
+
+
+def asks_if_genuine(text: str) -> bool:
+    """ "怎么证明你是正规的？", "是不是骗子": whether the chat is really the lender's."""
+    return _SCAM.search(text) is not None
+
+
+_TIME_ZONE = re.compile(r"纽约时间|北京时间|美国时间|国内时间|当地时间|时区|哪(?:里|边)的时间|按哪(?:里|边)")
+
+
+def asks_time_zone(text: str) -> bool:
+    return _TIME_ZONE.search(text) is not None and asks_question(text)
 
 
 def bare_number(text: str) -> Optional[Decimal]:
@@ -515,7 +538,9 @@ _ABOUT_REMINDERS = re.compile(
     r"提醒|发消息|发信息|通知|短信|推送|发给我|给我发|别发|不要发|(?:半夜|深夜|夜里|晚上|白天|早上)(?:别|不要)?发"
 )
 # Sleeps by day ("我上夜班，白天要睡觉"): the usual daytime window is the problem, not the night.
-_DAY_SLEEPER = re.compile(r"夜班|白天.{0,6}(?:睡|休息)|(?:睡|休息).{0,6}白天")
+_DAY_SLEEPER = re.compile(
+    r"夜班|白天.{0,6}(?:睡|休息|骑车|跑单|上班|干活|不方便|没空|看不了)|(?:睡|休息).{0,6}白天|白天(?:别|不要|不能)发|晚上.{0,6}(?:可以|再)发"
+)
 _STOP_ALL = re.compile(r"全部|所有|都(?:关|停|别|不)|彻底|再也|别再|不要再|不想再|任何|别发了|不要发了|别.{0,2}提醒了|关[了掉]|停[了掉]")
 
 

@@ -33,7 +33,7 @@ _NO = re.compile(
 )
 _REASSURED = re.compile(
     r"不会做傻事|没想过(?:那|这|死)|没有(?:那种|这种|这个|那个)(?:想法|念头|打算)|我好好的|我很好|好得很|我没事|没想死|不想死"
-    r"|就是问问|只是问问|随口|口头禅|说着玩|开玩笑|夸张|不用找人|没想不开|不会想不开"
+    r"|就是问问|只是问问|随口|口头禅|说着玩|开玩笑|夸张|不用找人|没想不开|不会想不开|我(?:很)?安全|我还好|我没事"
 )
 
 
@@ -58,8 +58,16 @@ def denies_risk(text: str) -> bool:
     怕丢人" is: worry and shame are answered with care, not with the crisis script again)."""
     if not (_NO.search(text) or _REASSURED.search(text) or "denied_risk" in assess_lexicon(text).signals):
         return False
-    # The denying words themselves ("我不想死") are not a sign: what is left is read for one.
-    return assess_distress(without_denial(text)).level != "crisis"
+    # The denying words themselves ("我不想死") are not a sign: what is left is read for one. An explicit no
+    # outweighs the model's reading of the rest ("…我没想死…我就是刚离婚 睡不好觉 烦而已" is pain, not a yes).
+    rest = without_denial(text)
+    if assess_distress(rest).level != "crisis":
+        return True
+    if assess_lexicon(rest).level == "crisis":
+        return False
+    # "我没想死", "我很好" said in so many words: only a crisis word in the rest outweighs it. A bare "不是" or
+    # "没有" followed by something the model reads as crisis ("不是，我准备今晚吃药") is not a no.
+    return bool(_DENYING.search(text) or _REASSURED.search(text))
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,8 @@ _YES = re.compile(r"^[\W_]*(?:有时候|有过|想过|偶尔|有点|是的|是�
 
 
 def says_yes(check: RiskCheck, text: str) -> bool:
-    """The first answer to the direct question that says yes (a question about the loan is not one)."""
-    if not check.asked or check.heard:
+    """The first answer to the direct question that says yes (a question about the loan is not one; nor is a
+    message that starts with a no, whatever else it says)."""
+    if not check.asked or check.heard or _NO.search(text) or _REASSURED.search(text):
         return False
     return _YES.search(text) is not None or assess_distress(text).level == "crisis"

@@ -72,6 +72,25 @@ def payment_method(borrower: Borrower) -> Reply:
     )
 
 
+def genuine() -> Reply:
+    """ "怎么证明你是正规的？": how to check, without asking them to trust the chat itself."""
+    return Reply(
+        "您这么小心是对的。可以这样核实：这个对话是从您登录的贷款App里打开的，不是陌生人发来的链接；"
+        "我们不会要您把钱转到任何个人账户，还款只在App“我的账户 → 还款”里操作；也不会索要密码或验证码。"
+        "还不放心的话，可以退出后拨打App里“联系我们”的官方客服电话核实。",
+        (PERSON,),
+    )
+
+
+_ZONE_NAMES = {"Asia/Shanghai": "北京时间", "America/New_York": "美国东部时间（纽约）", "Europe/London": "英国时间（伦敦）"}
+
+
+def time_zone(zone: str) -> Reply:
+    """ "是纽约时间还是北京时间？": every date and time here is in the Borrower's own zone."""
+    name = _ZONE_NAMES.get(zone, zone)
+    return Reply(f"计划、还款日和提醒里的日期和时间，都按您账户登记的时区来算，也就是{name}。工作人员的值班时间另外会写明是哪里的时间。")
+
+
 def change_card() -> Reply:
     """ "扣款的那张卡怎么换": where it is done (the assistant cannot change it), and that the plan stays as it is."""
     return Reply(

@@ -203,3 +203,14 @@ async def test_whether_the_person_asked_for_is_still_coming_is_answered_as_it_st
 async def test_a_grumble_about_the_fees_gets_what_the_fees_are(chat: Chat, text: str) -> None:
     turn = await chat.send(text, "nlu_fallback")
     assert "利息和费用" in turn.text and "借款合同" in turn.text and "没太" not in turn.text
+
+
+async def test_is_this_really_the_lender_is_answered_with_how_to_check_not_taken_as_a_complaint(chat: Chat) -> None:
+    turn = await chat.send("怎么证明你是正规的？我怕是骗子", "complain")
+    assert "官方客服电话" in turn.text and "个人账户" in turn.text and turn.commands == []
+
+
+async def test_which_time_zone_the_dates_are_in_is_answered_in_the_borrowers_own(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("12月20号是纽约时间还是北京时间？", "propose_installment")
+    assert "美国东部时间" in turn.text and turn.commands == [] and turn.slots.get("pending_offer") != "plan_confirm"

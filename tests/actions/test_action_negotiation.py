@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from actionkit import Chat, Database, Turn, days, hub_accepts
 
+from actions import runtime
 from kuanxian.commands import AgreePlan, RecordHardship, RecordPromise, RequestHandoff
 from kuanxian.dates import Frequency
 from kuanxian.domain.handoff import HandoffReason, Priority
@@ -358,3 +359,24 @@ async def test_how_to_change_the_card_is_answered(db: Database) -> None:
     chat = Chat("demo-003")
     turn = await chat.send("亲亲我又来啦😂 想问下扣款的那张卡怎么换呀 我换了张新的借记卡💳", "nlu_fallback")
     assert "银行卡管理" in turn.text and "没太" not in turn.text and turn.commands == []
+
+
+async def test_a_conditional_question_about_the_plan_on_the_table_is_not_a_yes(chat: Chat) -> None:
+    await chat.send("每月500", "propose_installment")
+    turn = await chat.send("要是查出来我上个月500确实付过的 这个计划会改伐", "propose_installment")
+    assert turn.of(AgreePlan) == [], "a what-if about the plan never agrees it"
+
+
+async def test_an_agreed_plan_every_two_weeks_stays_every_two_weeks_when_asked_about(db: Database) -> None:
+    from kuanxian.plans import build_schedule
+    from kuanxian.storage import plans as plan_store
+
+    async with db.engine.begin() as conn:
+        schedule = build_schedule(Decimal("3000.00"), Decimal("100.00"), 30, Frequency.BIWEEKLY, date(2025, 1, 20))
+        await plan_store.save_plan(conn, "demo-003", schedule, runtime.now(), agreed_by="assistant")
+    chat = Chat("demo-003")
+
+    turn = await chat.send("每两周100 从1月20号开始 对吧", "propose_installment")
+
+    assert "最低还款额" not in turn.text and "超过了最长" not in turn.text, "the agreed plan is within policy as agreed"
+    assert turn.slots.get("pending_offer") != "plan_confirm"

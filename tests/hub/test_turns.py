@@ -115,6 +115,18 @@ async def test_a_no_that_still_sounds_hopeless_is_not_taken_as_a_no(api: Api) ->
     assert not any(m["sender_type"] == "bot" for m in after), "no answer from the assistant until a person has talked to them"
 
 
+async def test_a_plain_no_with_pain_in_it_is_a_no_and_the_family_answer_only_comes_when_asked(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+
+    no = await widget.answers_after(await widget.send("不是 没有 我没想死 你们想多了。我就是刚离婚 睡不好觉 烦而已"))
+    assert no[0]["sender_type"] == "system" and "工作人员还是会来看看你" in no[0]["text"], "an explicit no is a no"
+    assert not any("勇气" in m["text"] for m in no), "never read as a yes"
+
+    later_ = await widget.answers_after(await widget.send("那让他们直接跟我说还款 别再问我想不想死了"))
+    assert not any("家里人不用替你还" in m["text"] for m in later_), "nobody asked about the family"
+
+
 async def test_a_no_after_a_means_is_named_does_not_clear_the_risk_and_the_family_question_is_answered(api: Api) -> None:
     widget = await api.widget()
     first = await widget.answers_after(await widget.send("我要是不在了 这钱是不是要我儿子还"))

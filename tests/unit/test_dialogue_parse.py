@@ -300,3 +300,33 @@ def test_a_question_about_the_fees_is_recognised(text: str, about_fees: bool) ->
 )
 def test_a_question_about_interest_during_a_plan_is_recognised(text: str, about_interest: bool) -> None:
     assert parse.asks_plan_interest(text) is about_interest
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("下月发工资 10号全部还", date(2027, 1, 10)),
+        ("我15号发工资 20号还", date(2026, 12, 20)),
+        ("算了算了，就算是5号吧。我20号发工资，20号一次还清", date(2026, 12, 20)),
+    ],
+)
+def test_a_promise_is_on_the_day_said_with_paying_in_the_month_said_before_it(text: str, day: date) -> None:
+    found = parse.promise_date(text, date(2026, 12, 6))
+    assert found is not None and found.date == day
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [("好嘞！确认✅ 爱了爱了💕", True), ("那确认确认～", True), ("👌", True), ("好的呢亲", True), ("不要 😭", False), ("确认吗？", None)],
+)
+def test_a_cheerful_yes_or_no_is_read_through_emoji_and_fillers(text: str, yes: bool | None) -> None:
+    assert parse.yes_no(text, "plan_confirm") is yes
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency"),
+    [("每两周还100", "biweekly"), ("两周一期，每期100", "biweekly"), ("每月500", "monthly"), ("分12期", None), ("下周五还", None)],
+)
+def test_how_often_is_read_from_the_words(text: str, frequency: str | None) -> None:
+    found = parse.frequency_in(text)
+    assert (found.value if found else None) == frequency

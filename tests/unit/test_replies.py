@@ -83,6 +83,9 @@ def _samples() -> Iterator[tuple[str, Reply]]:
         yield f"resume_contact_{n}", contact.resume_contact(outlook, TODAY)
         yield f"reminder_not_possible_{n}", contact.reminder_not_possible(outlook, TODAY)
     yield "change_card", account.change_card()
+    yield "genuine", account.genuine()
+    for zone in ("Asia/Shanghai", "America/New_York", "Europe/London"):
+        yield f"time_zone_{zone}", account.time_zone(zone)
     yield "person_status_waiting", account.person_status(True)
     yield "person_status_none", account.person_status(False)
     yield "goodbye", account.goodbye()
