@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -22,11 +23,23 @@ def _details(tracker: Tracker) -> dict[str, object]:
     return details
 
 
+_ASKS_PERSON = re.compile(r"转人工|人工|经理|管事|领导|主管|真人|拍板|说了算|找个人|找人")
+_MORE_TIME = re.compile(r"宽限|缓|停.{0,3}(?:几|一|两|三|个)|延期|晚点还|多给.{0,4}时间")
+
+
 def reason_for_person(tracker: Tracker) -> HandoffReason:
-    """Why the Borrower wants a person: what they asked for that only a person can grant, if anything."""
+    """Why the Borrower wants a person: what this message asks a person for ("帮我问问管事的能不能多宽限些日子":
+    more time), fee relief (only a person grants it), a person as such ("转人工，要经理"), or else the holiday talked about."""
+    from kuanxian.dialogue import parse
+
+    text = text_of(tracker)
+    if _MORE_TIME.search(text):
+        return HandoffReason.DEFERRAL
     topic = tracker.get_slot("topic")
-    if topic == "fee_relief":
-        return HandoffReason.FEE_RELIEF
+    if parse.asks_fee_relief(text) or topic == "fee_relief":
+        return HandoffReason.FEE_RELIEF  # only a person can grant it
+    if _ASKS_PERSON.search(text):
+        return HandoffReason.REQUEST_HUMAN
     if topic == "deferral" or State.from_slot(tracker.get_slot("negotiation")).holiday_days:
         return HandoffReason.DEFERRAL
     return HandoffReason.REQUEST_HUMAN

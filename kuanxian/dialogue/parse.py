@@ -122,15 +122,22 @@ def consents_to_record(text: str) -> bool:
 _ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一次性还|一次还")
 
 
-_PAY_WORD = re.compile(r"还|付|结清|转账|打款|交")
+_PAY_WORD = re.compile(r"还|付|结清|转账|打款")
 _MONTH_WORD = re.compile(r"下下个?月|下个?月|这个?月|本月|[0-9]{1,2}月|[一二三四五六七八九十]{1,3}月")
 _CLAUSES = re.compile(r"[，。,.；;！!？?\s]+")
 
 
 def promise_date(text: str, today: date) -> Optional[DateParse]:
     """The day in the clause that says paying ("我15号发工资 20号还" → the 20th), else the first day named."""
+    clauses = [c for c in _CLAUSES.split(text) if c]
+    for clause in reversed(clauses):
+        # "15号要交房租 1月20号": a day with its month named outweighs a bare day said before it.
+        if _MONTH_WORD.search(clause) and re.search(r"[0-9一二三四五六七八九十廿]+\s*(?:号|日)", clause):
+            found = parse_date(clause, today=today)
+            if found is not None and found.date is not None:
+                return found
     month = None
-    for clause in _CLAUSES.split(text):
+    for clause in clauses:
         if clause and _PAY_WORD.search(clause):
             # "下月发工资 10号还": the month said before the clause belongs to its day.
             found = parse_date(clause if _MONTH_WORD.search(clause) or month is None else month + clause, today=today)

@@ -329,3 +329,17 @@ async def test_everything_on_one_day_is_a_promise_on_that_day_not_a_one_installm
     promise = turn.one(RecordPromise)
     assert promise.promised_for.day == 20, "the day paying is said on, not the due day mentioned before it"
     assert turn.slots.get("pending_offer") != "plan_confirm", "no plan of one installment"
+
+
+async def test_a_person_asked_for_as_such_is_request_human_and_more_time_asked_of_a_person_is_deferral(db: Database) -> None:
+    from kuanxian.commands import RequestHandoff
+    from kuanxian.domain.handoff import HandoffReason
+
+    chat = Chat("demo-001")
+    await chat.send("先停两个月再开始呢？停完还是500？", "request_deferral")
+    manager = await chat.send("对，转人工，要经理", "request_human")
+    assert manager.one(RequestHandoff).reason is HandoffReason.REQUEST_HUMAN
+
+    other = Chat("demo-002", conversation_id="c0ffee00c0ffee00c0ffee00c0ffee01")
+    more_time = await other.send("那你帮我问问你们管事的人 能不能多宽限些日子", "request_human")
+    assert more_time.one(RequestHandoff).reason is HandoffReason.DEFERRAL

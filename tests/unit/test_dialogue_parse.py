@@ -330,3 +330,8 @@ def test_a_cheerful_yes_or_no_is_read_through_emoji_and_fillers(text: str, yes: 
 def test_how_often_is_read_from_the_words(text: str, frequency: str | None) -> None:
     found = parse.frequency_in(text)
     assert (found.value if found else None) == frequency
+
+
+def test_a_day_with_its_month_outweighs_a_bare_day_said_for_something_else() -> None:
+    found = parse.promise_date("不对不对 15号要交房租 1月20号 20号肯定有", date(2026, 12, 6))
+    assert found is not None and found.date == date(2027, 1, 20)
