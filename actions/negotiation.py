@@ -17,6 +17,7 @@ from kuanxian.dialogue.negotiation import Said, State, Step, draft_fingerprint, 
 from kuanxian.dialogue.parse import (
     asks_fee_relief,
     asks_plan_interest,
+    asks_time_zone,
     consents_to_record,
     mentions_hardship,
     names_plan_terms,
@@ -97,6 +98,11 @@ async def negotiate(
         # The plan on the table is the one already agreed ("不对吧，刚才已经确认过了"): said so, never offered again.
         say(dispatcher, texts.already_agreed(context.plan, context.today))
         return [SlotSet("negotiation", None), SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0), *told]
+    if said.text and asks_time_zone(said.text):
+        # "每月15号扣…是按纽约时间还是北京时间算15号？": the day taken, and the zone said.
+        from kuanxian.replies import account as account_texts
+
+        result = replace(result, extra=(*result.extra, account_texts.time_zone(context.borrower.timezone)))
     interest = bool(said.text) and asks_plan_interest(said.text)
     if interest and state.draft and result.state.draft and draft_fingerprint(state.draft) == draft_fingerprint(result.state.draft):
         # "我按这个600一个月还 总数是不是就12000 不会再加了？": the plan on the table, asked about; answered, not offered again.

@@ -277,7 +277,8 @@ class KuanxianAction(Action, ABC):
         if self.name() in UNSURE and context is not None and context.plan is None and pays_all_on_a_day(text, context.today):
             # "分期不用，20号全部还": a promise to pay on that day.
             return registry()["action_promise"]
-        if (asks_if_genuine(text) or asks_time_zone(text)) and self.name() not in KEEP_OWN_ACTION:
+        terms = context is not None and names_plan_terms(text, context.today)
+        if (asks_if_genuine(text) or (asks_time_zone(text) and not terms)) and self.name() not in KEEP_OWN_ACTION:
             # "怎么证明你是正规的？" (not a complaint), "12月20号是纽约时间还是北京时间？" (not new terms): answered.
             return registry()["action_fallback"]
         if says_bye_in_numbers(text) and self.name() != "action_goodbye":
@@ -286,7 +287,13 @@ class KuanxianAction(Action, ABC):
         if self.name() in FEE_MISHEARD and context is not None and asks_about_fees(text) and not says_dispute(text):
             # "多出来的350块钱 是利息还是手续费？" heard as terms or a promise: the fees are explained instead.
             return registry()["action_fallback"]
-        if self.name() in UNSURE and context is not None and names_plan_terms(text, context.today) and not says_dispute(text):
+        if (
+            self.name() in UNSURE | {"action_answer_plan_details"}
+            and context is not None
+            and (self.name() in UNSURE or context.plan is None)
+            and names_plan_terms(text, context.today)
+            and not says_dispute(text)
+        ):
             # (A figure inside a questioned debt, "合同上写的就是8000", is not an offer.)
             return registry()[NEGOTIATE]
         if self.name() in HOLIDAY_TALK and context is not None and _holiday_on_the_table(tracker):

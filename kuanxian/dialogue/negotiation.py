@@ -177,6 +177,8 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         return replace(state, holiday_days=30 * months)
     if amount is None and count is None and parse.lump_sum(text):
         count = 1
+    if amount is None and count is None and parse.longest_term(text):
+        count = account.policy.max_term_months  # "那就按最长的来": the longest the policy allows
     if amount is not None or count is not None:
         state = replace(state, amount=str(amount) if amount is not None else None, count=count)
     day = parse.day_of_month(text)
@@ -445,6 +447,11 @@ def step(state: State, said: Said, account: Account) -> Step:
         decision = _evaluate(state, account, _proposal(state, account))
     except PlanError as error:
         return _ask(replace(state, amount=None, count=None), "terms", texts.plan_error(error, account.balance))
+    if parse.longest_term(said.text) and parse.asks_question(said.text) and not refused:
+        # "那最长能分几个月": a question about the policy, answered with what the longest term means; the plan stays
+        # on the table (not counted as another offer), and "那就按最长的来" then agrees it.
+        new = replace(state, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
+        return Step(texts.longest_term(account.policy.max_term_months, decision, account.today), new, "plan_confirm")
     # The Borrower named the plan on the table themselves ("行吧，那就12期"); terms the policy only counters with the
     # same plan again ("每月100" once more) are not a yes to it.
     restated = before.draft and decision.outcome == "accept" and _fingerprint(decision) == draft_fingerprint(before.draft)

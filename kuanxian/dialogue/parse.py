@@ -47,7 +47,8 @@ _BARE_NUMBER = re.compile(
 
 
 _QUESTION = re.compile(
-    r"[?？]|吗|么\s*$|呢\s*$|伐\s*$|多少|怎么|为什么|能不能|可不可以|是不是|行不行|会不会|哪|^(?:要是|如果|万一|假如)|要是.{0,20}(?:会|能)"
+    r"[?？]|吗|么\s*$|呢\s*$|伐\s*$|多少|怎么|为什么|能不能|可不可以|是不是|行不行|会不会|哪|(?<!好)几(?:个|期|天|号|次)"
+    r"|^(?:要是|如果|万一|假如)|要是.{0,20}(?:会|能)"
 )
 
 
@@ -504,6 +505,7 @@ def names_plan_terms(text: str, today: date) -> bool:
     """Does the message say anything the negotiation can use (terms, a day, a first date, a holiday)?"""
     return (
         terms(text, today) != (None, None)
+        or longest_term(text)
         or day_of_month(text) is not None
         or first_date(text, today) is not None
         or holiday_days(text, today) is not None
@@ -572,6 +574,16 @@ def says_wrong_person(text: str) -> bool:
 _ASKS_LONGEST = re.compile(
     r"最(?:多|长)(?:能|可以)?(?:缓|停|暂缓|延期|延后|推迟)[^。！？?]{0,4}(?:多久|多长|几天|几个月|多少天)|能缓多久|可以缓多久|能缓几|能停多久"
 )
+
+
+_LONGEST_TERM = re.compile(
+    r"最(?:长|多)(?:能|可以)?分(?:几|多少|多久)|最(?:长|多)(?:能|可以)?(?:几|多少)(?:期|个月)|按最长的?|最长的来|分最长|最长(?:期限|那个|的那个)"
+)
+
+
+def longest_term(text: str) -> bool:
+    """ "那最长能分几个月", "那就按最长的来": the policy's longest term, asked about or chosen."""
+    return _LONGEST_TERM.search(text) is not None
 
 
 def asks_longest_holiday(text: str) -> bool:

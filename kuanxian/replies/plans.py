@@ -79,6 +79,14 @@ def offer(decision: Decision, today: date, *, repeated: bool = False) -> Reply:
     return Reply(f"{decision.explain_zh()}\n具体是：{text}\n如果这个金额也有压力，告诉我，我们再一起看看别的办法。", (*buttons, PERSON))
 
 
+def longest_term(max_months: int, decision: Decision, today: date) -> Reply:
+    """ "那最长能分几个月": the policy's longest term, and what it means for this balance."""
+    return Reply(
+        f"按您账户的规定，最长可以分{max_months}个月。按最长的来，就是：{describe(decision.plan, today)}想按这个来的话，点确认就可以。",
+        (CONFIRM, THINK, TOO_MUCH),
+    )
+
+
 def plan_error(error: PlanError, balance: Decimal) -> Reply:
     if error.code == "amount_exceeds_balance":
         return Reply(

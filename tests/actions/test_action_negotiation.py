@@ -380,3 +380,13 @@ async def test_an_agreed_plan_every_two_weeks_stays_every_two_weeks_when_asked_a
 
     assert "最低还款额" not in turn.text and "超过了最长" not in turn.text, "the agreed plan is within policy as agreed"
     assert turn.slots.get("pending_offer") != "plan_confirm"
+
+
+async def test_a_new_day_asked_with_a_time_zone_question_is_taken_and_the_zone_said(db: Database) -> None:
+    chat = Chat("demo-003")
+    await chat.send("分10个月，一个月300", "propose_installment")
+
+    turn = await chat.send("每月15号扣，我15号发工资。是按纽约时间还是北京时间算15号？", "propose_installment")
+
+    assert offered(turn)["first_date"].endswith("-15"), "the 15th is taken"
+    assert "美国东部时间" in turn.text

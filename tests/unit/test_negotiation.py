@@ -769,3 +769,13 @@ def test_after_saying_it_will_not_repeat_an_offer_a_person_takes_over_instead_of
     assert len(handoffs) == 1, "one person asked for, not one per message"
     assert texts_[-1] != texts.no_repeat_offer().text and all(c == [] for c in [list(s.commands) for s in said[-1:]])
     assert not any(s.accept for s in said), "terms the policy only counters are never a yes to the counter-offer"
+
+
+def test_the_longest_term_asked_about_is_answered_and_chosen_without_a_third_offer() -> None:
+    talk = Talk()
+    talk.say("propose_installment", "每月300")
+    talk.say("propose_installment", "300的话要还40个月吧，可以吗")
+    asked = talk.say("propose_installment", "那最长能分几个月")
+    assert "最长可以分24个月" in asked.reply.text and asked.pending == "plan_confirm"
+    chosen = talk.say("propose_installment", "那就按最长的来")
+    assert chosen.accept, "choosing the longest term agrees the plan on the table"
