@@ -35,7 +35,7 @@ class ActionAcknowledgeHardship(BorrowerAction):
         return "action_acknowledge_hardship"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
-        from kuanxian.dialogue.parse import names_plan_terms
+        from kuanxian.dialogue.parse import consents_to_record, names_plan_terms
 
         text = text_of(tracker)
         if tracker.get_slot("hardship_disclosed") or context.hardships:
@@ -47,8 +47,12 @@ class ActionAcknowledgeHardship(BorrowerAction):
             say(dispatcher, texts.heard_more(context.borrower))
             return [SlotSet("misunderstood", 0.0)]
         category = category_of(tracker)
-        say(dispatcher, texts.acknowledge(category))
         command(dispatcher, PauseReminders("hardship"))
+        if text and consents_to_record(text):
+            # "可以 你们记下来嘛 我没得骗你 医院的单子都在抽屉里头": told and consented in one breath; not asked again.
+            recorded = await record_consent(dispatcher, tracker, context, consent=True)
+            return [SlotSet("hardship_type", category.value), *recorded, SlotSet("misunderstood", 0.0)]
+        say(dispatcher, texts.acknowledge(category))
         return [
             SlotSet("hardship_type", category.value),
             SlotSet("hardship_disclosed", True),

@@ -118,3 +118,12 @@ async def test_consent_given_after_a_question_in_between_still_records_the_hards
     await chat.send("缓的这段时间会不会上征信?", "ask_consequences")
     turn = await chat.send("行,那就缓30天,我家这个情况你们可以登记", "affirm")
     assert turn.of(RecordHardship), turn.texts
+
+
+async def test_a_hardship_told_with_consent_in_the_same_breath_is_recorded_without_asking_again(db: Database) -> None:
+    chat = Chat("demo-001")
+
+    turn = await chat.send("可以 你们记下来嘛 老头子中风了 医院的单子都在抽屉里头", "disclose_hardship")
+
+    assert turn.of(RecordHardship), "recorded with the consent given"
+    assert "您同意我们把这个情况记录" not in turn.text and turn.slots.get("pending_offer") != "hardship_consent"
