@@ -18,9 +18,32 @@ _N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
 _HOLIDAY_CUE = re.compile(
     r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半])|先不还|晚点还|推迟|延后|延期|宽限|歇|喘口气|等我|等到|"
     r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|(?:后|以后|之后)才(?:能|可以|有)|回去上班|复工|"
+    r"(?:半年|过完年|过了年|年后|春节后|正月十五)(?:以后|之后|后)?(?:再|才)|再说|"
     r"\b(?:defer|postpone|pause|holiday)\b",
     re.IGNORECASE,
 )
+# The Spring Festival (public calendar): "过完年再还" is a week after it, "正月十五以后" two weeks after it.
+SPRING_FESTIVAL = {
+    2026: date(2026, 2, 17),
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+    2031: date(2031, 1, 23),
+}
+_AFTER_NEW_YEAR = re.compile(r"过完年|过了年|年后|春节后|过年以后|过年后|正月十五|元宵")
+
+
+def _after_new_year(text: str, today: date) -> Optional[int]:
+    if not _AFTER_NEW_YEAR.search(text):
+        return None
+    festival = next((d for _, d in sorted(SPRING_FESTIVAL.items()) if d > today), None)
+    if festival is None:
+        return None
+    lantern = re.search(r"正月十五|元宵", text) is not None
+    return (festival + timedelta(days=14 if lantern else 7) - today).days
+
+
 # "两个月不够，要三个月": the period asked for is the longest one named.
 _NOT_ENOUGH = re.compile(r"不够|太短|不行的话|缓不过来|还不上|起码|至少")
 _PERIOD = re.compile(_N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
@@ -71,6 +94,9 @@ def holiday_days(text: str, today: date) -> Optional[int]:
         return None
     if "半年" in text:
         return 182
+    new_year = _after_new_year(text, today)
+    if new_year is not None:
+        return new_year
     # "等到3月" is until 1 March, not three months: a named month is read before a period.
     u = _UNTIL_MONTH.search(text)
     if u:
@@ -422,10 +448,11 @@ def _without_income(text: str) -> str:
 _NUMERAL = r"[0-9一两二三四五六七八九十半]"
 # A span of months said as a time ("最少也得两三个月", "等三个月") or a range ("两三个月"), not a number of installments.
 _DURATION = re.compile(
-    rf"(?:最少|至少|起码|少说|也得|得要|需要|要等|等到?|过|缓|停|歇|找工作|恢复)[^，。,；;！!？?分期]{{0,4}}{_NUMERAL}+\s*个?月"
+    rf"(?:最少|至少|起码|少说|也得|得要|需要|要等|等到?|过|缓|停|歇|找工作|恢复|关|关门|停业|装修|放假|住院|养伤|休养|欠我?|拖欠|没活)"
+    rf"[^，。,；;！!？?分期]{{0,4}}{_NUMERAL}+\s*个?月"
     rf"|[一两二三四五六七八九]\s*[两二三四五六七八九十]\s*个月"
 )
-_COUNT_WORDS = re.compile(r"分\s*\S{0,3}\s*(?:期|个?月)|\d+\s*期|[一两二三四五六七八九十]+\s*期|还\s*\S{0,3}个?月")
+_COUNT_WORDS = re.compile(r"分\s*\S{0,3}\s*(?:期|个?月)|\d+\s*期|[一两二三四五六七八九十]+\s*期|还(?!欠)\s*\S{0,3}个?月")
 
 
 def money_in(text: str) -> Optional[Decimal]:

@@ -335,3 +335,20 @@ def test_how_often_is_read_from_the_words(text: str, frequency: str | None) -> N
 def test_a_day_with_its_month_outweighs_a_bare_day_said_for_something_else() -> None:
     found = parse.promise_date("不对不对 15号要交房租 1月20号 20号肯定有", date(2026, 12, 6))
     assert found is not None and found.date == date(2027, 1, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("你们能不能让我过完年再还", 69),  # a week after the Spring Festival of 6 February 2027
+        ("能不能等过了年再还 正月十五以后", 76),
+        ("这3000我现在真还不了 能不能半年以后再说", 182),
+    ],
+)
+def test_holidays_said_as_the_new_year_or_half_a_year_are_understood(text: str, days: int) -> None:
+    assert parse.holiday_days(text, date(2026, 12, 6)) == days
+
+
+@pytest.mark.parametrize("text", ["我要疯了 餐馆说装修 直接关三个月 一分钱都没有", "我们场子上个月倒闭了 工资还欠我两个月的"])
+def test_how_long_something_else_lasted_is_not_a_number_of_installments(text: str) -> None:
+    assert parse.terms(text, date(2026, 12, 6))[1] is None
