@@ -17,7 +17,7 @@ from kuanxian.dialogue.negotiation import State, resume
 from kuanxian.replies import Reply
 from kuanxian.replies import account as texts
 from kuanxian.replies import plans as plan_texts
-from kuanxian.replies.common import PLAN
+from kuanxian.replies.common import PERSON, PLAN
 
 
 def _with_resume(dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
@@ -245,7 +245,15 @@ def _interest_answer(tracker: Tracker, context: Context) -> Reply:
             agreed=True,
             holiday_days=plan.holiday_days,
         )
-    draft = State.from_slot(tracker.get_slot("negotiation")).draft
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    draft = state.draft
+    if not draft and state.holiday_days:
+        # "这两个月利息还算吗" while a holiday is talked about: the holiday's interest, plainly.
+        frozen = policy.interest_freeze_on_hardship and hardship
+        note = plan_texts.interest_note(
+            frozen=frozen, freeze_on_hardship=policy.interest_freeze_on_hardship and not hardship, holiday_days=state.holiday_days
+        )
+        return Reply(note, (PERSON,))
     if draft:
         return plan_texts.interest_during_plan(
             total=context.borrower.balance,

@@ -214,3 +214,14 @@ async def test_which_time_zone_the_dates_are_in_is_answered_in_the_borrowers_own
     chat = Chat("demo-003")
     turn = await chat.send("12月20号是纽约时间还是北京时间？", "propose_installment")
     assert "美国东部时间" in turn.text and turn.commands == [] and turn.slots.get("pending_offer") != "plan_confirm"
+
+
+async def test_interest_during_a_holiday_talked_about_is_answered_plainly(db: Database) -> None:
+    chat = Chat("demo-003")
+    await chat.send("我在纽约看病 做了个手术 这两个月花了不少钱", "disclose_hardship")
+    await chat.send("可以 你就记上我现在是看病困难", "affirm")
+    await chat.send("我想问问能不能先停一停 过两个月再还", "request_deferral")
+
+    turn = await chat.send("这两个月利息还算吗", "nlu_fallback")
+
+    assert "暂缓期和分期期间都停止计息" in turn.text, turn.text
