@@ -27,6 +27,11 @@ _ASKS_PERSON = re.compile(r"转人工|人工|经理|管事|领导|主管|真人|
 _MORE_TIME = re.compile(r"宽限|缓|停.{0,3}(?:几|一|两|三|个)|延期|晚点还|多给.{0,4}时间")
 
 
+_ABOUT_REMINDERS = re.compile(r"发消息|发短信|提醒|催|天天发|老发|一直发|消息轰炸")
+# A complaint a person must look at, whatever else it says: someone else contacted, threats, abuse, exposure.
+_SERIOUS = re.compile(r"邻居|家人|家里|父母|爸妈|同事|单位|领导|朋友|通讯录|威胁|骂|侮辱|曝光|上门|打电话给(?!我)|报警|违法|投诉")
+
+
 def reason_for_person(tracker: Tracker) -> HandoffReason:
     """Why the Borrower wants a person: what this message asks a person for ("帮我问问管事的能不能多宽限些日子":
     more time), fee relief (only a person grants it), a person as such ("转人工，要经理"), or else the holiday talked about."""
@@ -67,6 +72,11 @@ class ActionHandleComplaint(KuanxianAction):
         return "action_handle_complaint"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        text = text_of(tracker)
+        if context is not None and _ABOUT_REMINDERS.search(text) and not _SERIOUS.search(text):
+            # "你们天天发消息烦不烦啊？？…有完没完": too many reminders; offered to stop them, and a person, not sent one unasked.
+            say(dispatcher, texts.reminders_too_many())
+            return [SlotSet("pending_offer", "transfer_offer"), SlotSet("misunderstood", 0.0)]
         say(dispatcher, texts.complaint())
         command(
             dispatcher, RequestHandoff(HandoffReason.COMPLAINT, Priority.HIGH, text_of(tracker)[:200] or "借款人投诉", _details(tracker))

@@ -14,6 +14,15 @@ def stop_contact() -> Reply:
     )
 
 
+def reminders_too_many() -> Reply:
+    """An angry "天天发消息烦不烦": sorry, what the limits are, and the choice to stop them or talk to a person."""
+    return Reply(
+        "抱歉，让您觉得被催得太紧了。我们的提醒每天最多一次、每周最多三次，而且只在白天发。"
+        "如果不想再收到，点“停止提醒”我现在就关掉；想跟工作人员说说，也可以点“联系人工”。",
+        (Button("停止提醒", "停止提醒"), PERSON),
+    )
+
+
 def quiet_hours(*, sleeps_by_day: bool = False) -> Reply:
     """When reminders come; for someone who sleeps by day, honestly that the hours cannot be set per person."""
     if sleeps_by_day:

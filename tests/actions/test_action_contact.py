@@ -343,3 +343,14 @@ async def test_a_person_asked_for_as_such_is_request_human_and_more_time_asked_o
     other = Chat("demo-002", conversation_id="c0ffee00c0ffee00c0ffee00c0ffee01")
     more_time = await other.send("那你帮我问问你们管事的人 能不能多宽限些日子", "request_human")
     assert more_time.one(RequestHandoff).reason is HandoffReason.DEFERRAL
+
+
+async def test_an_angry_word_about_too_many_reminders_is_offered_a_stop_and_a_person_not_sent_one(db: Database) -> None:
+    from kuanxian.commands import RequestHandoff
+
+    chat = Chat("demo-002")
+    turn = await chat.send("你们天天发消息烦不烦啊？？才晚了三天就催催催，有完没完", "complain")
+    assert turn.of(RequestHandoff) == [] and "停止提醒" in [b["title"] for b in turn.buttons]
+
+    serious = await chat.send("我要投诉 昨天有人打电话到我隔壁邻居家 说我欠钱不还", "complain")
+    assert serious.of(RequestHandoff), "someone else contacted: a person looks at it at once"

@@ -90,6 +90,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "person_status_none", account.person_status(False)
     yield "goodbye", account.goodbye()
     yield "goodbye_again", account.goodbye_again()
+    yield "reminders_too_many", contact.reminders_too_many()
     yield "quiet_hours", contact.quiet_hours()
     yield "quiet_hours_sleeps_by_day", contact.quiet_hours(sleeps_by_day=True)
     yield "reminder_too_late_today", contact.reminder_too_late(TODAY, TODAY)
