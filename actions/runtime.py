@@ -250,6 +250,8 @@ class KuanxianAction(Action, ABC):
             asks_reminder_hours,
             asks_time_zone,
             changes_card,
+            consents_to_record,
+            mentions_hardship,
             names_plan_terms,
             pays_all_on_a_day,
             says_bye_in_numbers,
@@ -281,6 +283,9 @@ class KuanxianAction(Action, ABC):
         if (asks_if_genuine(text) or (asks_time_zone(text) and not terms)) and self.name() not in KEEP_OWN_ACTION:
             # "怎么证明你是正规的？" (not a complaint), "12月20号是纽约时间还是北京时间？" (not new terms): answered.
             return registry()["action_fallback"]
+        if self.name() in UNSURE and context is not None and mentions_hardship(text) and consents_to_record(text):
+            # "要登记什么困难情况的话 可以 你记上吧 是真的没工作": a hardship told with consent.
+            return registry()["action_acknowledge_hardship"]
         if says_bye_in_numbers(text) and self.name() != "action_goodbye":
             # "88" after a plan is agreed is goodbye, never 88 yuan a month.
             return registry()["action_goodbye"]

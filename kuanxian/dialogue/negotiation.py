@@ -321,6 +321,15 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
             return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
         return _ask(state, "holiday_reason", texts.holiday_needs_record(allowed or wanted), pending="hardship_consent")
     if not account.hardship and not account.disclosed:
+        if state.asked == "holiday_person":
+            # Asked why twice and offered a person: a person takes the holiday up (never the same question a third time).
+            return _handoff_step(
+                state,
+                texts.holiday_to_person(wanted),
+                HandoffReason.DEFERRAL,
+                f"借款人希望暂缓约{wanted}天，还没说明困难情况",
+                {"requested_holiday_days": wanted, "allowed_holiday_days": allowed},
+            )
         if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
             return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
         return _ask(state, "holiday_reason", texts.holiday_needs_hardship(allowed or wanted))

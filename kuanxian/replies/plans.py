@@ -221,6 +221,10 @@ def holiday_needs_a_person() -> Reply:
     )
 
 
+def holiday_to_person(days: int) -> Reply:
+    return Reply(f"好的，您想暂缓大约{days}天的事，我请工作人员来和您单独商量，他们会在这里回复您。在这之前，别的问题也可以继续问我。")
+
+
 def holiday_needs_hardship(days: int) -> Reply:
     return Reply(
         f"可以理解。暂缓还款（最长{days}天）是为遇到困难的朋友准备的。方便说说现在遇到了什么情况吗？比如失业、生病、家里有事。",

@@ -779,3 +779,14 @@ def test_the_longest_term_asked_about_is_answered_and_chosen_without_a_third_off
     assert "最长可以分24个月" in asked.reply.text and asked.pending == "plan_confirm"
     chosen = talk.say("propose_installment", "那就按最长的来")
     assert chosen.accept, "choosing the longest term agrees the plan on the table"
+
+
+def test_a_holiday_asked_for_without_a_reason_never_gets_the_reason_question_a_third_time() -> None:
+    talk = Talk()
+    said = [
+        talk.say("request_deferral", t)
+        for t in ("能不能半年以后再说", "最多三个月啊 行吧 三个月就三个月", "三个月以后呢", "两周一次也行吗")
+    ]
+    questions = [s.reply.text for s in said if "方便说说现在遇到了什么情况" in s.reply.text]
+    assert len(questions) <= 2, questions
+    assert any(isinstance(c, RequestHandoff) and c.reason is HandoffReason.DEFERRAL for s in said for c in s.commands)

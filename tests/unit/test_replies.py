@@ -118,6 +118,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "holiday_kept", plans.holiday_kept(30, False)
     yield "plan_details", plans.plan_details(DECISION_ACCEPT.plan, TODAY)
     yield "longest_term", plans.longest_term(24, DECISION_ACCEPT, TODAY)
+    yield "holiday_to_person", plans.holiday_to_person(90)
     yield "already_agreed", plans.already_agreed(DECISION_ACCEPT.plan, TODAY)
     yield "stuck_to_person", plans.stuck_to_person()
     yield "plan_with_person", plans.plan_with_person()
