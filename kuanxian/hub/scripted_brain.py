@@ -6,6 +6,7 @@ fail, stay silent or be slow, so the hub's handling of each is testable in
 seconds. The whole-stack tests use the real model.
 
     转人工 / 人工          → a reply and RequestHandoff(request_human)
+    (the hub read distress) → kind words and RequestHandoff(distress), as action_listen_kindly
     确认 / /affirm         → AgreePlan for the offered plan
     分<N>期                → an offer of N monthly installments (with buttons)
     不要再发 / 退订         → OptOut;  恢复提醒 → OptIn
@@ -87,6 +88,12 @@ class ScriptedBrain:
             return BrainReply(
                 (BotText("好的，我已经为您申请转接人工客服，请稍等。"),),
                 (RequestHandoff(HandoffReason.REQUEST_HUMAN, Priority.NORMAL, text[:200]),),
+            )
+        if context.safety == "distress":
+            # As the real action_listen_kindly: kind words and a person, at high priority.
+            return BrainReply(
+                (BotText("听起来你最近真的很不容易，谢谢你愿意说出来。"),),
+                (RequestHandoff(HandoffReason.DISTRESS, Priority.HIGH, "情绪困扰（原话见对话记录）"),),
             )
         if "恢复提醒" in text:
             return BrainReply((BotText("好的，已为您恢复还款提醒。"),), (OptIn(),))

@@ -69,10 +69,12 @@ logger = logging.getLogger(__name__)
 TURN_LEASE = timedelta(seconds=90)
 # While these wait for a person the assistant stays quiet (a person is what helps); for the others
 # (a question for a person, a complaint, a plan beyond policy) it keeps answering until one joins.
-# While a person is awaited for these reasons the assistant stays out (acknowledgments only): crisis and distress
-# need a person, and a third party gets nothing. After the assistant failed it is asked again (another Rasa
-# may answer); failing again, the Borrower gets an acknowledgment now and then, not the notice again.
-QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.DISTRESS, HandoffReason.THIRD_PARTY})
+# While a person is awaited for these reasons the assistant stays out (acknowledgments only): crisis needs a
+# person, and a third party gets nothing. Someone in distress keeps getting answers meanwhile (out of staffed
+# hours the person may be hours away; "过完年再还行吗" deserves an answer, kindly), and their distress still
+# brings a person. After the assistant failed it is asked again (another Rasa may answer); failing again, the
+# Borrower gets an acknowledgment now and then, not the notice again.
+QUIET_WHILE_WAITING = frozenset({HandoffReason.CRISIS, HandoffReason.THIRD_PARTY})
 # A turn that failed this many times (a bug, a poisoned reply) gets the honest notice instead of another run.
 MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3

@@ -163,6 +163,17 @@ async def test_someone_worried_that_a_family_member_may_harm_themselves_is_guide
     assert [m["sender_type"] for m in how] == ["system"] and "你现在安全吗" not in how[0]["text"], how
 
 
+async def test_while_a_person_is_on_the_way_for_distress_the_assistant_keeps_answering(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send("最近焦虑得很 天天失眠 一看到催款短信就心慌"))
+    demo = await api.console("demo")
+    entry = await demo.queued(widget.conversation_id)
+    assert entry is not None and entry["reason"] == "distress", entry
+
+    answer = await widget.answers_after(await widget.send("你们能不能让我过完年再还"))
+    assert any(m["sender_type"] == "bot" for m in answer), "a question gets an answer, not only 'a person will read it'"
+
+
 async def test_someone_else_is_told_how_the_holder_reaches_us_and_never_the_same_refusal_twice_running(api: Api) -> None:
     widget = await api.widget()
     first = await widget.answers_after(await widget.send("我是她妈妈，她住院了手机在我这，她欠你们多少钱"))
