@@ -165,6 +165,10 @@ class ActionListenKindly(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         metadata = (tracker.latest_message or {}).get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("safety") == "distress" and metadata.get("awaiting_person"):
+            # A person is on the way already: heard, kindly, not the same four lines and another request.
+            say(dispatcher, texts.still_listening())
+            return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
         if isinstance(metadata, dict) and metadata.get("safety") == "distress":
             from actions.runtime import command
             from kuanxian.commands import PauseReminders, RequestHandoff

@@ -217,6 +217,11 @@ def noted() -> Reply:
     return Reply("好的，收到。有任何变化或者需要帮忙，随时告诉我。")
 
 
+def still_listening() -> Reply:
+    """More distress while the person asked for is on the way: heard, without the same four lines again."""
+    return Reply("我在听，您说的这些工作人员来了会先看。不着急，想说什么都可以慢慢说；还款的事也可以先放一放，等您缓过来再商量。")
+
+
 def kind_listen() -> Reply:
     """DIET heard distress but the safety check did not: listen, without alarms."""
     return Reply(

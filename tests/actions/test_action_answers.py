@@ -225,3 +225,11 @@ async def test_interest_during_a_holiday_talked_about_is_answered_plainly(db: Da
     turn = await chat.send("这两个月利息还算吗", "nlu_fallback")
 
     assert "暂缓期和分期期间都停止计息" in turn.text, turn.text
+
+
+async def test_more_distress_while_a_person_is_on_the_way_is_heard_without_the_same_lines_again(chat: Chat) -> None:
+    first = await chat.send("最近焦虑得很 天天失眠", "express_distress", metadata={"safety": "distress"})
+    assert len(first.texts) >= 3 and first.commands, "the first time: the care texts, reminders paused, a person"
+
+    again = await chat.send("一看到催款短信就心慌", "express_distress", metadata={"safety": "distress", "awaiting_person": True})
+    assert len(again.texts) == 1 and again.commands == [] and again.texts[0] not in first.texts

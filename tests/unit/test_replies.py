@@ -83,6 +83,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
         yield f"resume_contact_{n}", contact.resume_contact(outlook, TODAY)
         yield f"reminder_not_possible_{n}", contact.reminder_not_possible(outlook, TODAY)
     yield "change_card", account.change_card()
+    yield "still_listening", account.still_listening()
     yield "genuine", account.genuine()
     for zone in ("Asia/Shanghai", "America/New_York", "Europe/London"):
         yield f"time_zone_{zone}", account.time_zone(zone)
