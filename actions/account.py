@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -13,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say, text_of
 from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.dialogue import parse
-from kuanxian.dialogue.negotiation import State, resume
+from kuanxian.dialogue.negotiation import State, draft_interest, resume
 from kuanxian.replies import Reply
 from kuanxian.replies import account as texts
 from kuanxian.replies import plans as plan_texts
@@ -259,15 +258,7 @@ def _interest_answer(tracker: Tracker, context: Context) -> Reply:
         )
         return Reply(note, (PERSON,))
     if draft:
-        return plan_texts.interest_during_plan(
-            total=context.borrower.balance,
-            regular=Decimal(str(draft.get("amount"))),
-            count=int(draft.get("count") or 1),
-            frozen=policy.interest_freeze_on_hardship and bool(draft.get("hardship")),
-            freeze_on_hardship=policy.interest_freeze_on_hardship and not hardship,
-            agreed=False,
-            holiday_days=int(draft.get("holiday_days") or 0),
-        )
+        return draft_interest(draft, context.borrower.balance, policy, recorded=hardship)
     return texts.fees_explained(context.borrower)
 
 

@@ -119,6 +119,15 @@ class ActionHandleAffirm(KuanxianAction):
         return [SlotSet("pending_offer", "plan_confirm"), SlotSet("misunderstood", 0.0)]
 
 
+def _yes_in_passing(tracker: Tracker) -> bool:
+    """ "好，谢谢", "好嘞！确认✅ 拜拜": a yes to the question on the table, said with thanks or a goodbye."""
+    from kuanxian.dialogue import parse
+
+    text = text_of(tracker)
+    pending = tracker.get_slot("pending_offer")
+    return bool(pending and text and (parse.yes_no(text, pending) or parse.starts_yes(text)))
+
+
 class ActionHandleThank(KuanxianAction):
     """ "好，谢谢" right after a question is a yes to it; otherwise "you're welcome"."""
 
@@ -128,11 +137,7 @@ class ActionHandleThank(KuanxianAction):
         return "action_handle_thank"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        from kuanxian.dialogue import parse
-
-        text = text_of(tracker)
-        pending = tracker.get_slot("pending_offer")
-        if pending and text and (parse.yes_no(text, pending) or parse.starts_yes(text)):
+        if _yes_in_passing(tracker):
             return await ActionHandleAffirm().act(dispatcher, tracker, context)
         say(dispatcher, account_texts.you_are_welcome())
         return []
@@ -150,9 +155,7 @@ class ActionGoodbye(KuanxianAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         from kuanxian.dialogue import parse
 
-        text = text_of(tracker)
-        pending = tracker.get_slot("pending_offer")
-        if pending and text and (parse.yes_no(text, pending) or parse.starts_yes(text)):
+        if _yes_in_passing(tracker):
             return await ActionHandleAffirm().act(dispatcher, tracker, context)
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         recent = metadata.get("recent") if isinstance(metadata, dict) else None

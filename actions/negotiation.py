@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -13,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, command, intent_of, say, text_of
 from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.commands import PauseReminders
-from kuanxian.dialogue.negotiation import Said, State, Step, draft_fingerprint, step
+from kuanxian.dialogue.negotiation import Said, State, Step, draft_fingerprint, draft_frozen, draft_interest, step
 from kuanxian.dialogue.parse import (
     asks_fee_relief,
     asks_plan_interest,
@@ -106,27 +105,14 @@ async def negotiate(
     interest = bool(said.text) and asks_plan_interest(said.text)
     if interest and state.draft and result.state.draft and draft_fingerprint(state.draft) == draft_fingerprint(result.state.draft):
         # "我按这个600一个月还 总数是不是就12000 不会再加了？": the plan on the table, asked about; answered, not offered again.
-        draft = state.draft
-        policy = context.borrower.policy
-        say(
-            dispatcher,
-            texts.interest_during_plan(
-                total=context.borrower.balance,
-                regular=Decimal(str(draft.get("amount"))),
-                count=int(draft.get("count") or 1),
-                frozen=policy.interest_freeze_on_hardship and bool(draft.get("hardship")),
-                freeze_on_hardship=policy.interest_freeze_on_hardship and not on_record,
-                agreed=False,
-                holiday_days=int(draft.get("holiday_days") or 0),
-            ),
-        )
+        say(dispatcher, draft_interest(state.draft, context.borrower.balance, context.borrower.policy, recorded=on_record))
         return [SlotSet("pending_offer", "plan_confirm"), SlotSet("misunderstood", 0.0), *told]
     if interest and result.state.draft:
         # "那先按六十天吧 可是停的这段时间利息还算不算啊": the terms taken, and the interest question answered too.
         draft = result.state.draft
         policy = context.borrower.policy
         note = texts.interest_note(
-            frozen=policy.interest_freeze_on_hardship and bool(draft.get("hardship")),
+            frozen=draft_frozen(draft, policy),
             freeze_on_hardship=policy.interest_freeze_on_hardship and not on_record,
             holiday_days=int(draft.get("holiday_days") or 0),
         )

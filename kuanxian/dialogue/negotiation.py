@@ -284,6 +284,24 @@ def agree_command(draft: Mapping[str, Any]) -> AgreePlan:
     )
 
 
+def draft_interest(draft: Mapping[str, Any], balance: Decimal, policy: Policy, *, recorded: bool) -> Reply:
+    """ "总数是不是就12000 不会再加了？" about the plan on the table: its total, and interest as the policy says."""
+    return texts.interest_during_plan(
+        total=balance,
+        regular=Decimal(str(draft.get("amount"))),
+        count=int(draft.get("count") or 1),
+        frozen=draft_frozen(draft, policy),
+        freeze_on_hardship=policy.interest_freeze_on_hardship and not recorded,
+        agreed=False,
+        holiday_days=int(draft.get("holiday_days") or 0),
+    )
+
+
+def draft_frozen(draft: Mapping[str, Any], policy: Policy) -> bool:
+    """Whether interest stops on the plan on the table (a plan for a recorded hardship, where the policy allows)."""
+    return policy.interest_freeze_on_hardship and bool(draft.get("hardship"))
+
+
 def _offer(state: State, account: Account, decision: Decision, *, affordable: Optional[Decimal] = None) -> Step:
     fp = _fingerprint(decision)
     seen = state.offers.get(fp, 0)

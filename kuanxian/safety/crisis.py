@@ -95,8 +95,9 @@ def crisis_messages(zone: str = "Asia/Shanghai", *, person_back: Optional[str] =
         )
     )
     first = ["谢谢你愿意告诉我。你现在的感受很重要，你不是一个人。"]
-    if _answers(text):
-        first.append(_answers(text))
+    answered = _answers(text)
+    if answered:
+        first.append(answered)
     return [
         *first,
         DIRECT_QUESTION,
