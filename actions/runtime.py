@@ -10,7 +10,6 @@ composable text is pre-checked by tests/unit/test_replies.py).
 from __future__ import annotations
 
 import inspect
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -138,58 +137,6 @@ def record_told_hardship(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     return [SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", True)]
 
 
-AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_negotiate"
-# Actions for a message the classifier was unsure of, or found off-topic.
-UNSURE = frozenset({"action_fallback", "action_out_of_scope"})
-# What the classifier may call a question about the fees ("这350是什么钱"): answered by the fallback's fee explanation.
-FEE_MISHEARD = frozenset({"action_negotiate", "action_inform", "action_promise", "action_out_of_scope"})
-# Actions the words never reroute to an answer: what they do matters more than a question in passing.
-KEEP_OWN_ACTION = frozenset(
-    {
-        AFFIRM,
-        DENY,
-        "action_request_human",
-        "action_open_dispute",
-        "action_wrong_person",
-        "action_stop_contact",
-        "action_resume_contact",
-        "action_listen_kindly",
-        "action_fallback",
-    }
-)
-# What the classifier may call a question about interest during a plan ("这期间利息还算不算").
-INTEREST_MISHEARD = FEE_MISHEARD | {
-    "action_answer_consequences",
-    "action_explain_late",
-    "action_answer_plan_details",
-    "action_answer_balance",
-    "action_handle_complaint",
-    "action_keep_draft",
-    "action_handle_thank",
-    "action_answer_fears",
-}
-# What the classifier may call a message about a holiday just granted ("过俩月再说", "缓的这段时间利息还涨吗").
-HOLIDAY_TALK = UNSURE | {
-    "action_promise",
-    "action_remind_later",
-    "action_keep_draft",
-    "action_handle_thank",
-    "action_handle_affirm",
-    "action_answer_consequences",
-}
-
-
-def _holiday_on_the_table(tracker: Tracker) -> bool:
-    from kuanxian.dialogue import parse
-    from kuanxian.dialogue.negotiation import State
-
-    state = State.from_slot(tracker.get_slot("negotiation"))
-    if not (state.holiday_days and state.asked == "terms" and state.amount is None and state.count is None):
-        return False
-    text = text_of(tracker)
-    return parse.defers_plan(text) or bool(re.search(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月", text))
-
-
 def registry() -> dict[str, KuanxianAction]:
     """Every concrete action by name (the modules are imported by the action server before any turn)."""
     found: dict[str, KuanxianAction] = {}
@@ -235,86 +182,11 @@ class KuanxianAction(Action, ABC):
         return events
 
     def reroute(self, tracker: Tracker, context: Optional[Context]) -> Optional[KuanxianAction]:
-        """The words decide over a doubtful intent, in two cases.
+        """The action the words send this turn to instead (actions/reroutes.py), or None."""
+        from .reroutes import Turn, reroute_target
 
-        A plain yes or no ("好的", "不用了", "记吧，没关系") answers the question on
-        the table, whatever intent the classifier heard; and words the
-        negotiation can use ("要停三个月", "每月200") go to it rather than to
-        "not understood".
-        """
-        from kuanxian.dialogue.parse import (
-            asks_about_fees,
-            asks_if_genuine,
-            asks_if_person_coming,
-            asks_plan_interest,
-            asks_reminder_hours,
-            asks_time_zone,
-            changes_card,
-            consents_to_record,
-            mentions_hardship,
-            names_plan_terms,
-            pays_all_on_a_day,
-            says_bye_in_numbers,
-            says_dispute,
-            yes_no,
-        )
-
-        text = text_of(tracker)
-        if not text:
-            return None
-        pending = tracker.get_slot("pending_offer")
-        if pending and self.name() not in (AFFIRM, DENY):
-            answer = yes_no(text, pending)
-            if answer is not None:
-                return registry()[AFFIRM if answer else DENY]
-        if asks_reminder_hours(text) and context is not None and self.name() not in ("action_stop_contact", "action_resume_contact"):
-            # "我上夜班，白天要睡觉，早上8点到下午4点不要给我发提醒": when reminders come, not a complaint or a date.
-            return registry()["action_stop_contact"]
-        if changes_card(text) and context is not None and self.name() in UNSURE | {"action_inform", NEGOTIATE}:
-            # "想问下扣款的那张卡怎么换呀": answered, not "没太明白".
-            return registry()["action_answer_payment_method"]
-        if asks_if_person_coming(text) and self.name() in UNSURE | {DENY, "action_handle_thank", "action_inform", "action_promise"}:
-            # "那之前说的停三个月那个工作人员还会找我吗": the handoff as it stands (answered by the fallback).
-            return registry()["action_fallback"]
-        if self.name() in UNSURE and context is not None and context.plan is None and pays_all_on_a_day(text, context.today):
-            # "分期不用，20号全部还": a promise to pay on that day.
-            return registry()["action_promise"]
-        terms = context is not None and names_plan_terms(text, context.today)
-        if (asks_if_genuine(text) or (asks_time_zone(text) and not terms)) and self.name() not in KEEP_OWN_ACTION:
-            # "怎么证明你是正规的？" (not a complaint), "12月20号是纽约时间还是北京时间？" (not new terms): answered.
-            return registry()["action_fallback"]
-        if self.name() in UNSURE and context is not None and mentions_hardship(text) and consents_to_record(text):
-            # "要登记什么困难情况的话 可以 你记上吧 是真的没工作": a hardship told with consent.
-            return registry()["action_acknowledge_hardship"]
-        if says_bye_in_numbers(text) and self.name() != "action_goodbye":
-            # "88" after a plan is agreed is goodbye, never 88 yuan a month.
-            return registry()["action_goodbye"]
-        if self.name() in FEE_MISHEARD and context is not None and asks_about_fees(text) and not says_dispute(text):
-            # "多出来的350块钱 是利息还是手续费？" heard as terms or a promise: the fees are explained instead.
-            return registry()["action_fallback"]
-        if (
-            self.name() in UNSURE | {"action_answer_plan_details"}
-            and context is not None
-            and (self.name() in UNSURE or context.plan is None)
-            and names_plan_terms(text, context.today)
-            and not says_dispute(text)
-        ):
-            # (A figure inside a questioned debt, "合同上写的就是8000", is not an offer.)
-            return registry()[NEGOTIATE]
-        if self.name() in HOLIDAY_TALK and context is not None and _holiday_on_the_table(tracker):
-            # A holiday granted and its terms asked: "到时候再说", "停的这俩月利息还涨不" belong to it.
-            return registry()[NEGOTIATE]
-        if (
-            self.name() in INTEREST_MISHEARD
-            and context is not None
-            and asks_plan_interest(text)
-            and not says_dispute(text)
-            and not (self.name() in (NEGOTIATE, "action_inform") and names_plan_terms(text, context.today))
-        ):
-            # "分期的话利息还会一直涨吗", "你没回答我啊。。利息到底还涨不涨": answered (by the fallback), not heard as
-            # a complaint, the plan restated, or the consequences of paying late.
-            return registry()["action_fallback"]
-        return None
+        target = reroute_target(Turn(self.name(), text_of(tracker), tracker, context))
+        return None if target is None else registry()[target]
 
     @abstractmethod
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:

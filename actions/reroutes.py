@@ -1,0 +1,206 @@
+"""When the words decide over a doubtful intent: one table, read top to bottom.
+
+A plain yes or no ("好的", "不用了", "记吧，没关系") answers the question on the
+table, whatever intent the classifier heard; words the negotiation can use
+("要停三个月", "每月200") go to it rather than to "not understood"; and a few
+questions the classifier tends to mishear are answered by the action that can
+answer them. Each row says which predicted actions it overrides, what it looks
+for in the words and the context, and where the turn goes instead. The first
+row that applies wins, so the order matters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from kuanxian.dialogue import parse
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+
+    from .runtime import Context
+
+__all__ = ["REROUTES", "Reroute", "Turn", "reroute_target"]
+
+AFFIRM, DENY, NEGOTIATE = "action_handle_affirm", "action_handle_deny", "action_negotiate"
+FALLBACK = "action_fallback"
+# Actions for a message the classifier was unsure of, or found off-topic.
+UNSURE = frozenset({FALLBACK, "action_out_of_scope"})
+# What the classifier may call a question about the fees ("这350是什么钱"): answered by the fallback's fee explanation.
+FEE_MISHEARD = frozenset({NEGOTIATE, "action_inform", "action_promise", "action_out_of_scope"})
+# Actions the words never reroute to an answer: what they do matters more than a question in passing.
+KEEP_OWN_ACTION = frozenset(
+    {
+        AFFIRM,
+        DENY,
+        "action_request_human",
+        "action_open_dispute",
+        "action_wrong_person",
+        "action_stop_contact",
+        "action_resume_contact",
+        "action_listen_kindly",
+        FALLBACK,
+    }
+)
+# What the classifier may call a question about interest during a plan ("这期间利息还算不算").
+INTEREST_MISHEARD = FEE_MISHEARD | {
+    "action_answer_consequences",
+    "action_explain_late",
+    "action_answer_plan_details",
+    "action_answer_balance",
+    "action_handle_complaint",
+    "action_keep_draft",
+    "action_handle_thank",
+    "action_answer_fears",
+}
+# What the classifier may call a message about a holiday just granted ("过俩月再说", "缓的这段时间利息还涨吗").
+HOLIDAY_TALK = UNSURE | {
+    "action_promise",
+    "action_remind_later",
+    "action_keep_draft",
+    "action_handle_thank",
+    AFFIRM,
+    "action_answer_consequences",
+}
+_ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a row may look at: the action the policies chose, the words, and the Borrower's context."""
+
+    action: str
+    text: str
+    tracker: Tracker
+    context: Optional[Context]
+
+    @property
+    def names_terms(self) -> bool:
+        return self.context is not None and parse.names_plan_terms(self.text, self.context.today)
+
+
+@dataclass(frozen=True)
+class Reroute:
+    """One row: when `applies`, the turn goes to `target` (or to what `target` picks from the turn)."""
+
+    example: str
+    applies: Callable[[Turn], bool]
+    target: str | Callable[[Turn], Optional[str]]
+    # Without the Borrower's context (nobody logged in) the row never applies.
+    needs_context: bool = True
+
+    def pick(self, turn: Turn) -> Optional[str]:
+        if (self.needs_context and turn.context is None) or not self.applies(turn):
+            return None
+        return self.target(turn) if callable(self.target) else self.target
+
+
+def _answers_pending(turn: Turn) -> Optional[str]:
+    answer = parse.yes_no(turn.text, turn.tracker.get_slot("pending_offer"))
+    return None if answer is None else AFFIRM if answer else DENY
+
+
+def _holiday_on_the_table(turn: Turn) -> bool:
+    from kuanxian.dialogue.negotiation import State
+
+    state = State.from_slot(turn.tracker.get_slot("negotiation"))
+    if not (state.holiday_days and state.asked == "terms" and state.amount is None and state.count is None):
+        return False
+    return parse.defers_plan(turn.text) or bool(_ABOUT_THE_HOLIDAY.search(turn.text))
+
+
+def _new_terms(turn: Turn) -> bool:
+    # (A figure inside a questioned debt, "合同上写的就是8000", is not an offer.)
+    if not (turn.action in UNSURE or (turn.action == "action_answer_plan_details" and turn.context and turn.context.plan is None)):
+        return False
+    return turn.names_terms and not parse.says_dispute(turn.text)
+
+
+def _interest_question(turn: Turn) -> bool:
+    if turn.action not in INTEREST_MISHEARD or not parse.asks_plan_interest(turn.text) or parse.says_dispute(turn.text):
+        return False
+    return not (turn.action in (NEGOTIATE, "action_inform") and turn.names_terms)
+
+
+REROUTES: tuple[Reroute, ...] = (
+    Reroute(
+        "好的 / 不用了, answering the offer on the table",
+        lambda t: bool(t.tracker.get_slot("pending_offer")) and t.action not in (AFFIRM, DENY),
+        _answers_pending,
+        needs_context=False,
+    ),
+    Reroute(
+        "我上夜班，白天要睡觉，早上8点到下午4点不要给我发提醒: when reminders come, not a complaint or a date",
+        lambda t: t.action not in ("action_stop_contact", "action_resume_contact") and parse.asks_reminder_hours(t.text),
+        "action_stop_contact",
+    ),
+    Reroute(
+        "想问下扣款的那张卡怎么换呀: answered, not 没太明白",
+        lambda t: t.action in UNSURE | {"action_inform", NEGOTIATE} and parse.changes_card(t.text),
+        "action_answer_payment_method",
+    ),
+    Reroute(
+        "那之前说的停三个月那个工作人员还会找我吗: the handoff as it stands, answered by the fallback",
+        lambda t: (
+            t.action in UNSURE | {DENY, "action_handle_thank", "action_inform", "action_promise"} and parse.asks_if_person_coming(t.text)
+        ),
+        FALLBACK,
+        needs_context=False,
+    ),
+    Reroute(
+        "分期不用，20号全部还: a promise to pay on that day",
+        lambda t: (
+            t.action in UNSURE and t.context is not None and t.context.plan is None and parse.pays_all_on_a_day(t.text, t.context.today)
+        ),
+        "action_promise",
+    ),
+    Reroute(
+        "怎么证明你是正规的？ (not a complaint), 12月20号是纽约时间还是北京时间？ (not new terms): answered",
+        lambda t: (
+            t.action not in KEEP_OWN_ACTION and (parse.asks_if_genuine(t.text) or (parse.asks_time_zone(t.text) and not t.names_terms))
+        ),
+        FALLBACK,
+        needs_context=False,
+    ),
+    Reroute(
+        "要登记什么困难情况的话 可以 你记上吧 是真的没工作: a hardship told with consent",
+        lambda t: t.action in UNSURE and parse.mentions_hardship(t.text) and parse.consents_to_record(t.text),
+        "action_acknowledge_hardship",
+    ),
+    Reroute(
+        "88 after a plan is agreed is goodbye, never 88 yuan a month",
+        lambda t: t.action != "action_goodbye" and parse.says_bye_in_numbers(t.text),
+        "action_goodbye",
+        needs_context=False,
+    ),
+    Reroute(
+        "多出来的350块钱 是利息还是手续费？ heard as terms or a promise: the fees are explained instead",
+        lambda t: t.action in FEE_MISHEARD and parse.asks_about_fees(t.text) and not parse.says_dispute(t.text),
+        FALLBACK,
+    ),
+    Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
+    Reroute(
+        "到时候再说 / 停的这俩月利息还涨不, with a holiday granted and its terms asked: they belong to it",
+        lambda t: t.action in HOLIDAY_TALK and _holiday_on_the_table(t),
+        NEGOTIATE,
+    ),
+    Reroute(
+        "分期的话利息还会一直涨吗: answered by the fallback, not heard as a complaint, the plan restated or late fees",
+        _interest_question,
+        FALLBACK,
+    ),
+)
+
+
+def reroute_target(turn: Turn) -> Optional[str]:
+    """The action the words send this turn to (the first row that applies), or None to keep the policies' choice."""
+    if not turn.text:
+        return None
+    for row in REROUTES:
+        target = row.pick(turn)
+        if target is not None:
+            return target
+    return None
