@@ -1,0 +1,132 @@
+"""The plan on the table: the proposal built from the state, the engine's decision on it, the draft kept in
+the state (and its fingerprint, so the same plan is never offered more than twice), the command that agrees it,
+what interest does on it, and the notes when the plan differs from what was asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Optional
+
+from kuanxian.commands import AgreePlan
+from kuanxian.dates import Frequency
+from kuanxian.dialogue import parse
+from kuanxian.dialogue.negotiation.state import Account, State
+from kuanxian.domain.policy import Policy
+from kuanxian.plans import Decision, Proposal, evaluate
+from kuanxian.replies import plans as texts
+from kuanxian.replies.common import Reply
+
+
+def _frequency(state: State, policy: Policy) -> Frequency:
+    """What the Borrower asked for if the policy allows it, else monthly."""
+    try:
+        wanted = Frequency(state.frequency)
+    except ValueError:
+        return Frequency.MONTHLY
+    return wanted if wanted in policy.allowed_frequencies else Frequency.MONTHLY
+
+
+def _frequency_note(state: State, policy: Policy) -> str:
+    if _frequency(state, policy).value == state.frequency:
+        return ""
+    return "按您这个账户的规定，只能按月还款，所以我按每月来算。"
+
+
+def _proposal(state: State, account: Account) -> Proposal:
+    start: Optional[date] = None
+    if state.first_date:
+        start = date.fromisoformat(state.first_date)
+    elif state.day_of_month:
+        after = account.today + timedelta(days=state.holiday_days) if state.holiday_days else account.today + timedelta(days=6)
+        if state.earliest:
+            after = max(after, date.fromisoformat(state.earliest) - timedelta(days=1))
+        start = parse.next_day_of_month(account.today, state.day_of_month, after=after)
+    elif state.holiday_days:
+        start = account.today + timedelta(days=state.holiday_days)
+    return Proposal(
+        amount=Decimal(state.amount) if state.amount else None,
+        count=state.count,
+        frequency=_frequency(state, account.policy),
+        start=start,
+        hardship=account.hardship,
+        holiday_days=0,
+    )
+
+
+def _evaluate(state: State, account: Account, proposal: Proposal) -> Decision:
+    """The engine's decision; a day of the month a week's notice would push past the latest allowed
+    first date is honoured with its sooner occurrence instead."""
+    decision = evaluate(account.balance, account.policy, proposal, today=account.today)
+    if "start_too_late" in decision.reasons and state.day_of_month and not state.first_date and not state.holiday_days:
+        sooner = replace(proposal, start=parse.next_day_of_month(account.today, state.day_of_month))
+        decision = evaluate(account.balance, account.policy, sooner, today=account.today)
+    holiday = min(state.holiday_days, account.policy.payment_holiday_days) if account.hardship else 0
+    if holiday > 0:
+        # The first date already carries the holiday; the plan says so (as the hub will store it).
+        decision = replace(decision, plan=replace(decision.plan, holiday_days=holiday))
+    return decision
+
+
+def _fingerprint(decision: Decision) -> str:
+    plan = decision.plan
+    every = "" if plan.frequency is Frequency.MONTHLY else f"/{plan.frequency.value}"
+    return f"{plan.regular_amount}x{plan.count}@{plan.first_date.isoformat()}{every}"
+
+
+def draft_fingerprint(draft: Mapping[str, Any]) -> str:
+    every = "" if draft.get("frequency", "monthly") == "monthly" else f"/{draft.get('frequency')}"
+    return f"{draft.get('amount')}x{draft.get('count')}@{draft.get('first_date')}{every}"
+
+
+def _draft(decision: Decision, state: State, account: Account) -> dict[str, Any]:
+    plan = decision.plan
+    return {
+        "amount": str(plan.regular_amount),
+        "count": plan.count,
+        "frequency": plan.frequency.value,
+        "first_date": plan.first_date.isoformat(),
+        "holiday_days": min(state.holiday_days, account.policy.payment_holiday_days),
+        "hardship": account.hardship,
+    }
+
+
+def agree_command(draft: Mapping[str, Any]) -> AgreePlan:
+    return AgreePlan(
+        Decimal(str(draft["amount"])),
+        int(draft["count"]),
+        Frequency(draft.get("frequency", "monthly")),
+        date.fromisoformat(str(draft["first_date"])),
+        int(draft.get("holiday_days", 0)),
+        bool(draft.get("hardship")),
+    )
+
+
+def draft_interest(draft: Mapping[str, Any], balance: Decimal, policy: Policy, *, recorded: bool) -> Reply:
+    """ "总数是不是就12000 不会再加了？" about the plan on the table: its total, and interest as the policy says."""
+    return texts.interest_during_plan(
+        total=balance,
+        regular=Decimal(str(draft.get("amount"))),
+        count=int(draft.get("count") or 1),
+        frozen=draft_frozen(draft, policy),
+        freeze_on_hardship=policy.interest_freeze_on_hardship and not recorded,
+        agreed=False,
+        holiday_days=int(draft.get("holiday_days") or 0),
+    )
+
+
+def draft_frozen(draft: Mapping[str, Any], policy: Policy) -> bool:
+    """Whether interest stops on the plan on the table (a plan for a recorded hardship, where the policy allows)."""
+    return policy.interest_freeze_on_hardship and bool(draft.get("hardship"))
+
+
+def _date_note(state: State, decision: Decision, account: Account) -> str:
+    wanted = None
+    if state.first_date:
+        wanted = date.fromisoformat(state.first_date)
+    if wanted is not None and decision.plan.first_date != wanted:
+        return texts.date_adjusted(wanted, decision.plan.first_date, account.today)
+    return ""

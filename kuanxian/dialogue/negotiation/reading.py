@@ -1,0 +1,89 @@
+"""What a message changes in the state: the amount, count, frequency, day, first date or holiday it names,
+or the answer a bare number gives to the question just asked (read with `kuanxian.dialogue.parse`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from kuanxian.dialogue import parse
+from kuanxian.dialogue.negotiation.state import Account, Said, State
+from kuanxian.domain.policy import Policy
+from kuanxian.money import cn_to_int
+
+
+def _interpret_bare(state: State, value: Decimal, policy: Policy) -> State:
+    """A bare number answers the last question: a count if it could be one, otherwise an amount."""
+    if state.asked == "income":
+        return replace(state, income=str(value))
+    if state.asked == "essentials":
+        return replace(state, essentials=str(value))
+    if state.asked == "day":
+        return replace(state, day_of_month=int(value)) if value == value.to_integral_value() and 1 <= value <= 31 else state
+    if value == value.to_integral_value() and 1 <= value <= 120 and value < policy.min_installment:
+        return replace(state, count=int(value), amount=None)
+    return replace(state, amount=str(value.quantize(Decimal("0.01"))), count=None)
+
+
+_MONTHS_ONLY = re.compile(r"([0-9一二两三四五六七八九十]+)个?月")
+
+
+_SPLIT = re.compile(r"分[成]?\s*[0-9一二两三四五六七八九十]|[0-9一二两三四五六七八九十]+\s*期|每月|每个月|一个月")
+
+
+def _holiday_months(state: State, text: str) -> Optional[int]:
+    """While a holiday is talked about, the most months a message names (not a count of installments)."""
+    if not state.holiday_days or not _MONTHS_ONLY.search(text) or _SPLIT.search(text):
+        return None
+    months = [m for m in (cn_to_int(x) for x in _MONTHS_ONLY.findall(text)) if m]
+    return max(months) if months else None
+
+
+def _absorb(state: State, said: Said, account: Account) -> State:
+    """Everything the message says about terms, dates and holidays."""
+    text, today = said.text, account.today
+    bare = parse.bare_number(text)
+    if bare is not None:
+        return _interpret_bare(state, bare, account.policy)
+    if state.asked in ("income", "essentials"):
+        money = parse.money_in(text)
+        if money is not None:
+            return replace(state, income=str(money)) if state.asked == "income" else replace(state, essentials=str(money))
+    amount, count = parse.terms(text, today)
+    asked_frequency = parse.frequency_in(text)
+    if asked_frequency is not None:
+        state = replace(state, frequency=asked_frequency.value)
+    if parse.asks_longest_holiday(text):
+        # The longest the policy allows is the answer (granted, or asked about the hardship first).
+        return replace(state, holiday_days=account.policy.payment_holiday_days or state.holiday_days)
+    months = _holiday_months(state, text) if amount is None else None
+    if months is not None:
+        # Talking about the holiday: "两个月不够啊，至少三个月" are months of holiday, not installments.
+        return replace(state, holiday_days=30 * months)
+    if amount is None and count is None and parse.lump_sum(text):
+        count = 1
+    if amount is None and count is None and parse.longest_term(text):
+        count = account.policy.max_term_months  # "那就按最长的来": the longest the policy allows
+    if amount is not None or count is not None:
+        state = replace(state, amount=str(amount) if amount is not None else None, count=count)
+    day = parse.day_of_month(text)
+    if day is not None:
+        state = replace(state, day_of_month=day, first_date=None)
+    first = parse.first_date(text, today)
+    if first is not None:
+        state = replace(state, first_date=first.isoformat(), day_of_month=None)
+    if parse.asks_longest_holiday(text):
+        # The longest the policy allows is the answer (granted, or asked about the hardship first).
+        return replace(state, holiday_days=account.policy.payment_holiday_days or state.holiday_days)
+    holiday = parse.holiday_days(text, today)
+    if holiday is not None:
+        state = replace(state, holiday_days=holiday)
+    return state
+
+
+def _names_terms(text: str, today: date) -> bool:
+    return parse.terms(text, today) != (None, None) or parse.bare_number(text) is not None

@@ -1,0 +1,80 @@
+"""What a Borrower's words say: a plain answer, a holiday, a day of the month, plan terms, a question about fees
+or the service.
+
+Pure functions over text (and today's date), used by the negotiation and the actions. One module per topic:
+
+- `answers`: yes, no, a question back, an objection, a goodbye.
+- `holidays`: a payment holiday asked for, the longest one allowed, the plan put off until after it.
+- `days`: a day of the month, the first payment date, the day a payment is promised for.
+- `plan_terms`: an amount, a number of installments, how often; an amount refused, a bare number, an income.
+- `fees`: fees and interest: relief asked for, what they are, whether they keep running.
+- `hardship`: a hardship told in passing, and consent to record it.
+- `disputes`: the debt questioned, or the number not the Borrower's.
+- `service`: a card change, whether the chat is genuine, a time zone, whether a person is coming.
+- `reminders`: when reminders are sent.
+
+Callers import the names from here: `from kuanxian.dialogue import parse`, then `parse.terms(text, today)`.
+"""
+
+from __future__ import annotations
+
+from kuanxian.dialogue.parse.answers import asks_question, objects, says_bye_in_numbers, says_goodbye, starts_yes, yes_no
+from kuanxian.dialogue.parse.days import day_of_month, first_date, later, next_day_of_month, pays_all_on_a_day, promise_date
+from kuanxian.dialogue.parse.disputes import says_dispute, says_wrong_person
+from kuanxian.dialogue.parse.fees import asks_about_fees, asks_fee_relief, asks_plan_interest
+from kuanxian.dialogue.parse.hardship import consents_to_record, mentions_hardship
+from kuanxian.dialogue.parse.holidays import SPRING_FESTIVAL, asks_longest_holiday, defers_plan, holiday_days, wants_holiday
+from kuanxian.dialogue.parse.plan_terms import (
+    bare_number,
+    frequency_in,
+    longest_term,
+    lump_sum,
+    money_in,
+    names_plan_terms,
+    refuses_amount,
+    terms,
+)
+from kuanxian.dialogue.parse.reminders import asks_quiet_hours, asks_reminder_hours, sleeps_by_day
+from kuanxian.dialogue.parse.service import asks_if_genuine, asks_if_person_coming, asks_time_zone, changes_card
+
+__all__ = [
+    "SPRING_FESTIVAL",
+    "asks_about_fees",
+    "asks_fee_relief",
+    "asks_if_genuine",
+    "asks_if_person_coming",
+    "asks_longest_holiday",
+    "asks_plan_interest",
+    "asks_question",
+    "asks_quiet_hours",
+    "asks_reminder_hours",
+    "asks_time_zone",
+    "bare_number",
+    "changes_card",
+    "consents_to_record",
+    "day_of_month",
+    "defers_plan",
+    "first_date",
+    "frequency_in",
+    "holiday_days",
+    "later",
+    "longest_term",
+    "lump_sum",
+    "mentions_hardship",
+    "money_in",
+    "names_plan_terms",
+    "next_day_of_month",
+    "objects",
+    "pays_all_on_a_day",
+    "promise_date",
+    "refuses_amount",
+    "says_bye_in_numbers",
+    "says_dispute",
+    "says_goodbye",
+    "says_wrong_person",
+    "sleeps_by_day",
+    "starts_yes",
+    "terms",
+    "wants_holiday",
+    "yes_no",
+]

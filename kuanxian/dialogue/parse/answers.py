@@ -1,0 +1,120 @@
+"""A plain answer to the question on the table: yes, no, a question back, an objection, a goodbye.
+
+`yes_no` reads a short answer without its emoji and cheerful fillers; `starts_yes` a yes said before more;
+`objects` a plan restated with a correction; `asks_question` a question rather than a statement.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional
+
+_QUESTION = re.compile(
+    r"[?？]|吗|么\s*$|呢\s*$|伐\s*$|多少|怎么|为什么|能不能|可不可以|是不是|行不行|会不会|哪|(?<!好)几(?:个|期|天|号|次)"
+    r"|^(?:要是|如果|万一|假如)|要是.{0,20}(?:会|能)"
+)
+
+
+def asks_question(text: str) -> bool:
+    """Is the message a question ("12期吗？", "那每月多少") rather than a statement?"""
+    return _QUESTION.search(text) is not None
+
+
+# Words that take back or correct what is on the table: a restated plan with one of these is not a yes.
+_OBJECTION = re.compile(
+    r"不对|不是|但是|不过|可是|没答应|没同意|没确认|没说要|别给我|别记|不要记|撤|取消|不行|不同意|还不起|等等|等一下|再想想|改成|改到|换成"
+)
+
+
+def objects(text: str) -> bool:
+    """ "500也行，但是日子不对", "我没答应啊 别给我记上": something is corrected or taken back."""
+    return _OBJECTION.search(text) is not None
+
+
+_BYE_NUMBER = re.compile(r"\s*(?:88+|886|8886|3166)\s*[了啦哈~～!！。.]*\s*")
+
+
+def says_bye_in_numbers(text: str) -> bool:
+    """ "88", "886": goodbye in chat numerals, never an amount."""
+    return _BYE_NUMBER.fullmatch(text) is not None
+
+
+_GOODBYE = re.compile(r"再见|拜拜|拜了|\bbye|88|886|回见|再会|晚安|下线|我下了|溜了|走了", re.I)
+
+
+def says_goodbye(text: str) -> bool:
+    return _GOODBYE.search(text) is not None
+
+
+_YES_WORDS = (
+    r"嗯+|恩|好+|好的|好吧|好呀|好啊|行|行吧|行的|可以|可以的|可以啊|可以吧|成|中|对|对的|是|是的|没问题|确认|确定|同意|"
+    r"就这样|就这样吧|就这么办|就按这个|按这个来|ok|okay|okk|yes|要|需要|麻烦了|麻烦你了|好嘞|妥|"
+    r"确认这个计划|确认这个方案|确认计划|确认方案|就这个|就它了|定了|没毛病"
+)
+
+
+_NO_WORDS = (
+    r"不|不要|不用|不行|不了|算了|不需要|不同意|不可以|别|先不|先不用|先不要|暂时不用|no|nope|不必|不用了|还是不要|"
+    r"不太行|不合适"
+)
+
+
+_TAIL = r"[\s,，。.!！~～啊呀吧的了哈嗯]*$"
+
+
+_YES = re.compile(rf"^(?:那就?|那我)?(?:{_YES_WORDS})(?:[\s,，。.!！~～]*(?:{_YES_WORDS}|谢谢|谢了|麻烦您了))*{_TAIL}", re.IGNORECASE)
+
+
+# Cheerful extras around a yes or a no ("好嘞！确认✅ 爱了爱了💕"): emoji and fillers that say nothing more.
+_FILLERS = re.compile(
+    r"爱了|么么哒|么么|比心|耶+|哈哈+|嘻嘻|嘿嘿|h{3,}|啦+|呢|哦+|噢|谢谢你|谢谢啦|感谢|辛苦了|辛苦啦|太好了|nice|赞|亲爱的|亲", re.I
+)
+
+
+_YES_EMOJI = frozenset("👌👍✅🙆🆗✔☑")
+
+
+def _plain(text: str) -> str:
+    """The words of a short answer without emoji, symbols and cheerful fillers."""
+    kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cn", "Co", "Mn", "Cf"))
+    return _FILLERS.sub(" ", kept).strip()
+
+
+_NO = re.compile(rf"^(?:{_NO_WORDS})(?:[\s,，。.!！~～]*(?:{_NO_WORDS}|谢谢))*{_TAIL}", re.IGNORECASE)
+
+
+# Consent to record a hardship, said in a sentence: "你们要记录就记吧，没关系".
+_CONSENT_YES = re.compile(r"记吧|记下吧|记录吧|可以记|可以登记|同意记录|同意|没关系|没事|无所谓|可以的|记上吧")
+
+
+_CONSENT_NO = re.compile(r"不(?:要|用|想|同意|愿意|希望)(?:你们)?(?:记|登记|记录|留)|别记|不用记|不要记")
+
+
+_STARTS_YES = re.compile(r"^(?:好的?|行|可以|确认|确定|同意|嗯+|对|没问题|就这样|就按|ok|okay|yes)[\s,，。.!！~～]", re.IGNORECASE)
+
+
+_HEDGE = re.compile(r"不|别|但|可是|不过|除非|免|减|吗|？|\?")
+
+
+def starts_yes(text: str) -> bool:
+    """ "好的，那第一期是哪天" begins with a plain yes; "可以，但是每月200" hedges it."""
+    stripped = text.strip()
+    return (bool(_STARTS_YES.match(stripped)) and not _HEDGE.search(stripped[:12])) or bool(_YES.match(stripped))
+
+
+def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
+    """A plain yes (True) or no (False) to the question on the table; None when the message says more."""
+    stripped = _plain(text)
+    if not stripped:
+        return True if any(c in _YES_EMOJI for c in text) else None  # "👌", "👍"
+    if _YES.match(stripped):
+        return True
+    if _NO.match(stripped):
+        return False
+    if pending == "hardship_consent":
+        if _CONSENT_NO.search(stripped):
+            return False
+        if _CONSENT_YES.search(stripped):
+            return True
+    return None

@@ -1,0 +1,46 @@
+"""The debt questioned ("这不是我借的", "金额不对") or the number not the Borrower's ("你们打错了").
+
+Both change the account (a dispute stops reminders, a wrong number locks the conversation), so the words
+must say so, and "not that I won't" never counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Account-changing intents need the words to say so, not only the classifier: a dispute stops reminders and
+# a wrong number locks the conversation, so "不是不还" or "你们记吧，我同意" must never open either.
+_DOUBLE_NEGATIVE = re.compile(r"不是不|并不是不|也不是不|不是说不")
+
+
+_DISPUTE = re.compile(
+    r"不是我(?:借|贷|的|本人|签)|没(?:有)?借过|没(?:有)?贷过|从来没(?:有)?(?:借|贷)|我没借|没(?:有)?申请过|不认识|不认(?:这笔|这个|账)"
+    r"|(?:金额|数目|数字|账|钱数|利息|费用|罚息)(?:算)?(?:不对|错了|有误|对不上)|算错|对不上|多扣|多收|重复扣|扣了两次|乱收"
+    r"|已经还(?:清|了|过)|还过了|早就还|还清了|冒用|盗用|被盗|被人(?:借|贷|用)|身份(?:证)?被|骗贷|诈骗|搞错|弄错|不是我的"
+    r"|这个数(?:字|目)?\S{0,3}(?:不对|不认|有问题)|数(?:字|目)?不对|合同上写的"
+    r"|我不认|(?:\d+|这笔|这部分|利息|费用)\S{0,3}不认|(?:显示|写着|账上|App上|app上|这里)\S{0,12}不对"
+    r"|说(?:好)?的?是免息|不是说(?:免息|不收)|说(?:好|过)?不收利息"
+    r"|哪来的|莫名其妙|凭什么|有异议|不承认|不知道(?:这|有)(?:笔|个)|什么时候借|啥时候借|没收到(?:钱|款)",
+)
+
+
+_WRONG_PERSON = re.compile(
+    r"打错|发错|找错|不是(?:本人|这个人|你们要找的|他本人|她本人)|不认识(?:这个人|他|她|此人)|没(?:有)?这个人|查无此人|我不(?:叫|姓)"
+    r"|换(?:了)?号|(?:号|号码)[^。！？]{0,6}换|新(?:办的)?号|号码[^。！？]{0,8}(?:换|不是|以前|之前)|以前的(?:机主|号主)|前(?:任)?机主|不是他|不是她"
+    r"|wrong (?:number|person)|你(?:们)?找谁|你(?:是)?谁啊|不是我",
+    re.IGNORECASE,
+)
+
+
+def says_dispute(text: str) -> bool:
+    """ "这不是我借的", "金额不对", "我早就还清了": the debt itself is questioned (not "我不是不还").
+
+    A clause that says "not that I won't" ("我不是不认账") is left out; the rest may still question the amount
+    ("…但这个数不对")."""
+    clauses = [c for c in re.split(r"[，。,.!！？?；;\s]+", text) if c and _DOUBLE_NEGATIVE.search(c) is None]
+    return any(_DISPUTE.search(c) for c in clauses)
+
+
+def says_wrong_person(text: str) -> bool:
+    """ "你们打错了", "我不认识这个人", "这号我刚换的": this number is not the Borrower's."""
+    return _WRONG_PERSON.search(text) is not None and _DOUBLE_NEGATIVE.search(text) is None

@@ -1,0 +1,47 @@
+"""Fees and interest: asking to pay less of them, what they are (or a grumble about them), and whether
+interest keeps running during a plan.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FEE_RELIEF = re.compile(
+    r"(?i:waive)|减免|免(?:了|掉|个|一点|点|除|息)|减(?:一半|半|点|一点|掉|少)|少(?:收|算|要)|打(?:个)?折|折扣|抹(?:掉|零|了)|零头|便宜(?:点|些)|"
+    r"(?:利息|罚息|滞纳金|费用|手续费)(?:能不能|可不可以|可以|就)?(?:不|别|免|少|减|算了)|只(?:还|收)本金|停息"
+)
+
+
+def asks_fee_relief(text: str) -> bool:
+    """ "利息能不能免了", "免个零头", "减一半呢": asking to pay less in fees or interest."""
+    return _FEE_RELIEF.search(text) is not None
+
+
+# "这350是什么钱", "是利息还是手续费", "多出来的钱是哪来的": what the fees are (not a dispute, not an offer).
+_FEE_QUESTION = re.compile(
+    r"(?:什么|啥)(?:钱|费|费用)|是(?:利息|罚息|手续费|服务费|违约金)还是|多(?:出来|收)的.{0,8}(?:是|算)|"
+    r"(?:利息|罚息|手续费|费用).{0,4}(?:怎么算|是怎么|哪来的|是什么)"
+)
+
+
+def asks_about_fees(text: str) -> bool:
+    return _FEE_QUESTION.search(text) is not None or _FEE_GRUMBLE.search(text) is not None
+
+
+# "纯纯割韭菜", "凭啥收我这么多": a grumble about the fees, answered with what they are.
+_FEE_GRUMBLE = re.compile(r"割韭菜|凭(?:啥|什么)收|收(?:我)?(?:这么|那么)多|怎么(?:这么|那么)多(?:钱|利息|费)|高利贷|乱收费")
+
+
+# "分期的话利息还会一直涨吗", "总数是不是就12000 不会再加了", "这期间利息还算不算": whether a plan's total grows.
+_PLAN_INTEREST = re.compile(
+    r"(?:利息|罚息|费用|滞纳金).{0,6}(?:还|会|继续|一直|照样|照常|也)?(?:涨|算|加|计|产生|增加|往上|滚)"
+    r"(?:不|吗|么|没|嘛|呢|[?？]|$)|"
+    r"(?:利息|罚息|费用|滞纳金).{0,4}(?:还|会|继续|一直)?(?:涨|算|加|计|产生|增加)不(?:涨|算|加|计|产生|增加)|"
+    r"(?:总数|总共|一共|合计|总额|加起来).{0,12}(?:不会再?(?:加|涨|多)|会不会再?(?:加|涨|多|变)|还会(?:加|涨|多|变))|"
+    r"越还越多"
+)
+
+
+def asks_plan_interest(text: str) -> bool:
+    """Whether interest keeps running during a plan (a question, not a request to waive it)."""
+    return _PLAN_INTEREST.search(text) is not None and not asks_fee_relief(text)

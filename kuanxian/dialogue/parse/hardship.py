@@ -1,0 +1,26 @@
+"""A hardship in the Borrower's words: one told in passing, and consent to its record said in a sentence."""
+
+from __future__ import annotations
+
+import re
+
+# A hardship told in passing ("我刚做完手术", "被裁了"): the negotiation treats it as disclosed.
+_HARDSHIP = re.compile(
+    r"失业|被裁|裁员|下岗|没(?:了)?工作|丢了工作|找不到工作|没有收入|没收入|断了收入|生病|住院|手术|化疗|病了|受伤|骨折|"
+    r"早产|剖腹产|生孩子|坐月子|离婚|去世|丧事|车祸|意外|破产|倒闭|欠薪|工资(?:没|不)发|降薪|停工|停产"
+)
+
+
+_RECORD_OK = re.compile(r"(?:可以|能|就|要|你们)(?:帮我)?(?:登记|记录|记下|记上|记)|(?:登记|记录|记)(?:吧|一下吧|下来吧)|同意(?:登记|记录)")
+
+
+_RECORD_NO = re.compile(r"不(?:要|用|想|同意|愿意|希望|必)(?:你们)?(?:帮我)?(?:登记|记录|记)|别(?:登记|记录|记)")
+
+
+def consents_to_record(text: str) -> bool:
+    """ "困难情况你们可以登记", "要记录就记吧": yes to recording a hardship, said in a sentence."""
+    return _RECORD_OK.search(text) is not None and _RECORD_NO.search(text) is None
+
+
+def mentions_hardship(text: str) -> bool:
+    return _HARDSHIP.search(text) is not None

@@ -1,0 +1,125 @@
+"""A payment holiday in the Borrower's words: how long ("先缓两个月", "等到3月", "过完年再还"), the longest one
+allowed, asked about, and the plan itself put off until after it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Optional
+
+from kuanxian.money import cn_to_int
+
+_N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
+
+
+_HOLIDAY_CUE = re.compile(
+    r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半])|先不还|晚点还|推迟|延后|延期|宽限|歇|喘口气|等我|等到|"
+    r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|(?:后|以后|之后)才(?:能|可以|有)|回去上班|复工|"
+    r"(?:半年|过完年|过了年|年后|春节后|正月十五)(?:以后|之后|后)?(?:再|才)|再说|"
+    r"\b(?:defer|postpone|pause|holiday)\b",
+    re.IGNORECASE,
+)
+
+
+# The Spring Festival (public calendar): "过完年再还" is a week after it, "正月十五以后" two weeks after it.
+SPRING_FESTIVAL = {
+    2026: date(2026, 2, 17),
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+    2031: date(2031, 1, 23),
+}
+
+
+_AFTER_NEW_YEAR = re.compile(r"过完年|过了年|年后|春节后|过年以后|过年后|正月十五|元宵")
+
+
+def _after_new_year(text: str, today: date) -> Optional[int]:
+    if not _AFTER_NEW_YEAR.search(text):
+        return None
+    festival = next((d for _, d in sorted(SPRING_FESTIVAL.items()) if d > today), None)
+    if festival is None:
+        return None
+    lantern = re.search(r"正月十五|元宵", text) is not None
+    return (festival + timedelta(days=14 if lantern else 7) - today).days
+
+
+# "两个月不够，要三个月": the period asked for is the longest one named.
+_NOT_ENOUGH = re.compile(r"不够|太短|不行的话|缓不过来|还不上|起码|至少")
+
+
+_PERIOD = re.compile(_N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
+
+
+_UNTIL_MONTH = re.compile(r"(?:到|等到|至)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
+
+
+def _num(text: str) -> Optional[int]:
+    if text == "半":
+        return None
+    if text.isdigit():
+        return int(text)
+    return cn_to_int(text)
+
+
+def holiday_days(text: str, today: date) -> Optional[int]:
+    """Days of payment holiday asked for ("先缓两个月" → 60, "停60天" → 60, "等到3月" → until 1 March), else None."""
+    if not _HOLIDAY_CUE.search(text):
+        return None
+    if "半年" in text:
+        return 182
+    new_year = _after_new_year(text, today)
+    if new_year is not None:
+        return new_year
+    # "等到3月" is until 1 March, not three months: a named month is read before a period.
+    u = _UNTIL_MONTH.search(text)
+    if u:
+        month = _num(u.group(1))
+        if month and 1 <= month <= 12:
+            year = today.year + (1 if month <= today.month else 0)
+            return (date(year, month, 1) - today).days
+    periods = [days for days in (_period_days(m) for m in _PERIOD.finditer(text)) if days]
+    if not periods:
+        return None
+    return max(periods) if _NOT_ENOUGH.search(text) else periods[0]
+
+
+def _period_days(m: re.Match[str]) -> Optional[int]:
+    n = 0.5 if m.group(1) == "半" else _num(m.group(1))
+    if not n:
+        return None
+    unit = m.group(3)
+    if unit == "月":
+        return round(n * 30)
+    if unit in ("周", "星期", "礼拜"):
+        return int(n * 7)
+    if unit == "年":
+        return int(n * 365)
+    return int(n)
+
+
+def wants_holiday(text: str) -> bool:
+    return _HOLIDAY_CUE.search(text) is not None
+
+
+_ASKS_LONGEST = re.compile(
+    r"最(?:多|长)(?:能|可以)?(?:缓|停|暂缓|延期|延后|推迟)[^。！？?]{0,4}(?:多久|多长|几天|几个月|多少天)|能缓多久|可以缓多久|能缓几|能停多久"
+)
+
+
+def asks_longest_holiday(text: str) -> bool:
+    """ "两个月不行的话，最多能缓多久？": the policy's longest holiday is asked for (the number said is withdrawn)."""
+    return _ASKS_LONGEST.search(text) is not None
+
+
+_DEFERS_PLAN = re.compile(
+    r"(?:到时候|过(?:两|俩|几|一)?(?:个)?月|(?:两|俩|几|一)个?月(?:后|以后|之后)|以后|回头|等.{1,8}(?:再|后))[^。！？?]{0,6}(?:再说|再定|再商量|再谈|再聊|再来|再找|定分期|商量)"
+    r"|先这样|先不定|先不分期|现在不(?:想)?定|暂时不(?:想)?定|再说吧",
+)
+
+
+def defers_plan(text: str) -> bool:
+    """ "那先这样，过俩月再说", "两个月后我再来跟你定分期": the holiday now, the plan later."""
+    return _DEFERS_PLAN.search(text) is not None

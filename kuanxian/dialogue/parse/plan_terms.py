@@ -1,0 +1,200 @@
+"""The terms of a plan in a sentence: an amount per period, a number of installments, how often, the
+whole balance at once or the longest term; an amount refused, a bare number, or what someone earns.
+
+Numbers that are not terms are left out: a holiday's months, a day of the month, an income or a rent, an
+amount asked about or feared.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from kuanxian.dates import Frequency
+from kuanxian.dialogue.parse.answers import says_bye_in_numbers
+from kuanxian.dialogue.parse.days import day_of_month, first_date
+from kuanxian.dialogue.parse.holidays import holiday_days
+from kuanxian.money import parse_amount, parse_count
+
+_REFUSAL = re.compile(
+    r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上"
+)
+
+
+_BARE_NUMBER = re.compile(
+    r"^\s*(?:就|大概|差不多|最多|只能)?\s*([0-9]{1,7}(?:\.[0-9]{1,2})?|[零〇一二两三四五六七八九十百千万]{1,6})\s*(?:块|元|吧|呢|行吗|可以吗|啊|呀|。|！|!|\?|？)?\s*$"
+)
+
+
+# "一次还清", "缓完以后一次性结清": the whole balance in one payment.
+_LUMP_SUM = re.compile(r"一次(?:性)?(?:全部|全|都)?(?:还清|还完|结清|付清|还上|还掉|给清)")
+
+
+def lump_sum(text: str) -> bool:
+    """ "缓完以后我争取一次还清": paying the rest at once; not "要一次还清，还是可以分期？" (a question)."""
+    return _LUMP_SUM.search(text) is not None and "还是" not in text
+
+
+def refuses_amount(text: str) -> bool:
+    return _REFUSAL.search(text) is not None
+
+
+def bare_number(text: str) -> Optional[Decimal]:
+    """A message that is only a number ("3", "800", "两千块") → that number ("88" is a goodbye)."""
+    if says_bye_in_numbers(text):
+        return None
+    m = _BARE_NUMBER.match(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]{1,2})?", raw):
+        return Decimal(raw)
+    amount = parse_amount(raw + "元")
+    return amount
+
+
+# How often: "每两周还100", "两周一期", "biweekly" (a policy may allow more than monthly).
+_BIWEEKLY = re.compile(
+    r"每两周|两周一[期次还]|隔周|双周|每两个?(?:礼拜|星期)|两个?(?:礼拜|星期)一[期次还]|bi-?weekly|every\s*(?:two|2)\s*weeks", re.I
+)
+
+
+_WEEKLY = re.compile(r"每周|每个?礼拜|每个?星期|一周一[期次还]|weekly|every\s*week", re.I)
+
+
+_MONTHLY = re.compile(r"每个?月|一个?月一[期次还]|按月|monthly", re.I)
+
+
+def frequency_in(text: str) -> Optional[Frequency]:
+    """The payment frequency a message asks for, if it names one."""
+    if _BIWEEKLY.search(text):
+        return Frequency.BIWEEKLY
+    if _WEEKLY.search(text) and not re.search(r"礼拜[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日末]", text):
+        return Frequency.WEEKLY
+    if _MONTHLY.search(text):
+        return Frequency.MONTHLY
+    return None
+
+
+_PER_PERIOD = re.compile(
+    r"(?:每两周|隔周|双周|每两个?(?:礼拜|星期)|每周|每个?礼拜|每个?星期)\s*(?:还|各|交|付)?\s*([0-9]+(?:\.[0-9]{1,2})?)\s*(?:块|元)?(?![0-9号日期])"
+)
+
+
+def _without_frequency(text: str) -> str:
+    """ "两周一期，每期100，一共30期": the frequency words are not a count ("一期") or an amount."""
+    return _WEEKLY.sub("，", _BIWEEKLY.sub("，", text))
+
+
+def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], Optional[int]]:
+    """(amount per period, number of installments) in a sentence.
+
+    A period that belongs to a holiday ("先缓两个月") is not a number of installments,
+    and a day of the month ("每月10号") is not an amount.
+    """
+    per_period = _PER_PERIOD.search(text)
+    text = _without_frequency(text)
+    count = parse_count(_without_what_if(text))
+    amount = Decimal(per_period.group(1)).quantize(Decimal("0.01")) if per_period else None
+    amount = amount or parse_amount(_without_income(_without_what_if(text)))
+    if amount is not None and count is not None and amount == count:
+        amount = None  # "分12期": the 12 is the count
+    holiday = holiday_days(text, today or date.today())
+    if holiday is not None and count is not None and abs(count * 30 - holiday) <= 31 and not re.search(r"分\s*\S{1,3}\s*期|\d+\s*期", text):
+        count = None
+    if count is not None and _DURATION.search(text) and not _COUNT_WORDS.search(text):
+        count = None  # "找工作最少也得两三个月": how long something takes, not how many installments
+    day = day_of_month(text)
+    if day is not None and amount is not None and amount == day:
+        amount = None
+    return amount, count
+
+
+# Amounts that are not an offer: what someone earns or spends ("每个月就两千来块退休金", "房租一千五"), or the
+# balance exclaimed at ("一万二啊 这么多"): a clause like that with no paying word in it is left out.
+_NOT_OFFER_CLAUSE = re.compile(
+    r"借了|贷了|工资|收入|退休金|养老金|低保|补贴|挣|赚|到手|进账|房租|租金|吃饭|伙食|开销|花销|生活费|药费|学费|水电|[啊呀哇]$"
+)
+
+
+_PAYING = re.compile(r"还|付|交|分|期|月供|扣")
+
+
+# An amount said back or asked about ("12000??", "5350...", "这350是什么钱", "欠5350，本金才5000") is not an offer.
+_ASKED_CLAUSE = re.compile(r"(?:[?？]|\.{2,}|…)\s*$|什么|啥|为什么|怎么|欠|本金|余额|总共|一共|利息|费用")
+
+
+# A fear or a what-if ("会不会让我全部一次还", "万一500都凑不出来怎么办") names no terms, paying words or not.
+_WHAT_IF = re.compile(r"会不会|咋办|怎么办|万一")
+
+
+def _clauses(text: str) -> list[str]:
+    return re.findall(r"[^，。,.!！？?；;\s…]+[，。,.!！？?；;\s…]*", text)
+
+
+def _without_what_if(text: str) -> str:
+    clauses = _clauses(text)
+    kept = [c for c in clauses if not _WHAT_IF.search(c)]
+    return " ".join(kept) if len(kept) != len(clauses) else text
+
+
+def _without_income(text: str) -> str:
+    clauses = _clauses(text)
+    kept = [
+        c
+        for c in clauses
+        if not (
+            _REFUSAL.search(c)  # "446我还不起": the amount refused, not offered
+            or ((_NOT_OFFER_CLAUSE.search(c.rstrip("，。,.!！？?；; …")) or _ASKED_CLAUSE.search(c)) and not _PAYING.search(c))
+        )
+    ]
+    return " ".join(kept) if len(kept) != len(clauses) else text
+
+
+_NUMERAL = r"[0-9一两二三四五六七八九十半]"
+
+
+# A span of months said as a time ("最少也得两三个月", "等三个月") or a range ("两三个月"), not a number of installments.
+_DURATION = re.compile(
+    rf"(?:最少|至少|起码|少说|也得|得要|需要|要等|等到?|过|缓|停|歇|找工作|恢复|关|关门|停业|装修|放假|住院|养伤|休养|欠我?|拖欠|没活)"
+    rf"[^，。,；;！!？?分期]{{0,4}}{_NUMERAL}+\s*个?月"
+    rf"|[一两二三四五六七八九]\s*[两二三四五六七八九十]\s*个月"
+)
+
+
+_COUNT_WORDS = re.compile(r"分\s*\S{0,3}\s*(?:期|个?月)|\d+\s*期|[一两二三四五六七八九十]+\s*期|还(?!欠)\s*\S{0,3}个?月")
+
+
+def money_in(text: str) -> Optional[Decimal]:
+    """An amount in an answer to "how much do you earn / spend" ("四千多", "大概3500", "5k")."""
+    k = re.search(r"([0-9]+(?:\.[0-9])?)\s*[kK]\b", text)
+    if k:
+        return Decimal(k.group(1)) * 1000
+    amount = parse_amount(text)
+    if amount is not None:
+        return amount
+    bare = bare_number(text)
+    return bare
+
+
+def names_plan_terms(text: str, today: date) -> bool:
+    """Does the message say anything the negotiation can use (terms, a day, a first date, a holiday)?"""
+    return (
+        terms(text, today) != (None, None)
+        or longest_term(text)
+        or day_of_month(text) is not None
+        or first_date(text, today) is not None
+        or holiday_days(text, today) is not None
+    )
+
+
+_LONGEST_TERM = re.compile(
+    r"最(?:长|多)(?:能|可以)?分(?:几|多少|多久)|最(?:长|多)(?:能|可以)?(?:几|多少)(?:期|个月)|按最长的?|最长的来|分最长|最长(?:期限|那个|的那个)"
+)
+
+
+def longest_term(text: str) -> bool:
+    """ "那最长能分几个月", "那就按最长的来": the policy's longest term, asked about or chosen."""
+    return _LONGEST_TERM.search(text) is not None

@@ -1,0 +1,35 @@
+"""When reminders are sent, not whether: quiet hours asked for ("别半夜发"), and a Borrower who sleeps by day."""
+
+from __future__ import annotations
+
+import re
+
+# When reminders come, not whether ("别半夜发", "按我这边白天发"); "全部关掉" or "别发了" is a stop.
+_WHEN_SENT = re.compile(r"半夜|深夜|凌晨|夜里|大晚上|睡觉|白天|上午|早上|时差|几点|夜班|(?:提醒|发)的?时间|时间.{0,4}(?:设置|设定|改)")
+
+
+_ABOUT_REMINDERS = re.compile(
+    r"提醒|发消息|发信息|通知|短信|推送|发给我|给我发|别发|不要发|(?:半夜|深夜|夜里|晚上|白天|早上)(?:别|不要)?发"
+)
+
+
+# Sleeps by day ("我上夜班，白天要睡觉"): the usual daytime window is the problem, not the night.
+_DAY_SLEEPER = re.compile(
+    r"夜班|白天.{0,6}(?:睡|休息|骑车|跑单|上班|干活|不方便|没空|看不了)|(?:睡|休息).{0,6}白天|白天(?:别|不要|不能)发|晚上.{0,6}(?:可以|再)发"
+)
+
+
+_STOP_ALL = re.compile(r"全部|所有|都(?:关|停|别|不)|彻底|再也|别再|不要再|不想再|任何|别发了|不要发了|别.{0,2}提醒了|关[了掉]|停[了掉]")
+
+
+def asks_quiet_hours(text: str) -> bool:
+    return _WHEN_SENT.search(text) is not None and _STOP_ALL.search(text) is None
+
+
+def asks_reminder_hours(text: str) -> bool:
+    """ "纽约时间早上8点到下午4点不要给我发提醒": about when reminders come, whatever the classifier heard."""
+    return asks_quiet_hours(text) and _ABOUT_REMINDERS.search(text) is not None
+
+
+def sleeps_by_day(text: str) -> bool:
+    return _DAY_SLEEPER.search(text) is not None
