@@ -89,6 +89,15 @@ _FULLWIDTH = str.maketrans(
 _ARABIC_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])|[0-9]+(?:\.[0-9]+)?")
 
 _CJK_GAP_RE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+(?=[^\x00-\x7f])")
+# A space between the end of one Chinese numeral and the start of another separates two numbers, as voice input
+# types a pause: "每个月20号五百 二十四个月" (500 and 24, not 524), "四百 四百我挤一挤", "省一点 五百".
+_NUMERAL_END = frozenset("零〇一二两三四五六七八九十百千万亿点")
+_NUMERAL_START = frozenset("零〇一二两三四五六七八九十")
+
+
+def _cjk_gap(m: re.Match[str]) -> str:
+    s, i, j = m.string, m.start(), m.end()
+    return "，" if s[i - 1] in _NUMERAL_END and s[j] in _NUMERAL_START else ""
 
 # Dates and clock times whose digits are glued together with separators.
 _MASK_RES = (
@@ -190,7 +199,7 @@ def fold(text: str) -> str:
     s = _CN_COMMA_AFTER_CURRENCY_RE.sub(lambda m: m.group(1) + m.group(2).replace("，", ","), s)
     s = _SPACE_THOUSANDS_RE.sub(lambda m: m.group().replace(" ", ""), s)
     s = _CURRENCY_SPACE_THOUSANDS_RE.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), s)
-    s = _CJK_GAP_RE.sub("", s)
+    s = _CJK_GAP_RE.sub(_cjk_gap, s)
     s = _DIGIT_UNIT_GAP_RE.sub("", s)
     s = _UNIT_DIGIT_GAP_RE.sub("", s)
     s = _LEADING_POINT_RE.sub("0.", s)

@@ -446,3 +446,17 @@ def test_fen_round_trip_random(seed: int) -> None:
 )
 def test_ceil_to_fen(amount: Decimal, expected: Decimal) -> None:
     assert ceil_to_fen(amount) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "count"),
+    [
+        # Voice input types a pause as a space: two numbers, never one glued together.
+        ("每个月15号三百 十个月还完", "300.00", 10),
+        ("那我就少吃一点 三百就三百 分十个月", "300.00", 10),
+        ("一个月还六百 六百我咬咬牙能拿出来", "600.00", None),
+    ],
+)
+def test_a_spoken_pause_between_two_numerals_separates_them(text: str, amount: str, count: int | None) -> None:
+    assert parse_amount(text) == Decimal(amount)
+    assert parse_count(text) == count
