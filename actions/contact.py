@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, borrower_id_of, command, say, text_of
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, borrower_id_of, command, intent_of, say, text_of
 from kuanxian.commands import MarkWrongContact, OpenDispute, OptIn, OptOut, RecordPromise, RequestHandoff, ScheduleReminder
 from kuanxian.dialogue.outlook import reminder_outlook
 from kuanxian.dialogue.parse import promise_date
@@ -141,19 +141,35 @@ class ActionStopContact(BorrowerAction):
 
 
 class ActionResumeContact(BorrowerAction):
-    """Reminders back on for real: the opt-out and the Borrower's own hardship pause end (a crisis pause does not)."""
+    """Reminders back on for real: the opt-out and the Borrower's own hardship pause end (a crisis pause does not).
+    Only the fear of forgetting after a stop ("停了我又怕忘记了") offers them back and lets the Borrower say."""
 
     def name(self) -> str:
         return "action_resume_contact"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
-        command(dispatcher, OptIn())
-        after = context.borrower.with_flags(opted_out=False, hardship_pause_until=None)
-        at = datetime.combine(context.today, FOLLOW_UP_TIME, tzinfo=after.zone)
-        from datetime import timedelta
+        from kuanxian.dialogue import parse
 
-        say(dispatcher, texts.resume_contact(reminder_outlook(after, at + timedelta(days=1)), context.today))
-        return [SlotSet("misunderstood", 0.0)]
+        text = text_of(tracker)
+        if intent_of(tracker) != "resume_contact" and parse.fears_forgetting(text) and not parse.wants_reminders_back(text):
+            say(dispatcher, texts.offer_resume())
+            return [SlotSet("pending_offer", "resume_offer"), SlotSet("misunderstood", 0.0)]
+        return resume(dispatcher, context, text)
+
+
+def resume(dispatcher: CollectingDispatcher, context: Context, text: str) -> Events:
+    """OptIn, said with when reminders will come (and at which hours, when the Borrower asked about them)."""
+    from datetime import timedelta
+
+    from kuanxian.dialogue import parse
+
+    command(dispatcher, OptIn())
+    after = context.borrower.with_flags(opted_out=False, hardship_pause_until=None)
+    at = datetime.combine(context.today, FOLLOW_UP_TIME, tzinfo=after.zone)
+    say(dispatcher, texts.resume_contact(reminder_outlook(after, at + timedelta(days=1)), context.today))
+    if parse.asks_quiet_hours(text):
+        say(dispatcher, texts.hours_after_resume())
+    return [SlotSet("misunderstood", 0.0)]
 
 
 async def misheard(dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:

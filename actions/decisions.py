@@ -81,6 +81,10 @@ class ActionHandleAffirm(KuanxianAction):
             result = start_income_check(State.from_slot(tracker.get_slot("negotiation")))
             say(dispatcher, result.reply)
             return [SlotSet("negotiation", result.state.to_slot()), SlotSet("pending_offer", None)]
+        if pending == "resume_offer":
+            from actions.contact import resume
+
+            return [*resume(dispatcher, context, text_of(tracker)), *_clear()]
         if pending == "reminder_offer":
             value = tracker.get_slot("follow_date")
             if value:
@@ -172,6 +176,9 @@ class ActionHandleDeny(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         pending = tracker.get_slot("pending_offer")
+        if pending == "resume_offer":
+            say(dispatcher, contact_texts.keep_stopped())
+            return _clear()
         if pending == "reminder_offer":
             say(dispatcher, contact_texts.no_reminder())
             return [*_clear(), SlotSet("follow_date", None)]

@@ -44,6 +44,13 @@ class ActionAcknowledgeHardship(BorrowerAction):
                 from actions.negotiation import negotiate
 
                 return await negotiate(dispatcher, tracker, context, intent="request_deferral")
+            if text and consents_to_record(text) and not (context.hardships or tracker.get_slot("hardship_recorded")):
+                # "那你帮我记上吧 我家里是真的困难": the consent asked for a few turns ago, given now.
+                if context.plan is None:
+                    return [*await record_consent(dispatcher, tracker, context, consent=True), SlotSet("misunderstood", 0.0)]
+                command(dispatcher, RecordHardship(category_of(tracker), True))
+                say(dispatcher, texts.recorded_with_plan())
+                return [SlotSet("hardship_recorded", True), SlotSet("misunderstood", 0.0)]
             say(dispatcher, texts.heard_more(context.borrower))
             return [SlotSet("misunderstood", 0.0)]
         category = category_of(tracker)

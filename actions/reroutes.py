@@ -65,6 +65,10 @@ HOLIDAY_TALK = UNSURE | {
     AFFIRM,
     "action_answer_consequences",
 }
+# What still decides over "reminders back on" said after a stop.
+_KEEPS_OWN_WHEN_STOPPED = frozenset(
+    {"action_resume_contact", "action_request_human", "action_open_dispute", "action_wrong_person", "action_listen_kindly"}
+)
 _ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月")
 
 
@@ -133,8 +137,33 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
+        "那还是发吧 只发短信 白天发, after reminders were stopped: back on, with when they come",
+        lambda t: (
+            t.context is not None
+            and t.context.borrower.flags.opted_out
+            and t.action not in _KEEPS_OWN_WHEN_STOPPED
+            and parse.wants_reminders_back(t.text)
+        ),
+        "action_resume_contact",
+    ),
+    Reroute(
+        "哎 可是停了我又怕忘记了, after reminders were stopped: offered back, not a promise date asked for",
+        lambda t: (
+            t.context is not None
+            and t.context.borrower.flags.opted_out
+            and t.action in UNSURE | {"action_remind_later", "action_promise", "action_answer_missed_payment"}
+            and parse.fears_forgetting(t.text)
+        ),
+        "action_resume_contact",
+    ),
+    Reroute(
         "我上夜班，白天要睡觉，早上8点到下午4点不要给我发提醒: when reminders come, not a complaint or a date",
         lambda t: t.action not in ("action_stop_contact", "action_resume_contact") and parse.asks_reminder_hours(t.text),
+        "action_stop_contact",
+    ),
+    Reroute(
+        "我就是想你们不要半夜来, heard as not understood: when reminders come (nothing is turned off)",
+        lambda t: t.action in UNSURE and parse.complains_of_night_contact(t.text),
         "action_stop_contact",
     ),
     Reroute(
@@ -180,6 +209,12 @@ REROUTES: tuple[Reroute, ...] = (
         "多出来的350块钱 是利息还是手续费？ heard as terms or a promise: the fees are explained instead",
         lambda t: t.action in FEE_MISHEARD and parse.asks_about_fees(t.text) and not parse.says_dispute(t.text),
         FALLBACK,
+    ),
+    Reroute(
+        "那不会一下子就说我违约 要我全部还吧 我有点担心: what happens if an installment is missed, not 没太明白",
+        lambda t: t.action in UNSURE | {"action_promise"} and parse.fears_whole_balance_due(t.text),
+        "action_answer_missed_payment",
+        needs_context=False,
     ),
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
     Reroute(

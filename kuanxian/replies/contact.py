@@ -38,6 +38,22 @@ def quiet_hours(*, sleeps_by_day: bool = False) -> Reply:
     )
 
 
+def offer_resume() -> Reply:
+    """Reminders stopped, and now the fear of forgetting: offered back, the Borrower decides."""
+    return Reply(
+        "理解，没有提醒确实容易忘。要不要帮您把提醒重新打开？只在您所在地的白天发，每天最多一次。",
+        (Button("恢复提醒", "恢复提醒"), Button("先不用", "先不用")),
+    )
+
+
+def keep_stopped() -> Reply:
+    return Reply("好的，提醒先保持关闭。需要的时候随时回来找我，说“恢复提醒”就可以。")
+
+
+def hours_after_resume() -> Reply:
+    return Reply("提醒只在您所在地的白天发（早上8点到晚上9点之间，按您账户登记的时区），不会在夜里打扰您。")
+
+
 def resume_contact(outlook: ReminderOutlook, today: date) -> Reply:
     if outlook.allowed:
         return Reply("好的，已为您恢复还款提醒。提醒只会在白天发送，而且每天最多一次。")

@@ -42,6 +42,11 @@ def heard_more(borrower: Borrower) -> Reply:
     )
 
 
+def recorded_with_plan() -> Reply:
+    """The consent given after a plan was agreed: recorded, and the plan stands."""
+    return Reply("已经记录好了，谢谢您告诉我。您的还款计划不变；哪一期有困难，提前告诉我就好，我们再一起调整。")
+
+
 def options(borrower: Borrower, recorded: bool, pause_days: int) -> Reply:
     first = "已经记录好了。" if recorded else "好的，我们不做记录。"
     policy = borrower.policy

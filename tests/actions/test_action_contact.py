@@ -354,3 +354,43 @@ async def test_an_angry_word_about_too_many_reminders_is_offered_a_stop_and_a_pe
 
     serious = await chat.send("我要投诉 昨天有人打电话到我隔壁邻居家 说我欠钱不还", "complain")
     assert serious.of(RequestHandoff), "someone else contacted: a person looks at it at once"
+
+
+async def test_reminders_asked_back_after_a_stop_with_the_hours_are_turned_on(db: Database) -> None:
+    chat = Chat("demo-003")
+    await db.set_flags("demo-003", opted_out=True)
+    back = await chat.send("那还是发吧 只发短信 不要打电话 在我们这边白天发 上午九点到晚上八点 纽约时间", "nlu_fallback")
+    back.one(OptIn)
+    assert "白天" in back.text
+
+
+async def test_the_fear_of_forgetting_after_a_stop_offers_reminders_back_and_the_borrower_decides(db: Database) -> None:
+    chat = Chat("demo-003")
+    await db.set_flags("demo-003", opted_out=True)
+    fear = await chat.send("哎 可是停了我又怕忘记了 我这个记性越来越差", "remind_later")
+    assert fear.commands == [], "nothing turned on before the Borrower says so"
+    assert "哪一天还" not in fear.text and "重新打开" in fear.text
+    yes = await chat.send("好", "affirm")
+    yes.one(OptIn)
+
+
+async def test_reminders_offered_back_and_declined_stay_off(db: Database) -> None:
+    chat = Chat("demo-003")
+    await db.set_flags("demo-003", opted_out=True)
+    await chat.send("停了我怕忘了", "nlu_fallback")
+    no = await chat.send("先不用", "deny")
+    assert no.commands == [] and "保持关闭" in no.text
+
+
+async def test_night_reminders_complained_of_again_are_answered_not_misunderstood(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("钱我会还的 不是不还 我女儿每个月会给我钱 我就是想你们不要半夜来", "nlu_fallback")
+    assert "没太听明白" not in turn.text and "白天" in turn.text
+    assert turn.commands == [], "nothing is turned off"
+
+
+async def test_a_warning_to_mind_the_time_zone_is_answered_and_opens_no_dispute(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("你们那边是中国时间 跟我这里差十三个钟头 莫搞错了", "wrong_person")
+    assert turn.of(OpenDispute) == [] and turn.of(MarkWrongContact) == []
+    assert "时区" in turn.text or "纽约" in turn.text or "美国" in turn.text, turn.text

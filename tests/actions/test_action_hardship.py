@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from actionkit import Chat, Database
+from actionkit import Chat, Database, days
 
 from kuanxian.commands import OpenDispute, PauseReminders, RecordHardship, RequestHandoff
 from kuanxian.domain.handoff import HandoffReason, Priority
@@ -127,3 +127,12 @@ async def test_a_hardship_told_with_consent_in_the_same_breath_is_recorded_witho
 
     assert turn.of(RecordHardship), "recorded with the consent given"
     assert "您同意我们把这个情况记录" not in turn.text and turn.slots.get("pending_offer") != "hardship_consent"
+
+
+async def test_consent_given_turns_later_with_a_plan_agreed_is_recorded_and_the_plan_stands(db: Database, chat: Chat) -> None:
+    await chat.send("我老伴去年住院 钱都花在医院里了 一下子还不了那么多", "disclose_hardship")
+    await db.add_plan("demo-001", "500.00", 24, days(10))
+    await chat.send("每个月还五百 分二十四期", "propose_installment")
+    later = await chat.send("那你帮我记上吧 我家里是真的困难 不是骗你们的", "disclose_hardship")
+    assert later.one(RecordHardship).consent is True
+    assert "计划不变" in later.text

@@ -391,3 +391,26 @@ async def test_a_new_day_asked_with_a_time_zone_question_is_taken_and_the_zone_s
 
     assert offered(turn)["first_date"].endswith("-15"), "the 15th is taken"
     assert "美国东部时间" in turn.text
+
+
+async def test_the_month_to_start_and_the_date_said_apart_move_the_first_payment_there(db: Database) -> None:
+    chat = Chat("demo-003")
+    await chat.send("一个月还三百可以吗 十个月还完", "propose_installment")
+    moved = await chat.send("从下个月开始 2月20号", "set_payment_date")
+    assert offered(moved)["first_date"] == "2025-02-20", "not the default first date again"
+    assert "第一期在2月20日" in moved.text
+
+
+async def test_a_yes_said_twice_with_thanks_and_a_goodbye_confirms_the_plan(chat: Chat) -> None:
+    offer = await chat.send("每个月还五百 分二十四期", "propose_installment")
+    draft = offered(offer)
+    bye = await chat.send("好的好的 谢谢你啊 麻烦你了 我去接孙子了", "thank")
+    assert bye.one(AgreePlan) == terms_of(draft)
+    assert "已经为您确认还款计划" in bye.text
+
+
+async def test_the_fear_of_the_whole_balance_falling_due_is_answered(chat: Chat) -> None:
+    await chat.send("每个月还五百 分二十四期", "propose_installment")
+    worry = await chat.send("那不会一下子就说我违约 要我全部还吧 我有点担心", "nlu_fallback")
+    assert "没太明白" not in worry.text
+    assert "某一期还不上" in worry.text

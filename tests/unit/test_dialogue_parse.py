@@ -352,3 +352,44 @@ def test_holidays_said_as_the_new_year_or_half_a_year_are_understood(text: str, 
 @pytest.mark.parametrize("text", ["我要疯了 餐馆说装修 直接关三个月 一分钱都没有", "我们场子上个月倒闭了 工资还欠我两个月的"])
 def test_how_long_something_else_lasted_is_not_a_number_of_installments(text: str) -> None:
     assert parse.terms(text, date(2026, 12, 6))[1] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("那会不会因为一期没还上就说我违约", True),
+        ("晚了一期是不是就要全部还", True),
+        ("我担心你们一下子要我全部还上", True),
+        ("我想一次还清", False),
+        ("我怕以后还不上 干脆一次全部还清吧", False),
+        ("每个月还500", False),
+    ],
+)
+def test_the_fear_of_the_whole_balance_falling_due(text: str, expected: bool) -> None:
+    assert parse.fears_whole_balance_due(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("从下个月开始 1月15号", date(2027, 1, 15)),
+        ("每月20号扣 从下个月开始", date(2027, 1, 20)),
+        ("下个月开始还", date(2027, 1, 7)),
+    ],
+)
+def test_a_month_to_start_and_the_day_said_apart(text: str, expected: date) -> None:
+    assert parse.first_date(text, date(2026, 12, 7)) == expected
+
+
+@pytest.mark.parametrize("text", ["那你帮我记上吧 我家里是真的困难", "你就记下来吧"])
+def test_consent_to_record_said_to_the_assistant(text: str) -> None:
+    assert parse.consents_to_record(text)
+
+
+@pytest.mark.parametrize("text", ["你记得我上次说的吗", "你别记"])
+def test_not_consent_to_record(text: str) -> None:
+    assert not parse.consents_to_record(text)
+
+
+def test_a_yes_said_twice_with_thanks_starts_with_a_yes() -> None:
+    assert parse.starts_yes("好的好的 谢谢你啊 麻烦你了 我去接孙子了")

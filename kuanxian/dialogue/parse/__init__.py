@@ -34,8 +34,21 @@ from kuanxian.dialogue.parse.plan_terms import (
     refuses_amount,
     terms,
 )
-from kuanxian.dialogue.parse.reminders import asks_quiet_hours, asks_reminder_hours, sleeps_by_day
-from kuanxian.dialogue.parse.service import asks_if_genuine, asks_if_person_coming, asks_time_zone, changes_card
+from kuanxian.dialogue.parse.reminders import (
+    asks_quiet_hours,
+    asks_reminder_hours,
+    complains_of_night_contact,
+    fears_forgetting,
+    sleeps_by_day,
+    wants_reminders_back,
+)
+from kuanxian.dialogue.parse.service import (
+    asks_if_genuine,
+    asks_if_person_coming,
+    asks_time_zone,
+    changes_card,
+    fears_whole_balance_due,
+)
 
 __all__ = [
     "SPRING_FESTIVAL",
@@ -51,9 +64,12 @@ __all__ = [
     "asks_time_zone",
     "bare_number",
     "changes_card",
+    "complains_of_night_contact",
     "consents_to_record",
     "day_of_month",
     "defers_plan",
+    "fears_forgetting",
+    "fears_whole_balance_due",
     "first_date",
     "frequency_in",
     "holiday_days",
@@ -76,5 +92,6 @@ __all__ = [
     "starts_yes",
     "terms",
     "wants_holiday",
+    "wants_reminders_back",
     "yes_no",
 ]

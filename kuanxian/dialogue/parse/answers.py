@@ -91,7 +91,10 @@ _CONSENT_YES = re.compile(r"记吧|记下吧|记录吧|可以记|可以登记|�
 _CONSENT_NO = re.compile(r"不(?:要|用|想|同意|愿意|希望)(?:你们)?(?:记|登记|记录|留)|别记|不用记|不要记")
 
 
-_STARTS_YES = re.compile(r"^(?:好的?|行|可以|确认|确定|同意|嗯+|对|没问题|就这样|就按|ok|okay|yes)[\s,，。.!！~～]", re.IGNORECASE)
+# (Said twice as people do: "好的好的 谢谢你啊", "行行行，就这样".)
+_STARTS_YES = re.compile(
+    r"^(?:好的?|行|可以|确认|确定|同意|嗯+|对|没问题|就这样|就按|ok|okay|yes)(?:好的?|行|可以|嗯|对)*[\s,，。.!！~～]", re.IGNORECASE
+)
 
 
 _HEDGE = re.compile(r"不|别|但|可是|不过|除非|免|减|吗|？|\?")

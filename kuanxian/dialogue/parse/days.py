@@ -95,18 +95,41 @@ def day_of_month(text: str) -> Optional[int]:
     return n if n is not None and 1 <= n <= 31 else None
 
 
+# A date that names its day: "1月15号", "15号", "十五日" (a cue clause like "从下个月开始" names only the month).
+_NAMES_DAY = re.compile(r"[0-9一二三四五六七八九十]\s*[号日](?!子|常|期)")
+_NAMES_MONTH_AND_DAY = re.compile(r"[0-9一二三四五六七八九十]{1,3}\s*月(?:份)?\s*[0-9一二三四五六七八九十]{1,3}\s*[号日]")
+
+
 def first_date(text: str, today: date) -> Optional[date]:
     """The first payment date when the Borrower names one ("第一期放在1月25号", "下个月10号开始")."""
     if not _FIRST_CUE.search(text):
         return None
     # The date in the clause that says "first"/"from" wins: "每个月20号还，从1月20号开始" starts on 1月20号.
-    for clause in re.split(r"[，,。；;！!？?\s]+", text):
+    clauses = [c for c in re.split(r"[，,。；;！!？?\s]+", text) if c]
+    for clause in clauses:
         if _FIRST_CUE.search(clause):
             found = parse_date(clause, today=today)
             if found.date and found.date > today:
-                return found.date
+                if _NAMES_DAY.search(clause):
+                    return found.date
+                return _with_the_day(found.date, [c for c in clauses if c != clause], text, today)
     found = parse_date(text, today=today)
     return found.date if found.date and found.date > today else None
+
+
+def _with_the_day(month_start: date, others: list[str], text: str, today: date) -> date:
+    """ "从下个月开始 1月15号" starts on 1月15号; "每个月20号还，从下个月开始" on the 20th of next month."""
+    for clause in others:
+        if _NAMES_MONTH_AND_DAY.search(clause):
+            found = parse_date(clause, today=today)
+            if found.date and found.date > today:
+                return found.date
+    day = day_of_month(text)
+    if day is not None:
+        candidate = month_start.replace(day=min(day, month_end(month_start.year, month_start.month)))
+        if candidate > today:
+            return candidate
+    return month_start
 
 
 def next_day_of_month(today: date, day: int, *, after: Optional[date] = None) -> date:

@@ -12,6 +12,9 @@ import re
 # a wrong number locks the conversation, so "不是不还" or "你们记吧，我同意" must never open either.
 _DOUBLE_NEGATIVE = re.compile(r"不是不|并不是不|也不是不|不是说不")
 
+# "莫搞错了", "别弄错时间": a warning not to get something wrong, not a claim that it is.
+_DONT_GET_WRONG = re.compile(r"(?:莫|别|不要|不能|可别|千万别|可不要|小心)(?:给我)?(?:搞|弄|算|记)错")
+
 
 _DISPUTE = re.compile(
     r"不是我(?:借|贷|的|本人|签)|没(?:有)?借过|没(?:有)?贷过|从来没(?:有)?(?:借|贷)|我没借|没(?:有)?申请过|不认识|不认(?:这笔|这个|账)"
@@ -37,6 +40,7 @@ def says_dispute(text: str) -> bool:
 
     A clause that says "not that I won't" ("我不是不认账") is left out; the rest may still question the amount
     ("…但这个数不对")."""
+    text = _DONT_GET_WRONG.sub("", text)
     clauses = [c for c in re.split(r"[，。,.!！？?；;\s]+", text) if c and _DOUBLE_NEGATIVE.search(c) is None]
     return any(_DISPUTE.search(c) for c in clauses)
 

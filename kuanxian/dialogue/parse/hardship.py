@@ -11,14 +11,20 @@ _HARDSHIP = re.compile(
 )
 
 
-_RECORD_OK = re.compile(r"(?:可以|能|就|要|你们)(?:帮我)?(?:登记|记录|记下|记上|记)|(?:登记|记录|记)(?:吧|一下吧|下来吧)|同意(?:登记|记录)")
+_RECORD_OK = re.compile(
+    r"(?:可以|能|就|要|你们|你)(?:帮我)?(?:登记|记录|记下|记上|记)|(?:登记|记录|记上|记下|记)(?:吧|一下吧|下来吧)|同意(?:登记|记录)"
+)
 
 
 _RECORD_NO = re.compile(r"不(?:要|用|想|同意|愿意|希望|必)(?:你们)?(?:帮我)?(?:登记|记录|记)|别(?:登记|记录|记)")
 
 
+_REMEMBER = re.compile(r"记得|记住|记性|记不")
+
+
 def consents_to_record(text: str) -> bool:
     """ "困难情况你们可以登记", "要记录就记吧": yes to recording a hardship, said in a sentence."""
+    text = _REMEMBER.sub("", text)  # "你记得我上次说的吗" is not consent
     return _RECORD_OK.search(text) is not None and _RECORD_NO.search(text) is None
 
 

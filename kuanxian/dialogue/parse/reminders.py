@@ -33,3 +33,31 @@ def asks_reminder_hours(text: str) -> bool:
 
 def sleeps_by_day(text: str) -> bool:
     return _DAY_SLEEPER.search(text) is not None
+
+
+# Reminders wanted back after a stop ("那还是发吧 只发短信", "恢复提醒"); not "别发了吧".
+_BACK_ON = re.compile(
+    r"(?<![别不])(?:还是|照常|继续|接着|重新|再)(?:给我)?(?:发|提醒|通知)|恢复(?:提醒|发|通知)?|(?:打开|开回|开启|开一下)提醒|提醒.{0,4}(?:打开|开回来|恢复)"
+)
+_NOT_BACK = re.compile(r"别|不要|不用|甭|不想")
+
+
+def wants_reminders_back(text: str) -> bool:
+    found = _BACK_ON.search(text)
+    return found is not None and _NOT_BACK.search(text[: found.start()]) is None
+
+
+# "停了我又怕忘记了 我这个记性越来越差": afraid of forgetting the date without reminders.
+_FORGETTING = re.compile(r"怕(?:我)?(?:会)?忘|会忘|忘记|忘了|记性(?:差|不好|越来越)|记不住")
+
+
+def fears_forgetting(text: str) -> bool:
+    return _FORGETTING.search(text) is not None
+
+
+# "我就是想你们不要半夜来", "半夜三点钟响 把我吵醒": contact at night complained of (when, not whether).
+_NIGHT_CONTACT = re.compile(r"(?:半夜|深夜|凌晨|夜里|大晚上).{0,8}(?:来|发|响|吵|打|找|震)|(?:吵|打扰).{0,4}(?:睡|醒)")
+
+
+def complains_of_night_contact(text: str) -> bool:
+    return asks_quiet_hours(text) and _NIGHT_CONTACT.search(text) is not None

@@ -1,5 +1,6 @@
 """Questions about the service rather than the plan: changing the bank card, whether the chat is really the
-lender's, which time zone, and whether the person asked for earlier is still coming.
+lender's, which time zone, whether the person asked for earlier is still coming, and the fear that one missed
+payment makes the whole balance due at once.
 """
 
 from __future__ import annotations
@@ -38,8 +39,26 @@ def asks_if_genuine(text: str) -> bool:
     return _SCAM.search(text) is not None
 
 
-_TIME_ZONE = re.compile(r"纽约时间|北京时间|美国时间|国内时间|当地时间|时区|哪(?:里|边)的时间|按哪(?:里|边)")
+_TIME_ZONE = re.compile(
+    r"纽约时间|北京时间|美国时间|国内时间|中国时间|当地时间|时区|时差|哪(?:里|边)的时间|按哪(?:里|边)"
+    r"|差\s*[0-9一二两三四五六七八九十]{1,3}\s*个?(?:钟头|小时|钟)"
+)
+# "你们那边是中国时间 跟我这里差十三个钟头 莫搞错了": a reminder to mind the time zone, answered like a question.
+_MIND_IT = re.compile(r"(?:莫|别|不要|不能|可别|千万别|小心)(?:给我)?(?:搞|弄|算|记)错|注意一下|记住")
 
 
 def asks_time_zone(text: str) -> bool:
-    return _TIME_ZONE.search(text) is not None and asks_question(text)
+    return _TIME_ZONE.search(text) is not None and (asks_question(text) or _MIND_IT.search(text) is not None)
+
+
+# "那不会一下子就说我违约 要我全部还吧 我有点担心": the fear that one missed payment makes the whole balance due at
+# once, not an offer to pay it all ("我想一次还清" names no worry).
+_WHOLE_BALANCE = re.compile(r"违约|全部还|一次(?:性)?(?:还清|还完|全还)|全额|一下子.{0,6}全|提前收回|要我.{0,4}全部")
+_CHOOSES_TO = re.compile(r"干脆|我想|我要|打算|准备")
+_WORRY = re.compile(r"会不会|不会.{0,16}吧|担心|怕|是不是|吗|[?？]")
+
+
+def fears_whole_balance_due(text: str) -> bool:
+    if _CHOOSES_TO.search(text):
+        return False
+    return _WHOLE_BALANCE.search(text) is not None and _WORRY.search(text) is not None
