@@ -18,10 +18,14 @@ __all__ = [
 ]
 
 # Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
-STOP_CONTACT = re.compile(r"别再|不要再|不用再|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
+STOP_CONTACT = re.compile(r"别再|不要再|不用再|莫再|莫要再|莫发|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
 STRANGER = re.compile(
     r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|这人|此人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
+    r"|(?:那个|这个|上面那个|原来那个)人我(?:也)?不认识|我(?:也)?不姓(?:那个|这个|他那个)"
 )
+# The holder saying someone types for them ("我是李先生本人 右手不灵便 我儿子在旁边帮我打字"): still the holder.
+_TYPES_FOR_ME = re.compile(r"(?:帮|替|代)我(?:打字|打|写|输入|操作|发消息)|在旁边帮我")
+_SAYS_SELF = re.compile(r"本人|我自己|是我(?:自己)?要")
 WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
 # Someone else asking how the holder can reach us ("她出院以后怎么联系你们？", "客服电话多少"), or saying goodbye.
 ASKS_HOW_TO_REACH = re.compile(r"怎么(?:联系|找)|如何联系|联系方式|客服电话|电话(?:是)?多少|点哪|在哪(?:里|儿)?(?:找|联系|点)|找你们")
@@ -52,6 +56,8 @@ def identity_verdict(text: str, asked: bool) -> str:
             return "third_party"
         if _IS_HOLDER.search(text.strip().lower()):
             return "confirmed"
+    if _TYPES_FOR_ME.search(text) and _SAYS_SELF.search(text) and not _NOT_HOLDER.search(text):
+        return "holder"
     found = assess_speaker(text)
     stranger = STRANGER.search(text) is not None  # "不认识这人", "手机刚买的二手的"
     if found.third_party:

@@ -215,6 +215,7 @@ class TurnPipeline(CrisisTurns):
             return
         speaker = conversation.speaker
         crisis_hold = conversation.status.human and conversation.reason is HandoffReason.CRISIS
+        asked: Optional[Message] = None
         if speaker is Speaker.HOLDER and level != "crisis" and not crisis_hold:
             # (Never "您是本人吗？" to someone a person is on the way to for a crisis.)
             # Whether the identity question is the last thing said matters only for an answer to it or a doubt:
@@ -234,7 +235,7 @@ class TurnPipeline(CrisisTurns):
                 conversation, borrower, message, after_no=check.denied_at is not None, answered=says_yes(check, message.text)
             )
         elif speaker is Speaker.THIRD_PARTY:
-            await self._third_party(conversation, borrower, message)
+            await self._third_party(conversation, borrower, message, asked)
         elif conversation.status is ConversationStatus.WITH_COLLECTOR or (
             conversation.status.human and conversation.reason in QUIET_WHILE_WAITING and check.denied_at is None
         ):
@@ -303,18 +304,19 @@ class TurnPipeline(CrisisTurns):
             await self._say(tx, conversation, message.seq, [Outgoing(notices.identity_check(), buttons)])
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
 
-    async def _third_party(self, conversation: Conversation, borrower: Borrower, message: Message) -> None:
+    async def _third_party(self, conversation: Conversation, borrower: Borrower, message: Message, asked: Optional[Message] = None) -> None:
         """Nothing about the account, no change to it; the collector is told without the Borrower's data.
 
         "别再发了" or a stranger's phone ("二手手机", "不认识机主") marks the contact wrong, so no
-        Reminder reaches this person again; "转人工" asks a person to check who is writing.
+        Reminder reaches this person again; "转人工" asks a person to check who is writing. `asked` is the
+        message the identity question answered: "手机是二手的" then "那个人我不认识" is a stranger too.
         """
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             first = conversation.speaker is Speaker.HOLDER
             text = notices.third_party_first() if first else notices.third_party_again()
             stop = STOP_CONTACT.search(message.text) is not None
-            stranger = STRANGER.search(message.text) is not None
+            stranger = any(STRANGER.search(m.text) for m in (message, asked) if m is not None)
             if stop or stranger:
                 await self.applier.apply(tx, replace(conversation, speaker=Speaker.THIRD_PARTY), (MarkWrongContact(),))
             if stop and not first:

@@ -325,3 +325,21 @@ async def test_while_waiting_for_a_person_messages_are_acknowledged_at_most_once
     await api.db.update("conversations", {"id": widget.conversation_id}, acknowledged_at=utc_now() - timedelta(seconds=600))
     with_person = await widget.answers_after(await widget.send("您好"))
     assert with_person == [], "with a person in the conversation, the person answers"
+
+
+async def test_a_second_hand_phone_then_not_knowing_the_holder_is_a_stranger_who_gets_no_more_messages(api: Api) -> None:
+    widget = await api.widget()
+    [asked] = await widget.answers_after(await widget.send("你好 这个手机是我在县城手机店买的二手的 一直跳出来说欠钱"))
+    assert "本人" in asked["text"]
+    answers = await widget.answers_after(await widget.send("上面那个人我不认识 我也不姓那个"))
+    assert answers and not any(DETAIL.search(m["text"]) for m in answers)
+    account = await api.account_of(widget.borrower_id)
+    assert account["flags"]["wrong_contact"] is True
+
+
+async def test_the_holder_saying_a_relative_types_for_them_is_still_the_holder(api: Api) -> None:
+    widget = await api.widget()
+    answers = await widget.answers_after(await widget.send("你好 我是李先生本人 右手不灵便 我儿子在旁边帮我打字 是我自己要跟你们说的"))
+    assert answers and not any("隐私" in m["text"] or "本人吗" in m["text"] for m in answers), answers
+    context = await (await api.console("demo")).transcript(widget.conversation_id)
+    assert context["speaker"] == "holder"
