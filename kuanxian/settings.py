@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
+from pathlib import Path
 from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,8 @@ from kuanxian.demo import DEMO_ADMIN_TOKEN
 from kuanxian.safety.contact import ContactConfigError, ContactLimits
 from kuanxian.shutdown import DEFAULT_DRAIN_SECONDS, DrainSettingError, drain_seconds
 from kuanxian.storage.db import database_url
+
+DEFAULT_DOMAIN_PATH = Path(__file__).resolve().parents[1] / "domain.yml"
 
 DEMO_SECRET = "kuanxian-demo-secret-not-for-production-use"
 DEMO_BORROWER_SECRET = "kuanxian-demo-borrower-secret-not-for-production"
@@ -136,6 +139,8 @@ class Settings:
     broken_after_missed: int = 2
     webhook_url: Optional[str] = None
     webhook_secret: Optional[str] = None
+    # The Rasa project's domain.yml: its response templates, so a blocked text names its author (trainer or bot).
+    domain_path: Path = DEFAULT_DOMAIN_PATH
     # How many hubs share this database (the supervisor sets it from its own KUANXIAN_HUBS).
     hubs: int = 1
     # Graceful stop: in-flight requests get this long, then running turns this long again (kuanxian.shutdown).
@@ -189,6 +194,7 @@ class Settings:
             broken_after_missed=_int(env, "KUANXIAN_BROKEN_AFTER_MISSED", 2, low=1, high=12),
             webhook_url=env.get("KUANXIAN_WEBHOOK_URL") or None,
             webhook_secret=env.get("KUANXIAN_WEBHOOK_SECRET") or None,
+            domain_path=Path(env.get("KUANXIAN_DOMAIN_PATH") or DEFAULT_DOMAIN_PATH),
             hubs=_int(env, "KUANXIAN_HUBS", 1, low=1, high=MAX_HUBS),
             drain_seconds=drain,
         )

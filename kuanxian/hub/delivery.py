@@ -21,6 +21,7 @@ from typing import Optional
 from kuanxian.domain.conversation import Speaker
 from kuanxian.domain.events import GuardBlocked, MessageStored
 from kuanxian.domain.message import Button, Message, NewMessage, SenderType
+from kuanxian.hub.templates import Templates
 from kuanxian.hub.tx import Tx
 from kuanxian.safety import review_message
 from kuanxian.safety.guard import explain
@@ -79,6 +80,10 @@ def _violations(text: str, buttons: Sequence[Button]) -> list[Violation]:
 class Delivery:
     """Guard, store and announce outgoing Messages (inside the caller's transaction)."""
 
+    def __init__(self, templates: Optional[Templates] = None) -> None:
+        # The trainers' templates, so a blocked bot text is attributed to the one who wrote it.
+        self.templates = templates or Templates()
+
     async def post(
         self,
         tx: Tx,
@@ -106,6 +111,8 @@ class Delivery:
                 review = Review(allowed=False, violations=violations)
                 tx.emit(*(GuardBlocked(conversation_id, "collector", v.category, v.rule_id) for v in violations[:1]))
                 raise Blocked(review, outgoing.text)
+            if author == "bot" and self.templates.written_by_trainer(text):
+                author = "template"
             logger.error("blocked %s text in %s by %s", author, conversation_id, ",".join(sorted({v.rule_id for v in violations})))
             tx.emit(GuardBlocked(conversation_id, author, violations[0].category, violations[0].rule_id))
             text, buttons = BOT_FALLBACK, ()

@@ -27,6 +27,7 @@ from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.metrics import Metrics
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
+from kuanxian.hub.templates import Templates
 from kuanxian.hub.turns import TurnPipeline
 from kuanxian.hub.tx import Transactions
 from kuanxian.hub.webhooks import WebhookSender
@@ -82,7 +83,7 @@ class Hub:
         transactions = Transactions(engine, bus, clock)
         brain = brain or make_brain(settings)
         locks = TurnLocks(redis)
-        delivery = Delivery()
+        delivery = Delivery(await Templates.load(settings.domain_path))
         handoffs = HandoffService(settings, transactions, delivery)
 
         async def read_queue() -> list[Conversation]:

@@ -105,7 +105,7 @@ export const reminderDecision = lookup({
 
 export const promiseStatus = lookup({ open: "待兑现", kept: "已兑现", missed: "未兑现", cancelled: "已取消" });
 
-export const author = lookup({ bot: "助手", collector: "客服", system: "系统" });
+export const author = lookup({ bot: "助手", template: "话术模板", collector: "客服", system: "系统" });
 
 export const reportStatus = lookup({ open: "待审核", labelled: "已标注", dismissed: "已驳回" });
 
