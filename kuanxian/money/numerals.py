@@ -99,6 +99,7 @@ def _cjk_gap(m: re.Match[str]) -> str:
     s, i, j = m.string, m.start(), m.end()
     return "，" if s[i - 1] in _NUMERAL_END and s[j] in _NUMERAL_START else ""
 
+
 # Dates and clock times whose digits are glued together with separators.
 _MASK_RES = (
     re.compile(r"(?<![0-9])[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])"),
