@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Optional
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from kuanxian import notices
+from kuanxian.domain.message import Message, SenderType
 from kuanxian.safety.identity import assess_speaker
+from kuanxian.storage import messages as message_store
 
 __all__ = [
     "ASKS_HOW_TO_REACH",
@@ -13,8 +19,12 @@ __all__ = [
     "STOP_CONTACT",
     "STRANGER",
     "WANTS_PERSON",
+    "declares_helper",
+    "helper_declared",
+    "identity_asked",
     "identity_verdict",
     "may_concern_identity",
+    "relays_holder",
 ]
 
 # Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
@@ -26,6 +36,13 @@ STRANGER = re.compile(
 # The holder saying someone types for them ("我是李先生本人 右手不灵便 我儿子在旁边帮我打字"): still the holder.
 _TYPES_FOR_ME = re.compile(r"(?:帮|替|代)我(?:打字|打|写|输入|操作|发消息)|在旁边帮我")
 _SAYS_SELF = re.compile(r"本人|我自己|是我(?:自己)?要")
+# Then the helper passing on the holder's question ("（我是他儿子）我爸问 这三十天里面还要不要加利息").
+_RELAYS = re.compile(
+    r"(?:我爸|我妈|我爷爷|我奶奶|我外公|我外婆|我老公|我老婆|我爱人|他|她|老人家)(?:想|让我|叫我)?(?:问|说)"
+    r"|(?:帮|替)(?:我爸|我妈|他|她|老人家)(?:问|说)"
+)
+# How far back a declared helper is looked for.
+_HELPER_LOOKBACK = 50
 WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
 # Someone else asking how the holder can reach us ("她出院以后怎么联系你们？", "客服电话多少"), or saying goodbye.
 ASKS_HOW_TO_REACH = re.compile(r"怎么(?:联系|找)|如何联系|联系方式|客服电话|电话(?:是)?多少|点哪|在哪(?:里|儿)?(?:找|联系|点)|找你们")
@@ -43,20 +60,50 @@ _IS_HOLDER = re.compile(
 _NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$")
 
 
+def declares_helper(text: str) -> bool:
+    return _TYPES_FOR_ME.search(text) is not None and _SAYS_SELF.search(text) is not None and _NOT_HOLDER.search(text) is None
+
+
+def relays_holder(text: str) -> bool:
+    return _RELAYS.search(text) is not None and STRANGER.search(text) is None
+
+
+async def helper_declared(conn: AsyncConnection, conversation_id: str, seq: int) -> bool:
+    """Did the holder say, earlier in this Conversation, that someone types for them?"""
+    earlier = await message_store.recent(conn, conversation_id, sender=SenderType.BORROWER, limit=_HELPER_LOOKBACK)
+    return any(m.seq < seq and declares_helper(m.text) for m in earlier)
+
+
+async def identity_asked(conn: AsyncConnection, conversation_id: str, seq: int) -> Optional[Message]:
+    """The Borrower's message the assistant answered with the identity question, if that question is the
+    last thing said before message `seq`."""
+    said = await message_store.recent(conn, conversation_id, sender=SenderType.SYSTEM, limit=1)
+    earlier = [m for m in await message_store.recent(conn, conversation_id, sender=SenderType.BORROWER, limit=2) if m.seq < seq]
+    bot = await message_store.recent(conn, conversation_id, sender=SenderType.BOT, limit=1)
+    if not said or not earlier or said[-1].text != notices.identity_check():
+        return None
+    question, before = said[-1], earlier[-1]
+    if not before.seq < question.seq < seq or (bot and bot[-1].seq > question.seq):
+        return None
+    return before
+
+
 def may_concern_identity(text: str) -> bool:
     """A yes or no to the identity question, a stranger's words, or a message the speaker check flags."""
     stripped = text.strip().lower()
     return bool(_NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or STRANGER.search(text)) or assess_speaker(text).third_party
 
 
-def identity_verdict(text: str, asked: bool) -> str:
-    """ "holder", "third_party", "ask" (the model alone is unsure: ask who is writing), or "confirmed" (a yes to that question)."""
+def identity_verdict(text: str, asked: bool, *, helper: bool = False) -> str:
+    """ "holder", "third_party", "ask" (the model alone is unsure: ask who is writing), or "confirmed" (a yes to that question).
+
+    `helper`: the holder said earlier that someone types for them, and this message passes on the holder's words."""
     if asked:
         if _NOT_HOLDER.search(text):
             return "third_party"
         if _IS_HOLDER.search(text.strip().lower()):
             return "confirmed"
-    if _TYPES_FOR_ME.search(text) and _SAYS_SELF.search(text) and not _NOT_HOLDER.search(text):
+    if declares_helper(text) or (helper and relays_holder(text)):
         return "holder"
     found = assess_speaker(text)
     stranger = STRANGER.search(text) is not None  # "不认识这人", "手机刚买的二手的"

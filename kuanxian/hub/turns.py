@@ -52,8 +52,11 @@ from kuanxian.hub.speaker import (
     STOP_CONTACT,
     STRANGER,
     WANTS_PERSON,
+    helper_declared,
+    identity_asked,
     identity_verdict,
     may_concern_identity,
+    relays_holder,
 )
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
@@ -220,8 +223,10 @@ class TurnPipeline(CrisisTurns):
             # (Never "您是本人吗？" to someone a person is on the way to for a crisis.)
             # Whether the identity question is the last thing said matters only for an answer to it or a doubt:
             # an ordinary turn reads nothing more.
-            asked = await self._identity_asked(conversation_id, seq) if may_concern_identity(message.text) else None
-            verdict = identity_verdict(message.text, asked is not None)
+            async with self.transactions.read() as conn:
+                asked = await identity_asked(conn, conversation_id, seq) if may_concern_identity(message.text) else None
+                helper = relays_holder(message.text) and await helper_declared(conn, conversation_id, seq)
+            verdict = identity_verdict(message.text, asked is not None, helper=helper)
             if verdict == "ask":
                 await self._ask_identity(conversation, message)
                 return
@@ -281,20 +286,6 @@ class TurnPipeline(CrisisTurns):
                 author="bot" if sender is SenderType.BOT else "system",
                 borrower_id=conversation.borrower_id,
             )
-
-    async def _identity_asked(self, conversation_id: str, seq: int) -> Optional[Message]:
-        """The Borrower's message the assistant answered with the identity question, if that question is the
-        last thing said before message `seq`."""
-        async with self.transactions.read() as conn:
-            said = await message_store.recent(conn, conversation_id, sender=SenderType.SYSTEM, limit=1)
-            earlier = [m for m in await message_store.recent(conn, conversation_id, sender=SenderType.BORROWER, limit=2) if m.seq < seq]
-            bot = await message_store.recent(conn, conversation_id, sender=SenderType.BOT, limit=1)
-        if not said or not earlier or said[-1].text != notices.identity_check():
-            return None
-        question, before = said[-1], earlier[-1]
-        if not before.seq < question.seq < seq or (bot and bot[-1].seq > question.seq):
-            return None
-        return before
 
     async def _ask_identity(self, conversation: Conversation, message: Message) -> None:
         """Nothing about the account yet, and no change to it: first, who is writing?"""

@@ -341,5 +341,16 @@ async def test_the_holder_saying_a_relative_types_for_them_is_still_the_holder(a
     widget = await api.widget()
     answers = await widget.answers_after(await widget.send("你好 我是李先生本人 右手不灵便 我儿子在旁边帮我打字 是我自己要跟你们说的"))
     assert answers and not any("隐私" in m["text"] or "本人吗" in m["text"] for m in answers), answers
+    await widget.answers_after(await widget.send("我上个月中风了 住了半个月院 这个月的钱还不上"))
+    relayed = await widget.answers_after(await widget.send("（我是他儿子）我爸问 这三十天里面还要不要加利息"))
+    assert relayed and not any("隐私" in m["text"] or "本人" in m["text"] for m in relayed), relayed
     context = await (await api.console("demo")).transcript(widget.conversation_id)
     assert context["speaker"] == "holder"
+
+
+async def test_a_relative_passing_on_a_question_without_the_holder_saying_so_is_someone_else(api: Api) -> None:
+    widget = await api.widget()
+    answers = await widget.answers_after(await widget.send("我是他儿子 我爸问他还欠你们多少钱"))
+    assert answers and not any(DETAIL.search(m["text"]) for m in answers)
+    context = await (await api.console("demo")).transcript(widget.conversation_id)
+    assert context["speaker"] == "third_party"
