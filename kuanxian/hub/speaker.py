@@ -41,6 +41,10 @@ _RELAYS = re.compile(
     r"(?:我爸|我妈|我爷爷|我奶奶|我外公|我外婆|我老公|我老婆|我爱人|他|她|老人家)(?:想|让我|叫我)?(?:问|说)"
     r"|(?:帮|替)(?:我爸|我妈|他|她|老人家)(?:问|说)"
 )
+# A cue borrowers also use about themselves ("我老婆不知道我借了钱"), in a question about that person's debt
+# ("你们这个提醒什么意思 我老公欠你们多少钱？"): the model may miss it, so ask who is writing first.
+_ASKS_ABOUT_DEBT = re.compile(r"多少|是不是|有没有|几笔|还差|咋回事|怎么回事|吗|[?？]")
+_OWN_DEBT = re.compile(r"我(?:自己)?(?:欠|借|贷)")
 # How far back a declared helper is looked for.
 _HELPER_LOOKBACK = 50
 WANTS_PERSON = re.compile(r"转人工|人工|真人|工作人员|客服")
@@ -91,7 +95,7 @@ async def identity_asked(conn: AsyncConnection, conversation_id: str, seq: int) 
 def may_concern_identity(text: str) -> bool:
     """A yes or no to the identity question, a stranger's words, or a message the speaker check flags."""
     stripped = text.strip().lower()
-    return bool(_NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or STRANGER.search(text)) or assess_speaker(text).third_party
+    return bool(_NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or STRANGER.search(text)) or bool(assess_speaker(text).cues) or assess_speaker(text).third_party
 
 
 def identity_verdict(text: str, asked: bool, *, helper: bool = False) -> str:
@@ -106,6 +110,8 @@ def identity_verdict(text: str, asked: bool, *, helper: bool = False) -> str:
     if declares_helper(text) or (helper and relays_holder(text)):
         return "holder"
     found = assess_speaker(text)
+    if not found.third_party and found.cues and _ASKS_ABOUT_DEBT.search(text) and not _OWN_DEBT.search(text):
+        return "third_party" if asked else "ask"
     stranger = STRANGER.search(text) is not None  # "不认识这人", "手机刚买的二手的"
     if found.third_party:
         # Asked once already and still in doubt, or a stranger's words with it: it counts.

@@ -354,3 +354,14 @@ async def test_a_relative_passing_on_a_question_without_the_holder_saying_so_is_
     assert answers and not any(DETAIL.search(m["text"]) for m in answers)
     context = await (await api.console("demo")).transcript(widget.conversation_id)
     assert context["speaker"] == "third_party"
+
+
+async def test_a_relative_asking_what_the_holder_owes_after_another_question_is_asked_who_is_writing(api: Api) -> None:
+    widget = await api.widget()
+    answers = await widget.answers_after(await widget.send("你们这个通知是什么意思 我老公到底欠了你们多少？"))
+    assert answers and not any(DETAIL.search(m["text"]) for m in answers), answers
+    assert any("本人" in m["text"] for m in answers)
+    after = await widget.answers_after(await widget.send("我是他老婆"))
+    assert after and not any(DETAIL.search(m["text"]) for m in after)
+    context = await (await api.console("demo")).transcript(widget.conversation_id)
+    assert context["speaker"] == "third_party"
