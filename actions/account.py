@@ -201,6 +201,10 @@ class ActionFallback(KuanxianAction):
             # "这350是什么钱": the fees explained, not "没太听明白".
             say(dispatcher, texts.fees_explained(context.borrower))
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        if parse.asks_after_payoff(text_of(tracker)):
+            # "账户能注销吗？逾期记录会消掉吗？": what happens after the last payment, truthfully.
+            say(dispatcher, texts.after_payoff())
+            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
         if parse.asks_if_genuine(text_of(tracker)):
             say(dispatcher, texts.genuine())
             return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]

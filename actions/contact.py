@@ -125,6 +125,10 @@ class ActionStopContact(BorrowerAction):
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         from kuanxian.dialogue import parse
 
+        if parse.about_reminders_after_payoff(text_of(tracker)):
+            # "还清以后请停止提醒": they stop by themselves then; nothing is turned off now.
+            say(dispatcher, texts.after_payoff_reminders())
+            return [SlotSet("misunderstood", 0.0)]
         if parse.asks_quiet_hours(text_of(tracker)):
             # "别半夜发" is about when reminders come, not whether: nothing is turned off. "确认。还有，提醒白天发"
             # also confirms the plan on the table first.

@@ -74,12 +74,21 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
     if consent and not tracker.get_slot("hardship_recorded"):
         command(dispatcher, RecordHardship(category_of(tracker), True))
     from actions.negotiation import negotiate
+    from kuanxian.dialogue import parse
     from kuanxian.dialogue.negotiation import HOLIDAY_QUESTIONS, State
 
     state = State.from_slot(tracker.get_slot("negotiation"))
+    text = text_of(tracker)
     if state.holiday_days and state.asked in HOLIDAY_QUESTIONS:
         say(dispatcher, Reply("已经记录好了，谢谢您。" if consent else "好的，我们不做记录。"))
         taken = await negotiate(dispatcher, tracker, context, intent="request_deferral", text="", recorded=consent or None)
+        return [*taken, SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
+    if text and parse.names_plan_terms(text, context.today):
+        # "可以记 就是起码俩月没收入 能不能先停俩月不还 之后再分期": the consent, and in the same breath a holiday or
+        # terms asked for: recorded, then the request is taken up (not the general options).
+        say(dispatcher, Reply("已经记录好了，谢谢您。" if consent else "好的，我们不做记录。"))
+        intent = "request_deferral" if parse.wants_holiday(text) else "propose_installment"
+        taken = await negotiate(dispatcher, tracker, context, intent=intent, text=text, recorded=consent or None)
         return [*taken, SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
     say(dispatcher, texts.options(context.borrower, consent, pause_days(tracker)))
     return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]

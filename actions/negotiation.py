@@ -120,7 +120,10 @@ async def negotiate(
     if result.accept:
         from actions.decisions import confirm_plan
 
-        return [*await confirm_plan(dispatcher, tracker, context, state=result.state), *told]
+        agreed = await confirm_plan(dispatcher, tracker, context, state=result.state)
+        for extra in result.extra:  # the interest or time-zone answer asked for in the same message
+            say(dispatcher, extra)
+        return [*agreed, *told]
     return [*emit(dispatcher, result), *told]
 
 

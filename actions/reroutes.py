@@ -157,6 +157,20 @@ REROUTES: tuple[Reroute, ...] = (
         "action_resume_contact",
     ),
     Reroute(
+        "最后一期还完以后呢，提醒就不会再发了吧？ / 还清以后请停止提醒: they stop by themselves then, nothing turned off now",
+        lambda t: (
+            t.action in UNSURE | {"action_answer_plan_details", "action_answer_consequences", "action_handle_thank", "action_inform"}
+            and parse.about_reminders_after_payoff(t.text)
+        ),
+        "action_stop_contact",
+    ),
+    Reroute(
+        "账户能注销吗？逾期记录会消掉吗？ heard as paying early or the consequences: answered (by the fallback)",
+        lambda t: t.action not in KEEP_OWN_ACTION and parse.asks_after_payoff(t.text),
+        FALLBACK,
+        needs_context=False,
+    ),
+    Reroute(
         "我上夜班，白天要睡觉，早上8点到下午4点不要给我发提醒: when reminders come, not a complaint or a date",
         lambda t: t.action not in ("action_stop_contact", "action_resume_contact") and parse.asks_reminder_hours(t.text),
         "action_stop_contact",
@@ -198,6 +212,12 @@ REROUTES: tuple[Reroute, ...] = (
         "要登记什么困难情况的话 可以 你记上吧 是真的没工作: a hardship told with consent",
         lambda t: t.action in UNSURE and parse.mentions_hardship(t.text) and parse.consents_to_record(t.text),
         "action_acknowledge_hardship",
+    ),
+    Reroute(
+        "哦好 孙子回来了不说了: a goodbye, not a greeting (回来了) or not understood",
+        lambda t: t.action in UNSURE | {"action_greet", "action_handle_thank"} and parse.says_goodbye(t.text),
+        "action_goodbye",
+        needs_context=False,
     ),
     Reroute(
         "88 after a plan is agreed is goodbye, never 88 yuan a month",

@@ -62,7 +62,7 @@ class CrisisTurns:
         async with self.transactions() as tx:
             conversation = await self._reopened(tx, conversation)
             already = conversation.status.human and conversation.reason is HandoffReason.CRISIS
-            if already and not after_no:
+            if already and (not after_no or answered):
                 # Held for a person already: a yes to the direct question, a new sign ("要是我不在了，这钱会不会让我儿子还",
                 # not just "嗯") with the numbers again, or else an acknowledgment (the wait, when asked).
                 new_sign = assess_distress(message.text).level == "crisis" and not await self._just_said(tx, conversation)

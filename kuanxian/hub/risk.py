@@ -95,9 +95,21 @@ def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) 
 _YES = re.compile(r"^[\W_]*(?:有时候|有过|想过|偶尔|有点|是的|是啊|对的|(?:是|有|会|对|嗯)(?:[\W_]|$))")
 
 
+# A yes that comes back to the question later, even after a no ("你刚才问的那个 。。。是想过。", "其实想过"): heard.
+_ADMITS = re.compile(
+    r"(?:是|其实|确实|真的|也|还是)想过|有想过|想过的|动过.{0,4}念头|(?:刚才|你)问的(?:那个|这个|事|问题).{0,8}(?:是|有|想过|对)"
+)
+
+
 def says_yes(check: RiskCheck, text: str) -> bool:
     """The first answer to the direct question that says yes (a question about the loan is not one; nor is a
-    message that starts with a no, whatever else it says)."""
-    if not check.asked or check.heard or _NO.search(text) or _REASSURED.search(text):
+    message that starts with a no, whatever else it says). An admission after an earlier no counts too."""
+    if _NO.search(text) or _REASSURED.search(text):
         return False
-    return _YES.search(text) is not None or assess_distress(text).level == "crisis"
+    if (check.heard or check.denied_at is not None) and _ADMITS.search(text):
+        return True  # said in so many words, after a no or after a sign taken for a yes: heard as such
+    if check.heard:
+        return False
+    if not check.asked:
+        return False
+    return _YES.search(text) is not None or _ADMITS.search(text) is not None or assess_distress(text).level == "crisis"

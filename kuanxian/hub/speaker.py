@@ -53,7 +53,7 @@ ASKS_HOW_TO_REACH = re.compile(r"怎么(?:联系|找)|如何联系|联系方式|
 SAYS_BYE = re.compile(r"谢谢|多谢|麻烦(?:你们|您)了|再见|拜拜|^(?:好的?|行|嗯)[吧啊，,。！!\s]*$")
 # While a person is awaited: "要等多久？", "人呢", "怎么还没人来".
 ASKS_WAIT = re.compile(
-    r"等多久|要等|还得等|多久(?:能|才|会)?(?:来|到|有人|回)|什么时候(?:来|能来|有人|回)|人呢|还没(?:有)?人|怎么还没来|排(?:到|第几)|有人吗"
+    r"等多久|要等|还得等|多久(?:能|才|会)?(?:来|到|有人|回)|(?:什么|啥)时候(?:来|能来|有人|回)|人呢|还没(?:有)?人|怎么还没来|排(?:到|第几)|有人吗"
 )
 
 
@@ -95,7 +95,10 @@ async def identity_asked(conn: AsyncConnection, conversation_id: str, seq: int) 
 def may_concern_identity(text: str) -> bool:
     """A yes or no to the identity question, a stranger's words, or a message the speaker check flags."""
     stripped = text.strip().lower()
-    return bool(_NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or STRANGER.search(text)) or bool(assess_speaker(text).cues) or assess_speaker(text).third_party
+    if _NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or STRANGER.search(text):
+        return True
+    found = assess_speaker(text)
+    return found.third_party or bool(found.cues)
 
 
 def identity_verdict(text: str, asked: bool, *, helper: bool = False) -> str:

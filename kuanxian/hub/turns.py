@@ -211,6 +211,8 @@ class TurnPipeline(CrisisTurns):
         # After a plain "no" to the direct question, what came before it no longer raises the bar by itself.
         context = [m.text for m in earlier if (check.denied_at or 0) < m.seq < seq][-CONTEXT_MESSAGES:]
         level = assess_distress(without_denial(message.text) if check.denied_at == seq else message.text, context).level
+        if check.denied_at is not None and check.denied_at != seq and says_yes(check, message.text):
+            level = "crisis"  # "你刚才问的那个 。。。是想过。": the no taken back
         if tries > MAX_TURN_ATTEMPTS and level != "crisis":
             # This turn failed every time it ran: the honest notice and a person, not another try.
             logger.error("turn %s:%s failed %s times; handing it to a person", conversation_id, seq, tries - 1)

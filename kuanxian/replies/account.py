@@ -125,6 +125,15 @@ def consequences(borrower: Optional[Borrower] = None) -> Reply:
     )
 
 
+def after_payoff() -> Reply:
+    """The account and the credit record once everything is paid, truthfully: we cannot delete what was reported."""
+    return Reply(
+        "还清以后，这笔借款会显示为已结清，还款提醒也会自动停止。需要结清证明或者想注销账户，可以在App里联系客服办理。"
+        "如实告诉您：已经报送征信的逾期记录我们不能删除，还清后会更新为已结清；按《征信业管理条例》，"
+        "不良信息自不良行为终止之日起保存5年，到期后删除。"
+    )
+
+
 def fees_explained(borrower: Borrower) -> Reply:
     """ "这350是什么钱": what the amount beyond the principal is, truthfully, and what can be done about it."""
     freeze = "如果您遇到了困难，按我们的政策，分期期间可以停止计息。" if borrower.policy.interest_freeze_on_hardship else ""

@@ -38,6 +38,14 @@ def quiet_hours(*, sleeps_by_day: bool = False) -> Reply:
     )
 
 
+def after_payoff_reminders() -> Reply:
+    """Reminders once the debt is paid: they stop by themselves; until then they go on (nothing turned off now)."""
+    return Reply(
+        "还清以后，还款提醒会自动停止，不用您另外操作。还款期间的提醒照常，每期到期前温和地提醒一次；"
+        "如果现在就不想要提醒，也可以说“停止提醒”。"
+    )
+
+
 def offer_resume() -> Reply:
     """Reminders stopped, and now the fear of forgetting: offered back, the Borrower decides."""
     return Reply(

@@ -201,7 +201,10 @@ def stuck_to_person() -> Reply:
 
 
 def plan_with_person() -> Reply:
-    return Reply("您的要求我已经转给工作人员了，他们会在这里和您商量还款方案。别的问题，比如余额、还款方式、提醒，也可以继续问我。")
+    return Reply(
+        "您的要求我已经转给工作人员了，他们会在这里和您商量还款方案。如果您现在就想定下来，直接告诉我每期能还多少或者分几期就可以；"
+        "别的问题，比如余额、还款方式、提醒，也可以继续问我。"
+    )
 
 
 def no_terms_yet() -> Reply:
@@ -240,10 +243,13 @@ def holiday_needs_record(days: int) -> Reply:
     )
 
 
-def holiday_granted(days: int) -> Reply:
+def holiday_granted(days: int, max_term_months: int, *, at_limit: bool = False) -> Reply:
+    """The holiday within policy (at its limit said plainly as the limit); the term buttons within the longest term."""
+    terms = sorted({max(2, max_term_months // 2), max_term_months})
+    granted = f"按我们的政策，最长可以先暂缓{days}天" if at_limit else f"可以的，考虑到您的情况，可以先暂缓{days}天"
     return Reply(
-        f"可以的，考虑到您的情况，可以先暂缓{days}天，这段时间不用还款。暂缓期结束后，您每期大概能还多少？或者想分几期？",
-        (Button("分12期", "分12期"), Button("分24期", "分24期"), PERSON),
+        f"{granted}，这段时间不用还款。暂缓期结束后，您每期大概能还多少？或者想分几期？",
+        (*(Button(f"分{n}期", f"分{n}期") for n in terms), PERSON),
     )
 
 

@@ -394,3 +394,27 @@ async def test_a_warning_to_mind_the_time_zone_is_answered_and_opens_no_dispute(
     turn = await chat.send("你们那边是中国时间 跟我这里差十三个钟头 莫搞错了", "wrong_person")
     assert turn.of(OpenDispute) == [] and turn.of(MarkWrongContact) == []
     assert "时区" in turn.text or "纽约" in turn.text or "美国" in turn.text, turn.text
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("好的谢谢。想问下最后一期还完以后呢，提醒就不会再发了吧？", "stop_contact"),
+        ("还清以后请停止提醒", "stop_contact"),
+        ("还完以后还会给我发通知吗", "nlu_fallback"),
+    ],
+)
+async def test_reminders_after_the_last_payment_are_answered_and_nothing_is_turned_off_now(chat: Chat, text: str, heard: str) -> None:
+    turn = await chat.send(text, heard)
+    assert turn.of(OptOut) == [], "a question about later is not a stop now"
+    assert "自动停止" in turn.text
+
+
+async def test_closing_the_account_and_the_credit_record_after_paying_are_answered_truthfully(chat: Chat) -> None:
+    turn = await chat.send("计划我知道了。我问的是还清之后：账户能不能注销？征信上的逾期记录会不会清掉？", "ask_consequences")
+    assert "注销" in turn.text and "不能删除" in turn.text and "没太听明白" not in turn.text
+
+
+async def test_thanks_with_a_goodbye_is_a_goodbye(chat: Chat) -> None:
+    turn = await chat.send("好的，就这样，谢谢，再见", "thank")
+    assert "还有其他需要吗" not in turn.text

@@ -414,3 +414,27 @@ async def test_the_fear_of_the_whole_balance_falling_due_is_answered(chat: Chat)
     worry = await chat.send("那不会一下子就说我违约 要我全部还吧 我有点担心", "nlu_fallback")
     assert "没太明白" not in worry.text
     assert "某一期还不上" in worry.text
+
+
+async def test_a_plan_offered_twice_then_taken_with_a_question_about_interest_is_agreed_and_the_question_answered(chat: Chat) -> None:
+    await chat.send("一个月还三百行不行", "propose_installment")
+    await chat.send("三百行不行", "propose_installment")
+    await chat.send("这个金额还是太多", "cant_afford")
+    taken = await chat.send("不是 五百我咬咬牙可以的 每个月五百 就是分期了以后利息还加不加", "propose_installment")
+    plan = taken.one(AgreePlan)
+    assert (plan.amount, plan.count) == (Decimal("500.00"), 24)
+    assert "利息" in taken.text
+    assert taken.of(RequestHandoff) == []
+
+
+async def test_consent_with_a_holiday_beyond_policy_in_the_same_breath_records_and_takes_the_request_to_a_person(db: Database) -> None:
+    chat = Chat("demo-002")  # holidays up to 30 days, at most 12 months
+    await chat.send("在吗 我上周出车祸腿断了 送不了外卖了", "disclose_hardship")
+    both = await chat.send("可以记 就是起码俩月没收入 能不能先停俩月不还 之后再分期", "request_deferral")
+    assert both.one(RecordHardship).consent is True
+    handoff = both.one(RequestHandoff)
+    assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["requested_holiday_days"] == 60
+    which = await chat.send("啥意思 到底是30还是60啊 说清楚点", "request_deferral")
+    assert "60元" not in which.text and "最长可以先暂缓30天" in which.text
+    titles = [b["title"] for m in which.messages for b in (m.get("buttons") or [])]
+    assert "分24期" not in titles and "分12期" in titles, titles

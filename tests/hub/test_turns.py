@@ -365,3 +365,12 @@ async def test_a_relative_asking_what_the_holder_owes_after_another_question_is_
     assert after and not any(DETAIL.search(m["text"]) for m in after)
     context = await (await api.console("demo")).transcript(widget.conversation_id)
     assert context["speaker"] == "third_party"
+
+
+async def test_a_yes_that_comes_back_to_the_question_after_a_no_is_heard(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+    await widget.answers_after(await widget.send("没有没有，我没这么想"))
+    admitted = await widget.answers_after(await widget.send("就我一个人在家。你刚才问的那个 。。。其实是想过。"))
+    assert admitted and all(m["sender_type"] == "system" for m in admitted), admitted
+    assert any("勇气" in m["text"] and "110 或 120" in m["text"] for m in admitted), admitted

@@ -141,7 +141,7 @@ def test_the_hardship_told_the_holiday_is_granted_and_then_the_terms_are_asked()
     talk = Talk()
     talk.say("request_deferral", HOLIDAY_ASK)
     granted = talk.disclose_hardship()
-    assert granted.reply == texts.holiday_granted(60)
+    assert granted.reply == texts.holiday_granted(60, 24)
     assert "暂缓60天" in granted.reply.text and talk.state.asked == "terms"
     assert granted.commands == () and talk.state.draft is None
     offer = talk.inform("分12期")
@@ -156,7 +156,7 @@ def test_the_hardship_told_the_holiday_is_granted_and_then_the_terms_are_asked()
 def test_with_a_hardship_already_known_a_holiday_in_policy_is_granted_at_once() -> None:
     talk = Talk(hardship=True)
     said = talk.say("request_deferral", HOLIDAY_ASK)
-    assert said.reply == texts.holiday_granted(60)
+    assert said.reply == texts.holiday_granted(60, 24)
     assert said.pending is None and said.commands == () and talk.state.draft is None
     assert "2期" not in said.reply.text
     assert_humane(talk)
@@ -178,7 +178,8 @@ def test_a_four_month_holiday_goes_to_a_person_with_the_request_recorded() -> No
     # Waiting for the person, the 60 days policy allows can be taken ("先按60天安排").
     assert talk.state.holiday_days == 60
     taken = talk.say("request_deferral", "")
-    assert taken.reply == texts.holiday_granted(60) and taken.commands == ()
+    assert taken.reply == texts.holiday_granted(60, 24, at_limit=True) and taken.commands == ()
+    assert "最长" in taken.reply.text and not taken.reply.text.startswith("可以的"), "the limit, not a yes to 120 days"
     assert_humane(talk)
 
 
@@ -197,7 +198,7 @@ def test_until_a_named_month_is_a_holiday_to_its_first_day_within_policy() -> No
     talk = Talk(hardship=True)
     said = talk.say("request_deferral", "能不能等到3月再开始还")
     assert said.commands == ()  # 45 days: no person needed
-    assert said.reply == texts.holiday_granted(45)
+    assert said.reply == texts.holiday_granted(45, 24)
     talk.inform("每月800")
     assert talk.offered_plan().first_date == date(2025, 3, 1)
     assert_humane(talk)
@@ -234,7 +235,7 @@ def test_a_hardship_told_after_the_person_is_offered_still_gets_the_holiday() ->
     talk.inform("就是想缓一缓")
     talk.inform("就是想缓一缓")
     assert talk.state.asked in HOLIDAY_QUESTIONS  # what the hardship action looks for to take the holiday up again
-    assert talk.disclose_hardship().reply == texts.holiday_granted(60)
+    assert talk.disclose_hardship().reply == texts.holiday_granted(60, 24)
     assert_humane(talk)
 
 
@@ -685,7 +686,7 @@ def test_asked_the_longest_holiday_after_one_beyond_policy_it_is_given_not_refus
     talk = Talk(hardship=True)
     talk.say("request_deferral", "能不能缓四个月")
     again = talk.say("request_deferral", "四个月不行的话，最多能缓多久？")
-    assert again.reply == texts.holiday_granted(60)
+    assert again.reply == texts.holiday_granted(60, 24, at_limit=True), "the limit said as the limit, not as a yes"
     assert again.commands == (), "the person was asked for once"
     assert_humane(talk)
 
@@ -693,7 +694,7 @@ def test_asked_the_longest_holiday_after_one_beyond_policy_it_is_given_not_refus
 def test_a_holiday_granted_and_the_plan_left_for_later_goes_to_a_person_to_record() -> None:
     talk = Talk(hardship=True)
     granted = talk.say("request_deferral", "能不能先停两个月，等我找到工作再说")
-    assert granted.reply == texts.holiday_granted(60)
+    assert granted.reply == texts.holiday_granted(60, 24)
     question = talk.say("ask_consequences", "停的这两个月利息还会继续涨吗？")
     assert question.reply != granted.reply, "a question about the holiday is answered, not met with the grant again"
     assert "停止计息" in question.reply.text and question.commands == ()
@@ -790,3 +791,15 @@ def test_a_holiday_asked_for_without_a_reason_never_gets_the_reason_question_a_t
     questions = [s.reply.text for s in said if "方便说说现在遇到了什么情况" in s.reply.text]
     assert len(questions) <= 2, questions
     assert any(isinstance(c, RequestHandoff) and c.reason is HandoffReason.DEFERRAL for s in said for c in s.commands)
+
+
+def test_a_plan_offered_twice_and_then_taken_in_the_borrowers_own_words_is_agreed_not_handed_over() -> None:
+    talk = Talk()
+    talk.say("propose_installment", "一个月还三百行不行")  # countered: 500 x 24
+    talk.say("propose_installment", "三百行不行")  # the same counter, a second time
+    refused = talk.say("cant_afford", "这个金额还是太多")
+    assert refused.pending != "plan_confirm"
+    taken = talk.say("propose_installment", "不是 五百我咬咬牙可以的 每个月五百")
+    assert taken.accept and taken.pending == "plan_confirm"
+    assert (talk.offered_plan().regular_amount, talk.offered_plan().count) == (Decimal("500.00"), 24)
+    assert not taken.commands, "no person the Borrower did not ask for"

@@ -49,7 +49,7 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
             f"借款人申请暂缓{wanted}天，超过政策上限{allowed}天",
             {"requested_holiday_days": wanted, "allowed_holiday_days": allowed},
         )
-        return replace(step, state=replace(step.state, holiday_days=allowed))
+        return replace(step, state=replace(step.state, holiday_days=allowed, asked="holiday_beyond"))
     if state.amount is None and state.count is None:
-        return _ask(state, "terms", texts.holiday_granted(wanted))
+        return _ask(state, "terms", texts.holiday_granted(wanted, account.policy.max_term_months, at_limit=state.asked == "holiday_beyond"))
     return None

@@ -4,6 +4,7 @@ resume after a digression.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import InvalidOperation
 from typing import Optional
@@ -22,7 +23,7 @@ from kuanxian.dialogue.negotiation.drafts import (
 from kuanxian.dialogue.negotiation.holiday import _holiday
 from kuanxian.dialogue.negotiation.offers import _offer, _reassess
 from kuanxian.dialogue.negotiation.reading import _absorb, _holiday_months, _names_terms
-from kuanxian.dialogue.negotiation.state import HOLIDAY_QUESTIONS, MAX_ASKS, Account, Said, State, Step, _ask, _handoff_step
+from kuanxian.dialogue.negotiation.state import HOLIDAY_QUESTIONS, MAX_ASKS, MAX_OFFERS, Account, Said, State, Step, _ask, _handoff_step
 from kuanxian.domain.handoff import HandoffReason
 from kuanxian.plans import PlanError, Proposal, evaluate
 from kuanxian.replies import plans as texts
@@ -116,11 +117,29 @@ def step(state: State, said: Said, account: Account) -> Step:
     restated = before.draft and decision.outcome == "accept" and _fingerprint(decision) == draft_fingerprint(before.draft)
     if restated and not refused and not parse.asks_question(said.text) and not parse.objects(said.text):
         return Step(texts.offer(decision, account.today, repeated=True), state, "plan_confirm", accept=True)
+    if (
+        decision.outcome == "accept"
+        and state.offers.get(_fingerprint(decision), 0) >= MAX_OFFERS
+        and _names_terms(said.text, account.today)
+        and _ACCEPTS.search(said.text)
+        and not (refused or parse.objects(_LEADING_CORRECTION.sub("", said.text)))
+        and not (parse.asks_question(said.text) and not parse.asks_plan_interest(said.text))
+    ):
+        # Offered twice already, and now the Borrower takes it in their own words ("五百我咬咬牙可以的", "行吧 那先停30天
+        # 之后分12期 每月445那个"): agreed, not "I won't repeat it" or a person they did not ask for.
+        new = replace(state, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
+        return Step(texts.offer(decision, account.today, repeated=True), new, "plan_confirm", accept=True)
     step_ = _offer(state, account, decision)
     adjusted = _frequency_note(state, account.policy) + _date_note(state, decision, account)
     if adjusted:
         step_ = replace(step_, reply=Reply(adjusted + step_.reply.text, step_.reply.buttons))
     return step_
+
+
+# Words that take the terms named in the same message: "可以", "行吧", "就这样", "咬咬牙".
+_ACCEPTS = re.compile(r"可以|行吧|行 |就这样|先这样|咬咬牙|那就|就按")
+# "不是 五百我咬咬牙可以的": correcting what the assistant understood, not objecting to the terms.
+_LEADING_CORRECTION = re.compile(r"^\s*(?:不是|不不|不对)+[\s，,。!！]*")
 
 
 def start_income_check(state: State) -> Step:

@@ -35,6 +35,7 @@ from kuanxian.dialogue.parse.plan_terms import (
     terms,
 )
 from kuanxian.dialogue.parse.reminders import (
+    about_reminders_after_payoff,
     asks_quiet_hours,
     asks_reminder_hours,
     complains_of_night_contact,
@@ -43,6 +44,7 @@ from kuanxian.dialogue.parse.reminders import (
     wants_reminders_back,
 )
 from kuanxian.dialogue.parse.service import (
+    asks_after_payoff,
     asks_if_genuine,
     asks_if_person_coming,
     asks_time_zone,
@@ -52,7 +54,9 @@ from kuanxian.dialogue.parse.service import (
 
 __all__ = [
     "SPRING_FESTIVAL",
+    "about_reminders_after_payoff",
     "asks_about_fees",
+    "asks_after_payoff",
     "asks_fee_relief",
     "asks_if_genuine",
     "asks_if_person_coming",

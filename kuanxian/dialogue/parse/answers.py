@@ -40,7 +40,7 @@ def says_bye_in_numbers(text: str) -> bool:
     return _BYE_NUMBER.fullmatch(text) is not None
 
 
-_GOODBYE = re.compile(r"再见|拜拜|拜了|\bbye|88|886|回见|再会|晚安|下线|我下了|溜了|走了", re.I)
+_GOODBYE = re.compile(r"再见|拜拜|拜了|\bbye|88|886|回见|再会|晚安|下线|我下了|溜了|走了|不说了|不聊了|回头再聊|下次再聊", re.I)
 
 
 def says_goodbye(text: str) -> bool:

@@ -10,11 +10,11 @@ from typing import Optional
 
 from kuanxian.money import cn_to_int
 
-_N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半)"
+_N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半|俩|仨)"
 
 
 _HOLIDAY_CUE = re.compile(
-    r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半])|先不还|晚点还|推迟|延后|延期|宽限|歇|喘口气|等我|等到|"
+    r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半俩仨])|先不还|晚点还|推迟|延后|延期|宽限|歇|喘口气|等我|等到|"
     r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|(?:后|以后|之后)才(?:能|可以|有)|回去上班|复工|"
     r"(?:半年|过完年|过了年|年后|春节后|正月十五)(?:以后|之后|后)?(?:再|才)|再说|"
     r"\b(?:defer|postpone|pause|holiday)\b",
@@ -47,18 +47,25 @@ def _after_new_year(text: str, today: date) -> Optional[int]:
 
 
 # "两个月不够，要三个月": the period asked for is the longest one named.
-_NOT_ENOUGH = re.compile(r"不够|太短|不行的话|缓不过来|还不上|起码|至少")
+_NOT_ENOUGH = re.compile(r"不够|太短|不行的话|缓不过来|还不上|起码|至少|我说的是|说的是|我要的是")
 
 
 _PERIOD = re.compile(_N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
+# A period right after the verb that asks for it ("能不能通融下停60天"): the request, whatever was quoted before it.
+_ASKED_PERIOD = re.compile(r"(?:停|缓|暂缓|宽限|延期|推迟|延后)\s*(?:个|上)?\s*" + _N + r"\s*(个)?\s*(月|天|日|周|星期|礼拜|年)")
 
 
 _UNTIL_MONTH = re.compile(r"(?:到|等到|至)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 
 
+_COLLOQUIAL = {"俩": 2, "仨": 3}
+
+
 def _num(text: str) -> Optional[int]:
     if text == "半":
         return None
+    if text in _COLLOQUIAL:
+        return _COLLOQUIAL[text]
     if text.isdigit():
         return int(text)
     return cn_to_int(text)
@@ -83,7 +90,19 @@ def holiday_days(text: str, today: date) -> Optional[int]:
     periods = [days for days in (_period_days(m) for m in _PERIOD.finditer(text)) if days]
     if not periods:
         return None
-    return max(periods) if _NOT_ENOUGH.search(text) else periods[0]
+    if _NOT_ENOUGH.search(text):
+        return max(periods)
+    # ("就只能停30天？" quotes the limit; it is not what is asked for.)
+    asked = [
+        days
+        for days in (
+            _period_days(m)
+            for m in _ASKED_PERIOD.finditer(text)
+            if not re.search(r"只能|最多|只有|只", text[max(0, m.start() - 3) : m.start()])
+        )
+        if days
+    ]
+    return asked[-1] if asked else periods[0]
 
 
 def _period_days(m: re.Match[str]) -> Optional[int]:

@@ -119,11 +119,15 @@ _NOT_OFFER_CLAUSE = re.compile(
 )
 
 
-_PAYING = re.compile(r"还|付|交|分|期|月供|扣")
+# (还 as "also/still" is no paying word: "我一个月二千九还要买药" is an income, not an offer.)
+_PAYING = re.compile(r"还(?!要|得|有|是|在|没|剩|差)|付|交(?!水|电|房租|学费|话费|物业|社保|医|药|燃气|网费)|分|期|月供|扣")
 
 
 # An amount said back or asked about ("12000??", "5350...", "这350是什么钱", "欠5350，本金才5000") is not an offer.
-_ASKED_CLAUSE = re.compile(r"(?:[?？]|\.{2,}|…)\s*$|什么|啥|为什么|怎么|欠|本金|余额|总共|一共|利息|费用")
+_ASKED_CLAUSE = re.compile(
+    r"(?:[?？]|\.{2,}|…)\s*$|什么|啥|为什么|怎么|欠|本金|余额|总共|一共|利息|费用|到底"
+    r"|[0-9一二两三四五六七八九十百]+\s*(?:天|块|元)?\s*还是\s*[0-9一二两三四五六七八九十百]+"  # "到底是30还是60啊"
+)
 
 
 # A fear or a what-if ("会不会让我全部一次还", "万一500都凑不出来怎么办") names no terms, paying words or not.

@@ -61,3 +61,11 @@ _NIGHT_CONTACT = re.compile(r"(?:半夜|深夜|凌晨|夜里|大晚上).{0,8}(?:
 
 def complains_of_night_contact(text: str) -> bool:
     return asks_quiet_hours(text) and _NIGHT_CONTACT.search(text) is not None
+
+
+# "最后一期还完以后呢，提醒就不会再发了吧？", "还清以后请停止提醒": reminders after the debt is paid, not a stop now.
+_AFTER_PAYOFF = re.compile(r"(?:还完|还清|结清|还上|付清|最后一期)[^，。,.!?？！]{0,10}?(?:以后|之后|后|了)")
+
+
+def about_reminders_after_payoff(text: str) -> bool:
+    return _AFTER_PAYOFF.search(text) is not None and _ABOUT_REMINDERS.search(text) is not None

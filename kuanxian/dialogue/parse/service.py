@@ -62,3 +62,13 @@ def fears_whole_balance_due(text: str) -> bool:
     if _CHOOSES_TO.search(text):
         return False
     return _WHOLE_BALANCE.search(text) is not None and _WORRY.search(text) is not None
+
+
+# "账户能注销吗？逾期记录会消掉吗？": the account and the credit record after the debt is paid.
+_AFTER_PAYOFF_ACCOUNT = re.compile(
+    r"注销|销户|关(?:掉|闭)?账户|(?:逾期|不良)?记录.{0,6}(?:消|清掉|删|抹|去掉)|征信.{0,8}(?:消|清掉|删|恢复|修复|洗白)|结清证明"
+)
+
+
+def asks_after_payoff(text: str) -> bool:
+    return _AFTER_PAYOFF_ACCOUNT.search(text) is not None
