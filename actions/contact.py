@@ -124,6 +124,7 @@ class ActionStopContact(BorrowerAction):
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         from kuanxian.dialogue import parse
+        from kuanxian.dialogue.parse import reminders
 
         if parse.about_reminders_after_payoff(text_of(tracker)):
             # "还清以后请停止提醒": they stop by themselves then; nothing is turned off now.
@@ -137,7 +138,9 @@ class ActionStopContact(BorrowerAction):
                 from actions.decisions import ActionHandleAffirm
 
                 events = await ActionHandleAffirm().act(dispatcher, tracker, context)
-            say(dispatcher, texts.quiet_hours(sleeps_by_day=parse.sleeps_by_day(text_of(tracker))))
+            text = text_of(tracker)
+            # (A particular hour asked for gets the honest answer that it cannot be set per person.)
+            say(dispatcher, texts.quiet_hours(sleeps_by_day=parse.sleeps_by_day(text) or reminders.names_clock_hour(text)))
             return [*events, SlotSet("misunderstood", 0.0)]
         command(dispatcher, OptOut())
         say(dispatcher, texts.stop_contact())

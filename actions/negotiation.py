@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Optional
 
@@ -43,6 +44,10 @@ def emit(dispatcher: CollectingDispatcher, result: Step) -> Events:
         SlotSet("awaiting", None),
         SlotSet("misunderstood", 0.0),
     ]
+
+
+# With a plan agreed: keep it as it is ("不要改", "就按刚才确认的那个"), or something said about it was misremembered.
+_KEEP_AS_AGREED = re.compile(r"不要改|别改|不用改|不改了|就按(?:刚才|原来|之前|已经)(?:确认|定|说)|记错|不是这个意思")
 
 
 async def negotiate(
@@ -92,6 +97,10 @@ async def negotiate(
 
         on_record = True
         told = [*told, *record_told_hardship(dispatcher, tracker)]
+    if context.plan is not None and said.text and _KEEP_AS_AGREED.search(said.text):
+        # "不要改！就按刚才确认的那个", "你说我6号还款那个，是不是记错了": the agreed plan stands, said so; no new offer.
+        say(dispatcher, texts.already_agreed(context.plan, context.today))
+        return [SlotSet("negotiation", None), SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0), *told]
     result = step(state, said, account_of(context, on_record, disclosed=bool(told) or hardship_of(tracker, context)))
     if context.plan is not None and result.state.draft and is_active_plan(result.state.draft, context):
         # The plan on the table is the one already agreed ("不对吧，刚才已经确认过了"): said so, never offered again.

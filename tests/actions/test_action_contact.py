@@ -418,3 +418,15 @@ async def test_closing_the_account_and_the_credit_record_after_paying_are_answer
 async def test_thanks_with_a_goodbye_is_a_goodbye(chat: Chat) -> None:
     turn = await chat.send("好的，就这样，谢谢，再见", "thank")
     assert "还有其他需要吗" not in turn.text
+
+
+async def test_a_particular_hour_for_reminders_is_answered_honestly_and_nothing_is_turned_off(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("我问的是提醒的时间。下午5点以后提醒可以吗", "nlu_fallback")
+    assert turn.of(OptOut) == [] and "没法为您单独设置" in turn.text
+
+
+async def test_stop_the_reminders_said_after_a_complaint_about_the_hours_stops_them(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("不是半夜，我是白天睡觉！算了，那停止提醒吧，我自己记着周五还", "stop_contact")
+    turn.one(OptOut)

@@ -438,3 +438,10 @@ async def test_consent_with_a_holiday_beyond_policy_in_the_same_breath_records_a
     assert "60元" not in which.text and "最长可以先暂缓30天" in which.text
     titles = [b["title"] for m in which.messages for b in (m.get("buttons") or [])]
     assert "分24期" not in titles and "分12期" in titles, titles
+
+
+async def test_keep_the_agreed_plan_as_it_is_is_not_a_new_offer(db: Database, chat: Chat) -> None:
+    await db.add_plan("demo-001", "500.00", 24, days(10))
+    turn = await chat.send("不要改！就按刚才确认的那个，我只是问6号那个是不是记错了", "set_payment_date")
+    assert turn.commands == [] and turn.slots["pending_offer"] is None
+    assert "已经确认" in turn.text or "一直有效" in turn.text, turn.text

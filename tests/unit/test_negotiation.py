@@ -803,3 +803,12 @@ def test_a_plan_offered_twice_and_then_taken_in_the_borrowers_own_words_is_agree
     assert taken.accept and taken.pending == "plan_confirm"
     assert (talk.offered_plan().regular_amount, talk.offered_plan().count) == (Decimal("500.00"), 24)
     assert not taken.commands, "no person the Borrower did not ask for"
+
+
+def test_a_biweekly_draft_resumed_after_a_question_stays_biweekly() -> None:
+    demo3 = DEMO_BORROWERS[2]  # monthly or every two weeks
+    acct = Account(demo3.balance, demo3.policy, TODAY, False, ReminderOutlook(True))
+    offered = step(State(), Said("propose_installment", "每两周还100"), acct)
+    assert offered.state.draft and offered.state.draft["frequency"] == "biweekly"
+    resumed = resume(offered.state, acct)
+    assert resumed is not None and "每两周还100.00元" in resumed.reply.text, resumed.reply.text

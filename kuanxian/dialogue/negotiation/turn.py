@@ -155,7 +155,13 @@ def resume(state: State, account: Account, *, returning: bool = False) -> Option
             decision = evaluate(
                 account.balance,
                 account.policy,
-                Proposal(amount=command.amount, count=command.count, start=command.first_date, hardship=account.hardship),
+                Proposal(
+                    amount=command.amount,
+                    count=command.count,
+                    frequency=command.frequency,
+                    start=command.first_date,
+                    hardship=account.hardship,
+                ),
                 today=account.today,
             )
         except (PlanError, ValueError, KeyError, InvalidOperation):  # a draft from an old or damaged slot

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 # When reminders come, not whether ("别半夜发", "按我这边白天发"); "全部关掉" or "别发了" is a stop.
-_WHEN_SENT = re.compile(r"半夜|深夜|凌晨|夜里|大晚上|睡觉|白天|上午|早上|时差|几点|夜班|(?:提醒|发)的?时间|时间.{0,4}(?:设置|设定|改)")
+_WHEN_SENT = re.compile(
+    r"半夜|深夜|凌晨|夜里|大晚上|睡觉|白天|上午|早上|下午|傍晚|时差|几点|夜班|(?:提醒|发)的?时间|时间.{0,4}(?:设置|设定|改)"
+    r"|[0-9一二三四五六七八九十]{1,3}\s*点(?:以后|之后|前|以前|之前|到)"
+)
 
 
 _ABOUT_REMINDERS = re.compile(
-    r"提醒|发消息|发信息|通知|短信|推送|发给我|给我发|别发|不要发|(?:半夜|深夜|夜里|晚上|白天|早上)(?:别|不要)?发"
+    r"提醒|发消息|发信息|通知|短信|推送|发给我|给我发|别发|不要发|(?:半夜|深夜|夜里|晚上|白天|早上)(?:别|不要)?发|点(?:以后|之后|前|以前)?再?发"
 )
 
 
@@ -19,7 +22,10 @@ _DAY_SLEEPER = re.compile(
 )
 
 
-_STOP_ALL = re.compile(r"全部|所有|都(?:关|停|别|不)|彻底|再也|别再|不要再|不想再|任何|别发了|不要发了|别.{0,2}提醒了|关[了掉]|停[了掉]")
+_STOP_ALL = re.compile(
+    r"全部|所有|都(?:关|停|别|不)|彻底|再也|别再|不要再|不想再|任何|别发了|不要发了|别.{0,2}提醒了|关[了掉]|停[了掉]"
+    r"|停止提醒|关闭提醒|取消提醒|不要提醒了|停止吧"
+)
 
 
 def asks_quiet_hours(text: str) -> bool:
@@ -29,6 +35,14 @@ def asks_quiet_hours(text: str) -> bool:
 def asks_reminder_hours(text: str) -> bool:
     """ "纽约时间早上8点到下午4点不要给我发提醒": about when reminders come, whatever the classifier heard."""
     return asks_quiet_hours(text) and _ABOUT_REMINDERS.search(text) is not None
+
+
+# "能不能固定下午5点以后发": a particular hour asked for (it cannot be set per person).
+_CLOCK_HOUR = re.compile(r"[0-9一二三四五六七八九十]{1,3}\s*点")
+
+
+def names_clock_hour(text: str) -> bool:
+    return _CLOCK_HOUR.search(text) is not None
 
 
 def sleeps_by_day(text: str) -> bool:
