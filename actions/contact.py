@@ -126,6 +126,10 @@ class ActionStopContact(BorrowerAction):
         from kuanxian.dialogue import parse
         from kuanxian.dialogue.parse import reminders
 
+        if reminders.asks_fewer_reminders(text_of(tracker)):
+            # "能不能一个月就提醒一次,别太多": how few there are; nothing is turned off.
+            say(dispatcher, texts.reminder_limits())
+            return [SlotSet("misunderstood", 0.0)]
         if parse.about_reminders_after_payoff(text_of(tracker)):
             # "还清以后请停止提醒": they stop by themselves then; nothing is turned off now.
             say(dispatcher, texts.after_payoff_reminders())

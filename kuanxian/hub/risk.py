@@ -95,6 +95,9 @@ def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) 
 _YES = re.compile(r"^[\W_]*(?:有时候|有过|想过|偶尔|有点|是的|是啊|对的|(?:是|有|会|对|嗯)(?:[\W_]|$))")
 
 
+_ABOUT_THE_LOAN = re.compile(r"提醒|停掉|关掉|打开|还款|账单|分期|计划|利息|欠款|app|App|短信|通知|几号")
+
+
 # A yes that comes back to the question later, even after a no ("你刚才问的那个 。。。是想过。", "其实想过"): heard.
 _ADMITS = re.compile(
     r"(?:是|其实|确实|真的|也|还是)想过|有想过|想过的|动过.{0,4}念头|(?:刚才|你)问的(?:那个|这个|事|问题).{0,8}(?:是|有|想过|对)"
@@ -112,4 +115,7 @@ def says_yes(check: RiskCheck, text: str) -> bool:
         return False
     if not check.asked:
         return False
-    return _YES.search(text) is not None or _ADMITS.search(text) is not None or assess_distress(text).level == "crisis"
+    if _ADMITS.search(text) is not None or assess_distress(text).level == "crisis":
+        return True
+    # "对，先全部停掉": a yes word that goes on about the loan or the reminders answers something else.
+    return _YES.search(text) is not None and _ABOUT_THE_LOAN.search(text) is None

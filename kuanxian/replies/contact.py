@@ -38,6 +38,14 @@ def quiet_hours(*, sleeps_by_day: bool = False) -> Reply:
     )
 
 
+def reminder_limits() -> Reply:
+    """Fewer reminders asked for: how few there are already, and the choice to stop them."""
+    return Reply(
+        "可以放心，提醒本来就不多：每期到期前提醒一次，每天最多一次、每周最多三次，而且只在白天发。"
+        "如果还是觉得多，说“停止提醒”就可以关掉，需要时再说“恢复提醒”。"
+    )
+
+
 def after_payoff_reminders() -> Reply:
     """Reminders once the debt is paid: they stop by themselves; until then they go on (nothing turned off now)."""
     return Reply(

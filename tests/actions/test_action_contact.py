@@ -430,3 +430,8 @@ async def test_stop_the_reminders_said_after_a_complaint_about_the_hours_stops_t
     chat = Chat("demo-003")
     turn = await chat.send("不是半夜，我是白天睡觉！算了，那停止提醒吧，我自己记着周五还", "stop_contact")
     turn.one(OptOut)
+
+
+async def test_fewer_reminders_asked_for_is_answered_with_the_limits_and_nothing_is_turned_off(chat: Chat) -> None:
+    turn = await chat.send("能不能一个月就提醒一次,别太多", "stop_contact")
+    assert turn.of(OptOut) == [] and "每周最多三次" in turn.text

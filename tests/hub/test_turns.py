@@ -374,3 +374,10 @@ async def test_a_yes_that_comes_back_to_the_question_after_a_no_is_heard(api: Ap
     admitted = await widget.answers_after(await widget.send("就我一个人在家。你刚才问的那个 。。。其实是想过。"))
     assert admitted and all(m["sender_type"] == "system" for m in admitted), admitted
     assert any("勇气" in m["text"] and "110 或 120" in m["text"] for m in admitted), admitted
+
+
+async def test_a_yes_word_that_goes_on_about_the_reminders_is_not_a_yes_to_the_direct_question(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+    answer = await widget.answers_after(await widget.send("对，先全部停掉"))
+    assert not any("勇气" in m["text"] for m in answer), answer

@@ -83,3 +83,13 @@ _AFTER_PAYOFF = re.compile(r"(?:还完|还清|结清|还上|付清|最后一期)
 
 def about_reminders_after_payoff(text: str) -> bool:
     return _AFTER_PAYOFF.search(text) is not None and _ABOUT_REMINDERS.search(text) is not None
+
+
+# "能不能一个月就提醒一次,别太多": fewer reminders, not none.
+_FEWER = re.compile(
+    r"(?:一个月|每个?月|一周|每周|一个礼拜|一天|每天)(?:就|只|最多)?(?:提醒|发|通知)(?:我)?(?:一次|一回|一条|两次)|(?:提醒|发)(?:得)?(?:少一点|少点|少些)|别(?:太|那么)多"
+)
+
+
+def asks_fewer_reminders(text: str) -> bool:
+    return _FEWER.search(text) is not None and _STOP_ALL.search(text) is None
