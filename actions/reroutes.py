@@ -220,6 +220,17 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
+        "我上个月中风了 住了半个月院 这个月的钱还不上: a hardship told, not only an excuse for paying late",
+        lambda t: (
+            t.action in {"action_explain_late", "action_promise"}
+            and not t.tracker.get_slot("hardship_disclosed")
+            and not (t.context and t.context.hardships)
+            and parse.mentions_hardship(t.text)
+            and not t.names_terms
+        ),
+        "action_acknowledge_hardship",
+    ),
+    Reroute(
         "88 after a plan is agreed is goodbye, never 88 yuan a month",
         lambda t: t.action != "action_goodbye" and parse.says_bye_in_numbers(t.text),
         "action_goodbye",

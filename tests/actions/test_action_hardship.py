@@ -136,3 +136,11 @@ async def test_consent_given_turns_later_with_a_plan_agreed_is_recorded_and_the_
     later = await chat.send("那你帮我记上吧 我家里是真的困难 不是骗你们的", "disclose_hardship")
     assert later.one(RecordHardship).consent is True
     assert "计划不变" in later.text
+
+
+async def test_a_stroke_told_as_the_reason_for_paying_late_is_a_hardship_heard_and_consent_asked(db: Database) -> None:
+    chat = Chat("demo-002")
+    told = await chat.send("我上个月中风了 住了半个月院 刚出来 这个月的钱还不上 不是故意拖的 对不起对不起", "explain_late")
+    assert told.slots["pending_offer"] == "hardship_consent", told.text
+    consent = await chat.send("可以 你记吧 病历出院小结我都有", "affirm")
+    assert consent.one(RecordHardship).consent is True
