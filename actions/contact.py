@@ -126,7 +126,7 @@ class ActionStopContact(BorrowerAction):
         from kuanxian.dialogue import parse
         from kuanxian.dialogue.parse import reminders
 
-        if reminders.asks_fewer_reminders(text_of(tracker)):
+        if parse.asks_fewer_reminders(text_of(tracker)):
             # "能不能一个月就提醒一次,别太多": how few there are; nothing is turned off.
             say(dispatcher, texts.reminder_limits())
             return [SlotSet("misunderstood", 0.0)]

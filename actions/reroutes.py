@@ -69,6 +69,8 @@ HOLIDAY_TALK = UNSURE | {
 _KEEPS_OWN_WHEN_STOPPED = frozenset(
     {"action_resume_contact", "action_request_human", "action_open_dispute", "action_wrong_person", "action_listen_kindly"}
 )
+# Words about being contacted: without one, "stop" is about something else ("别再加利息了").
+_ABOUT_CONTACT = re.compile(r"提醒|消息|信息|短信|通知|推送|发|联系|打扰|打电话|电话|催|骚扰|找我|别烦|响|弹")
 _ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月")
 
 
@@ -169,6 +171,17 @@ REROUTES: tuple[Reroute, ...] = (
         lambda t: t.action not in KEEP_OWN_ACTION and parse.asks_after_payoff(t.text),
         FALLBACK,
         needs_context=False,
+    ),
+    Reroute(
+        "能不能别再加利息了，我真的很紧 heard as 'stop contacting me': nothing about reminders or messages, nothing turned off",
+        lambda t: t.action == "action_stop_contact" and not t.text.startswith("/") and not _ABOUT_CONTACT.search(t.text),
+        FALLBACK,
+        needs_context=False,
+    ),
+    Reroute(
+        "一天最多一条 heard as off-topic: how few reminders there are",
+        lambda t: t.action in UNSURE and parse.asks_fewer_reminders(t.text),
+        "action_stop_contact",
     ),
     Reroute(
         "我上夜班，白天要睡觉，早上8点到下午4点不要给我发提醒: when reminders come, not a complaint or a date",

@@ -38,6 +38,11 @@ def quiet_hours(*, sleeps_by_day: bool = False) -> Reply:
     )
 
 
+def no_calls() -> Reply:
+    """ "别打电话 宝宝睡觉": we don't call; messages only, by day."""
+    return Reply("好的，我们不会给您打电话。有需要只在这里给您发消息，而且只在白天，不会吵到孩子。您先忙，有事随时回来找我。")
+
+
 def reminder_limits() -> Reply:
     """Fewer reminders asked for: how few there are already, and the choice to stop them."""
     return Reply(

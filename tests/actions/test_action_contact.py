@@ -435,3 +435,27 @@ async def test_stop_the_reminders_said_after_a_complaint_about_the_hours_stops_t
 async def test_fewer_reminders_asked_for_is_answered_with_the_limits_and_nothing_is_turned_off(chat: Chat) -> None:
     turn = await chat.send("能不能一个月就提醒一次,别太多", "stop_contact")
     assert turn.of(OptOut) == [] and "每周最多三次" in turn.text
+
+
+async def test_dont_call_me_the_baby_is_asleep_is_answered_not_handed_on_as_a_complaint(chat: Chat) -> None:
+    turn = await chat.send("好 就这样 别打电话 宝宝睡觉", "complain")
+    assert turn.of(RequestHandoff) == [] and "不会给您打电话" in turn.text
+
+
+async def test_stop_heard_in_words_about_interest_turns_nothing_off(chat: Chat) -> None:
+    turn = await chat.send("能不能别再加利息了，我真的很紧", "stop_contact")
+    assert turn.of(OptOut) == [], "nothing about reminders was said"
+
+
+async def test_after_a_stop_the_question_whether_the_due_date_is_still_told_offers_reminders_back(db: Database) -> None:
+    chat = Chat("demo-003")
+    await db.set_flags("demo-003", opted_out=True)
+    asked = await chat.send("等等，关掉以后下次还款日你们也不会告诉我了？", "nlu_fallback")
+    assert asked.slots["pending_offer"] == "resume_offer" and "没太听明白" not in asked.text
+    back = await chat.send("那还是开着吧，但只能在纽约时间白天发，早上9点到晚上9点", "nlu_fallback")
+    back.one(OptIn)
+
+
+async def test_at_most_one_a_day_said_alone_is_answered_with_the_limits(chat: Chat) -> None:
+    turn = await chat.send("一天最多一条", "out_of_scope")
+    assert "每天最多一次" in turn.text and turn.of(OptOut) == []

@@ -445,3 +445,11 @@ async def test_keep_the_agreed_plan_as_it_is_is_not_a_new_offer(db: Database, ch
     turn = await chat.send("不要改！就按刚才确认的那个，我只是问6号那个是不是记错了", "set_payment_date")
     assert turn.commands == [] and turn.slots["pending_offer"] is None
     assert "已经确认" in turn.text or "一直有效" in turn.text, turn.text
+
+
+async def test_every_two_weeks_said_as_two_weeks_once_is_biweekly_and_the_first_time_is_the_first_date(db: Database) -> None:
+    chat = Chat("demo-003")  # monthly or every two weeks
+    offer = await chat.send("能不能也两个礼拜还一次？每次还250，人民币哈", "propose_installment")
+    assert offered(offer)["frequency"] == "biweekly" and "每两周还250.00元" in offer.text
+    moved = await chat.send("第一次就2月7号嘛，那天星期五，我发工资", "set_payment_date")
+    assert offered(moved)["first_date"] == "2025-02-07", moved.text

@@ -97,6 +97,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "offer_resume", contact.offer_resume()
     yield "after_payoff_reminders", contact.after_payoff_reminders()
     yield "reminder_limits", contact.reminder_limits()
+    yield "no_calls", contact.no_calls()
     yield "keep_stopped", contact.keep_stopped()
     yield "hours_after_resume", contact.hours_after_resume()
     yield "reminder_too_late_today", contact.reminder_too_late(TODAY, TODAY)

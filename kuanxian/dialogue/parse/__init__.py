@@ -36,6 +36,7 @@ from kuanxian.dialogue.parse.plan_terms import (
 )
 from kuanxian.dialogue.parse.reminders import (
     about_reminders_after_payoff,
+    asks_fewer_reminders,
     asks_quiet_hours,
     asks_reminder_hours,
     complains_of_night_contact,
@@ -58,6 +59,7 @@ __all__ = [
     "asks_about_fees",
     "asks_after_payoff",
     "asks_fee_relief",
+    "asks_fewer_reminders",
     "asks_if_genuine",
     "asks_if_person_coming",
     "asks_longest_holiday",

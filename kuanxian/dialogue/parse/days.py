@@ -30,7 +30,8 @@ _MONTH_END = re.compile(r"每个?月(?:的)?(?:月底|最后一天|月末)")
 
 
 _FIRST_CUE = re.compile(
-    r"第一期|首期|头一期|第一笔|第一次(?:还|扣)|开始还|起还|开始扣|从.{0,8}开始|[号日]\s*(?:开始|起)|first (?:payment|installment)|start",
+    r"第一期|首期|头一期|第一笔|第一次(?:还|扣|就|是|在|放)?|头一次|开始还|起还|开始扣|从.{0,8}开始|[号日]\s*(?:开始|起)"
+    r"|first (?:payment|installment)|start",
     re.IGNORECASE,
 )
 

@@ -57,7 +57,8 @@ def bare_number(text: str) -> Optional[Decimal]:
 
 # How often: "每两周还100", "两周一期", "biweekly" (a policy may allow more than monthly).
 _BIWEEKLY = re.compile(
-    r"每两周|两周一[期次还]|隔周|双周|每两个?(?:礼拜|星期)|两个?(?:礼拜|星期)一[期次还]|bi-?weekly|every\s*(?:two|2)\s*weeks", re.I
+    r"每两周|两周(?:还)?一[期次还回]|隔周|双周|每两个?(?:礼拜|星期)|两个?(?:礼拜|星期)(?:还)?一[期次还回]|bi-?weekly|every\s*(?:two|2)\s*weeks",
+    re.I,
 )
 
 
