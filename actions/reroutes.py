@@ -70,7 +70,7 @@ _KEEPS_OWN_WHEN_STOPPED = frozenset(
     {"action_resume_contact", "action_request_human", "action_open_dispute", "action_wrong_person", "action_listen_kindly"}
 )
 # Words about being contacted: without one, "stop" is about something else ("别再加利息了").
-_ABOUT_CONTACT = re.compile(r"提醒|消息|信息|短信|通知|推送|发|联系|打扰|打电话|电话|催|骚扰|找我|别烦|响|弹")
+_ABOUT_CONTACT = re.compile(r"提醒|消息|信息|短信|通知|推送|发|联系|打扰|打电话|电话|催|骚扰|找我|别烦|响|弹|关|停")
 _ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月")
 
 
@@ -205,6 +205,16 @@ REROUTES: tuple[Reroute, ...] = (
         ),
         FALLBACK,
         needs_context=False,
+    ),
+    Reroute(
+        "第一次就1月8号嘛 with a plan on the table: its first payment date, not a promise to pay on that day",
+        lambda t: (
+            t.action == "action_promise"
+            and t.tracker.get_slot("pending_offer") == "plan_confirm"
+            and t.context is not None
+            and parse.first_date(t.text, t.context.today) is not None
+        ),
+        NEGOTIATE,
     ),
     Reroute(
         "分期不用，20号全部还: a promise to pay on that day",

@@ -459,3 +459,8 @@ async def test_after_a_stop_the_question_whether_the_due_date_is_still_told_offe
 async def test_at_most_one_a_day_said_alone_is_answered_with_the_limits(chat: Chat) -> None:
     turn = await chat.send("一天最多一条", "out_of_scope")
     assert "每天最多一次" in turn.text and turn.of(OptOut) == []
+
+
+async def test_all_off_said_after_a_complaint_about_reminders_turns_them_off(chat: Chat) -> None:
+    turn = await chat.send("对，全部关掉", "stop_contact")
+    turn.one(OptOut)

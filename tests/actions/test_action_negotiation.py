@@ -451,5 +451,5 @@ async def test_every_two_weeks_said_as_two_weeks_once_is_biweekly_and_the_first_
     chat = Chat("demo-003")  # monthly or every two weeks
     offer = await chat.send("能不能也两个礼拜还一次？每次还250，人民币哈", "propose_installment")
     assert offered(offer)["frequency"] == "biweekly" and "每两周还250.00元" in offer.text
-    moved = await chat.send("第一次就2月7号嘛，那天星期五，我发工资", "set_payment_date")
+    moved = await chat.send("第一次就2月7号嘛，那天星期五，我发工资", "promise_to_pay")
     assert offered(moved)["first_date"] == "2025-02-07", moved.text
