@@ -69,6 +69,12 @@ HOLIDAY_TALK = UNSURE | {
 _KEEPS_OWN_WHEN_STOPPED = frozenset(
     {"action_resume_contact", "action_request_human", "action_open_dispute", "action_wrong_person", "action_listen_kindly"}
 )
+_IF = re.compile(r"如果|要是|假如|万一")
+# A person asked for in so many words ("你帮我找人问问", "给我转个工作人员"); not "会不会找人上门" (a fear).
+_WANTS_PERSON = re.compile(
+    r"转人工|人工客服|找真人|(?:帮我|给我)(?:找|叫|转)(?:个)?(?:人|工作人员|客服|经理|领导)|"
+    r"找(?:个)?(?:人|工作人员|客服|经理|领导)(?:问问|来|帮我|跟我|聊)"
+)
 # Words about being contacted: without one, "stop" is about something else ("别再加利息了").
 _ABOUT_CONTACT = re.compile(r"提醒|消息|信息|短信|通知|推送|发|联系|打扰|打电话|电话|催|骚扰|找我|别烦|响|弹|关|停")
 _ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月")
@@ -175,7 +181,7 @@ REROUTES: tuple[Reroute, ...] = (
     Reroute(
         "能不能别再加利息了，我真的很紧 heard as 'stop contacting me': nothing about reminders or messages, nothing turned off",
         lambda t: t.action == "action_stop_contact" and not t.text.startswith("/") and not _ABOUT_CONTACT.search(t.text),
-        FALLBACK,
+        lambda t: "action_handle_fee_relief" if t.context is not None and parse.asks_fee_relief(t.text) else FALLBACK,
         needs_context=False,
     ),
     Reroute(
@@ -215,6 +221,27 @@ REROUTES: tuple[Reroute, ...] = (
             and parse.first_date(t.text, t.context.today) is not None
         ),
         NEGOTIATE,
+    ),
+    Reroute(
+        "我这3000块里面利息是多少？ heard as a greeting: the fees explained (by the fallback)",
+        lambda t: t.action == "action_greet" and (parse.asks_about_fees(t.text) or parse.asks_plan_interest(t.text)),
+        FALLBACK,
+    ),
+    Reroute(
+        "如果我这个月28号前一次还清，就是3000整，不会多一分对吧: a question about the total, not a promise",
+        lambda t: t.action == "action_promise" and parse.asks_plan_interest(t.text) and bool(_IF.search(t.text)),
+        FALLBACK,
+    ),
+    Reroute(
+        "那谁能决定？你帮我找人问问: a person asked for, whatever the classifier heard",
+        lambda t: t.action not in KEEP_OWN_ACTION | {"action_listen_kindly"} and bool(_WANTS_PERSON.search(t.text)),
+        "action_request_human",
+        needs_context=False,
+    ),
+    Reroute(
+        "能不能别再加利息了，我真的很紧 heard as not understood: a request about interest",
+        lambda t: t.action in UNSURE and parse.asks_fee_relief(t.text),
+        "action_handle_fee_relief",
     ),
     Reroute(
         "分期不用，20号全部还: a promise to pay on that day",

@@ -6,6 +6,7 @@ import pytest
 from actionkit import NOW, Chat, Database, days
 
 from actions import runtime
+from kuanxian.commands import OptOut, RecordPromise, RequestHandoff
 from kuanxian.replies import account as account_texts
 
 NOT_AUTHENTICATED = account_texts.not_authenticated().text
@@ -233,3 +234,23 @@ async def test_more_distress_while_a_person_is_on_the_way_is_heard_without_the_s
 
     again = await chat.send("一看到催款短信就心慌", "express_distress", metadata={"safety": "distress", "awaiting_person": True})
     assert len(again.texts) == 1 and again.commands == [] and again.texts[0] not in first.texts
+
+
+async def test_the_interest_in_the_balance_asked_as_a_greeting_is_explained(chat: Chat) -> None:
+    turn = await chat.send("你好，我想问一下，我这3000块里面利息是多少？", "greet")
+    assert "利息" in turn.text and "我是宽限还款助手" not in turn.text, turn.text
+
+
+async def test_a_what_if_about_paying_it_all_is_answered_not_taken_as_a_promise(chat: Chat) -> None:
+    turn = await chat.send("不好意思我再确认一次，如果我这个月28号前一次还清，就是12000整，不会多一分对吧", "promise_to_pay")
+    assert turn.of(RecordPromise) == []
+
+
+async def test_find_me_someone_to_ask_is_a_person_asked_for(chat: Chat) -> None:
+    turn = await chat.send("那谁能决定？你帮我找人问问", "think_it_over")
+    assert turn.one(RequestHandoff)
+
+
+async def test_stop_adding_interest_is_a_request_about_interest_not_a_stop_to_reminders(chat: Chat) -> None:
+    turn = await chat.send("能不能别再加利息了，我真的很紧", "stop_contact")
+    assert turn.of(OptOut) == [] and ("利息" in turn.text or "减免" in turn.text), turn.text
