@@ -59,6 +59,13 @@ class ActionAnswerDueDate(_Answer):
     def name(self) -> str:
         return "action_answer_due_date"
 
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        if context.plan is None and State.from_slot(tracker.get_slot("negotiation")).draft:
+            # "那两个月以后是几号开始还？" with a plan on the table: its first payment (in the plan restated), not the
+            # account's old due day.
+            return _with_resume(dispatcher, tracker, context)
+        return await super().act_for(dispatcher, tracker, context)
+
 
 class ActionAnswerPaymentMethod(_Answer):
     compose = staticmethod(lambda c: texts.payment_method(c.borrower))  # type: ignore[assignment]

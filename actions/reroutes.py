@@ -47,6 +47,7 @@ KEEP_OWN_ACTION = frozenset(
 )
 # What the classifier may call a question about interest during a plan ("这期间利息还算不算").
 INTEREST_MISHEARD = FEE_MISHEARD | {
+    "action_handle_fee_relief",
     "action_answer_consequences",
     "action_explain_late",
     "action_answer_plan_details",

@@ -453,3 +453,19 @@ async def test_every_two_weeks_said_as_two_weeks_once_is_biweekly_and_the_first_
     assert offered(offer)["frequency"] == "biweekly" and "每两周还250.00元" in offer.text
     moved = await chat.send("第一次就2月7号嘛，那天星期五，我发工资", "promise_to_pay")
     assert offered(moved)["first_date"] == "2025-02-07", moved.text
+
+
+async def test_when_payments_start_asked_with_a_plan_on_the_table_is_its_first_payment(chat: Chat) -> None:
+    offer = await chat.send("每个月还500 分24个月", "propose_installment")
+    first = offered(offer)["first_date"]
+    asked = await chat.send("那以后是几号开始还？", "ask_due_date")
+    assert "下一个还款日" not in asked.text and asked.slots["pending_offer"] == "plan_confirm"
+    assert f"第一期在{int(first[5:7])}月{int(first[8:10])}日" in asked.text, (first, asked.text)
+
+
+async def test_interest_asked_about_with_a_plan_on_the_table_keeps_the_plan_on_the_table(chat: Chat) -> None:
+    await chat.send("每个月还500 分24个月", "propose_installment")
+    asked = await chat.send("这两个月利息还会涨吗", "request_fee_relief")
+    assert asked.slots["pending_offer"] == "plan_confirm", asked.text
+    yes = await chat.send("好，谢谢，那我安心去做手术了", "thank")
+    yes.one(AgreePlan)
