@@ -70,6 +70,7 @@ HOLIDAY_TALK = UNSURE | {
 _KEEPS_OWN_WHEN_STOPPED = frozenset(
     {"action_resume_contact", "action_request_human", "action_open_dispute", "action_wrong_person", "action_listen_kindly"}
 )
+_TERMS_AFTER_PAYING = re.compile(r"剩下的?.{0,6}(?:每月|每个月|分)|其余.{0,4}(?:每月|分)")
 _IF = re.compile(r"如果|要是|假如|万一")
 # A person asked for in so many words ("你帮我找人问问", "给我转个工作人员"); not "会不会找人上门" (a fear).
 _WANTS_PERSON = re.compile(
@@ -93,6 +94,11 @@ class Turn:
     @property
     def names_terms(self) -> bool:
         return self.context is not None and parse.names_plan_terms(self.text, self.context.today)
+
+    @property
+    def names_terms_only(self) -> bool:
+        """Terms with a paying word and nothing questioned before them ("我已经还了500，剩下的每月300")."""
+        return self.names_terms and bool(_TERMS_AFTER_PAYING.search(self.text))
 
 
 @dataclass(frozen=True)
@@ -297,6 +303,11 @@ REROUTES: tuple[Reroute, ...] = (
         lambda t: t.action in UNSURE | {"action_promise"} and parse.fears_whole_balance_due(t.text),
         "action_answer_missed_payment",
         needs_context=False,
+    ),
+    Reroute(
+        "5350？？不对吧 我上个月还了一千啊 heard as terms or a promise: the balance questioned, a dispute",
+        lambda t: t.action in {NEGOTIATE, "action_promise", "action_inform"} and parse.says_dispute(t.text) and not t.names_terms_only,
+        "action_open_dispute",
     ),
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
     Reroute(

@@ -464,3 +464,13 @@ async def test_at_most_one_a_day_said_alone_is_answered_with_the_limits(chat: Ch
 async def test_all_off_said_after_a_complaint_about_reminders_turns_them_off(chat: Chat) -> None:
     turn = await chat.send("对，全部关掉", "stop_contact")
     turn.one(OptOut)
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"), [("5350？？不对吧 我上个月还了一千啊", "propose_installment"), ("11月20号还的 支付宝转的 有截图", "promise_to_pay")]
+)
+async def test_a_payment_already_made_and_not_counted_is_a_dispute_not_terms_or_a_promise(db: Database, text: str, heard: str) -> None:
+    chat = Chat("demo-002")
+    turn = await chat.send(text, heard)
+    turn.one(OpenDispute)
+    assert turn.of(RecordPromise) == [] and turn.slots.get("pending_offer") != "plan_confirm"
