@@ -30,7 +30,7 @@ _MORE_TIME = re.compile(r"宽限|缓|停.{0,3}(?:几|一|两|三|个)|延期|晚
 _ABOUT_REMINDERS = re.compile(r"发消息|发短信|提醒|催|天天发|老发|一直发|消息轰炸")
 _NO_CALLS = re.compile(r"(?:别|不要|莫|甭)(?:给我|再)?打(?:电话|了)")
 # A complaint a person must look at, whatever else it says: someone else contacted, threats, abuse, exposure.
-_SERIOUS = re.compile(r"邻居|家人|家里|父母|爸妈|同事|单位|领导|朋友|通讯录|威胁|骂|侮辱|曝光|上门|打电话给(?!我)|报警|违法|投诉")
+SERIOUS_COMPLAINT = re.compile(r"邻居|家人|家里|父母|爸妈|同事|单位|领导|朋友|通讯录|威胁|骂|侮辱|曝光|上门|打电话给(?!我)|报警|违法|投诉")
 
 
 def reason_for_person(tracker: Tracker) -> HandoffReason:
@@ -74,11 +74,11 @@ class ActionHandleComplaint(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         text = text_of(tracker)
-        if _NO_CALLS.search(text) and not _SERIOUS.search(text):
+        if _NO_CALLS.search(text) and not SERIOUS_COMPLAINT.search(text):
             # "好 就这样 别打电话 宝宝睡觉": we never call; said so, no complaint handed on.
             say(dispatcher, texts.no_calls())
             return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
-        if context is not None and _ABOUT_REMINDERS.search(text) and not _SERIOUS.search(text):
+        if context is not None and _ABOUT_REMINDERS.search(text) and not SERIOUS_COMPLAINT.search(text):
             # "你们天天发消息烦不烦啊？？…有完没完": too many reminders; offered to stop them, and a person, not sent one unasked.
             say(dispatcher, texts.reminders_too_many())
             return [SlotSet("pending_offer", "transfer_offer"), SlotSet("misunderstood", 0.0)]

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Optional
 
 from kuanxian.dialogue import parse
 
+from .handoff import SERIOUS_COMPLAINT
+
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
 
@@ -288,6 +290,16 @@ REROUTES: tuple[Reroute, ...] = (
         "action_acknowledge_hardship",
     ),
     Reroute(
+        "我要疯了 餐馆说装修 直接关三个月 一分钱都没有 heard as a complaint: a hardship told",
+        lambda t: (
+            t.action == "action_handle_complaint"
+            and not t.tracker.get_slot("hardship_disclosed")
+            and parse.mentions_hardship(t.text)
+            and not SERIOUS_COMPLAINT.search(t.text)
+        ),
+        "action_acknowledge_hardship",
+    ),
+    Reroute(
         "88 after a plan is agreed is goodbye, never 88 yuan a month",
         lambda t: t.action != "action_goodbye" and parse.says_bye_in_numbers(t.text),
         "action_goodbye",
@@ -306,7 +318,12 @@ REROUTES: tuple[Reroute, ...] = (
     ),
     Reroute(
         "5350？？不对吧 我上个月还了一千啊 heard as terms or a promise: the balance questioned, a dispute",
-        lambda t: t.action in {NEGOTIATE, "action_promise", "action_inform"} and parse.says_dispute(t.text) and not t.names_terms_only,
+        lambda t: (
+            t.action in {NEGOTIATE, "action_promise", "action_inform", "action_answer_payment_method"}
+            and parse.says_dispute(t.text)
+            and not t.names_terms_only
+            and not parse.changes_card(t.text)
+        ),
         "action_open_dispute",
     ),
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),

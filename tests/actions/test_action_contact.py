@@ -474,3 +474,9 @@ async def test_a_payment_already_made_and_not_counted_is_a_dispute_not_terms_or_
     turn = await chat.send(text, heard)
     turn.one(OpenDispute)
     assert turn.of(RecordPromise) == [] and turn.slots.get("pending_offer") != "plan_confirm"
+
+
+async def test_paid_at_the_bank_and_still_called_late_is_a_dispute_not_how_to_pay(db: Database) -> None:
+    chat = Chat("demo-002")
+    turn = await chat.send("你们是不是弄错了 我这个月的钱三号就去银行柜台交了 怎么还说我逾期", "ask_payment_method")
+    turn.one(OpenDispute)

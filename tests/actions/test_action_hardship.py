@@ -144,3 +144,9 @@ async def test_a_stroke_told_as_the_reason_for_paying_late_is_a_hardship_heard_a
     assert told.slots["pending_offer"] == "hardship_consent", told.text
     consent = await chat.send("可以 你记吧 病历出院小结我都有", "affirm")
     assert consent.one(RecordHardship).consent is True
+
+
+async def test_a_restaurant_closed_for_three_months_heard_as_a_complaint_is_a_hardship_heard(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("我要疯了 餐馆说装修 直接关三个月 一分钱都没有", "complain")
+    assert turn.of(RequestHandoff) == [] and turn.slots["pending_offer"] == "hardship_consent", turn.text
