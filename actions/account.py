@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -191,6 +192,61 @@ class ActionListenKindly(KuanxianAction):
         return _with_resume(dispatcher, tracker, context)
 
 
+@dataclass(frozen=True)
+class _Question:
+    """A question the classifier could not place, answered from the words: when `applies`, `answer` is said and the
+    question on the table stays."""
+
+    example: str
+    applies: Callable[[str, Optional[Context]], bool]
+    answer: Callable[[Tracker, Optional[Context]], Reply]
+
+
+def _awaiting_person(tracker: Tracker) -> bool:
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return isinstance(metadata, dict) and bool(metadata.get("awaiting_person"))
+
+
+def _with_context(reply: Callable[[Tracker, Context], Reply]) -> Callable[[Tracker, Optional[Context]], Reply]:
+    def answer(tracker: Tracker, context: Optional[Context]) -> Reply:
+        if context is None:  # the row's `applies` asks for a context first
+            raise RuntimeError("this answer needs the Borrower's context")
+        return reply(tracker, context)
+
+    return answer
+
+
+# Read top to bottom; the first row that applies answers.
+_QUESTIONS: tuple[_Question, ...] = (
+    _Question(
+        "分期的话利息还会一直涨吗 / 总数是不是就12000 不会再加了: what the plan adds up to, honestly",
+        lambda text, c: c is not None and parse.asks_plan_interest(text) and not parse.says_dispute(text),
+        _with_context(lambda t, c: _interest_answer(t, c)),
+    ),
+    _Question(
+        "这350是什么钱: the fees explained",
+        lambda text, c: c is not None and parse.asks_about_fees(text) and not parse.says_dispute(text),
+        _with_context(lambda t, c: texts.fees_explained(c.borrower)),
+    ),
+    _Question(
+        "账户能注销吗？逾期记录会消掉吗？: what happens after the last payment, truthfully",
+        lambda text, c: parse.asks_after_payoff(text),
+        lambda t, c: texts.after_payoff(),
+    ),
+    _Question("怎么证明你是正规的？", lambda text, c: parse.asks_if_genuine(text), lambda t, c: texts.genuine()),
+    _Question(
+        "12月20号是纽约时间还是北京时间？",
+        lambda text, c: c is not None and parse.asks_time_zone(text),
+        _with_context(lambda t, c: texts.time_zone(c.borrower.timezone)),
+    ),
+    _Question(
+        "那之前说的停三个月那个工作人员还会找我吗: the handoff as it stands",
+        lambda text, c: parse.asks_if_person_coming(text),
+        lambda t, c: texts.person_status(_awaiting_person(t)),
+    ),
+)
+
+
 class ActionFallback(KuanxianAction):
     """Not understood: ask once, then offer buttons and a person (never the same apology a third time)."""
 
@@ -200,34 +256,17 @@ class ActionFallback(KuanxianAction):
         return "action_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        if context is not None and parse.asks_plan_interest(text_of(tracker)) and not parse.says_dispute(text_of(tracker)):
-            # "分期的话利息还会一直涨吗", "总数是不是就12000 不会再加了": what the plan adds up to, honestly.
-            say(dispatcher, _interest_answer(tracker, context))
-            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
-        if context is not None and parse.asks_about_fees(text_of(tracker)) and not parse.says_dispute(text_of(tracker)):
-            # "这350是什么钱": the fees explained, not "没太听明白".
-            say(dispatcher, texts.fees_explained(context.borrower))
-            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
-        if parse.asks_after_payoff(text_of(tracker)):
-            # "账户能注销吗？逾期记录会消掉吗？": what happens after the last payment, truthfully.
-            say(dispatcher, texts.after_payoff())
-            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
-        if parse.asks_if_genuine(text_of(tracker)):
-            say(dispatcher, texts.genuine())
-            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
-        if context is not None and parse.asks_time_zone(text_of(tracker)):
-            say(dispatcher, texts.time_zone(context.borrower.timezone))
-            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
-        metadata = (tracker.latest_message or {}).get("metadata") or {}
-        if parse.asks_if_person_coming(text_of(tracker)):
-            # "那之前说的停三个月那个工作人员还会找我吗": the handoff as it stands.
-            say(dispatcher, texts.person_status(isinstance(metadata, dict) and bool(metadata.get("awaiting_person"))))
-            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
-        if isinstance(metadata, dict) and metadata.get("awaiting_person"):
+        text = text_of(tracker)
+        kept = [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
+        for question in _QUESTIONS:
+            if question.applies(text, context):
+                say(dispatcher, question.answer(tracker, context))
+                return kept
+        if _awaiting_person(tracker):
             # Waiting for a person (questions above are still answered): "we didn't understand" helps nobody; say the person will read it.
             say(dispatcher, texts.person_will_read())
-            return [SlotSet("misunderstood", 0.0), SlotSet("pending_offer", tracker.get_slot("pending_offer"))]
-        if context is not None and not tracker.get_slot("wrong_person") and parse.says_dispute(text_of(tracker)):
+            return kept
+        if context is not None and not tracker.get_slot("wrong_person") and parse.says_dispute(text):
             # Not understood as a whole, but the debt is plainly questioned ("本金11200??? 不可能 合同上写的就是8000").
             from actions.contact import ActionOpenDispute
 
