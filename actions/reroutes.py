@@ -133,6 +133,11 @@ def _holiday_on_the_table(turn: Turn) -> bool:
     return parse.defers_plan(turn.text) or bool(_ABOUT_THE_HOLIDAY.search(turn.text))
 
 
+def _stop_without_contact(turn: Turn) -> bool:
+    """ "Stop" heard in words that say nothing about reminders or messages ("能不能别再加利息了")."""
+    return turn.action == "action_stop_contact" and not turn.text.startswith("/") and not _ABOUT_CONTACT.search(turn.text)
+
+
 def _new_terms(turn: Turn) -> bool:
     # (A figure inside a questioned debt, "合同上写的就是8000", is not an offer.)
     if not (turn.action in UNSURE or (turn.action == "action_answer_plan_details" and turn.context and turn.context.plan is None)):
@@ -188,9 +193,9 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
-        "能不能别再加利息了，我真的很紧 heard as 'stop contacting me': nothing about reminders or messages, nothing turned off",
-        lambda t: t.action == "action_stop_contact" and not t.text.startswith("/") and not _ABOUT_CONTACT.search(t.text),
-        lambda t: "action_handle_fee_relief" if t.context is not None and parse.asks_fee_relief(t.text) else FALLBACK,
+        "别再… heard as 'stop contacting me' with nothing about reminders or messages: nothing turned off",
+        lambda t: _stop_without_contact(t) and not (t.context is not None and parse.asks_fee_relief(t.text)),
+        FALLBACK,
         needs_context=False,
     ),
     Reroute(
@@ -248,8 +253,8 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
-        "能不能别再加利息了，我真的很紧 heard as not understood: a request about interest",
-        lambda t: t.action in UNSURE and parse.asks_fee_relief(t.text),
+        "能不能别再加利息了，我真的很紧 heard as not understood or as 'stop contacting me': a request about interest",
+        lambda t: (t.action in UNSURE or _stop_without_contact(t)) and parse.asks_fee_relief(t.text),
         "action_handle_fee_relief",
     ),
     Reroute(
