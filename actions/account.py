@@ -229,6 +229,11 @@ _QUESTIONS: tuple[_Question, ...] = (
         _with_context(lambda t, c: texts.fees_explained(c.borrower)),
     ),
     _Question(
+        "把我的资料都删了 / 你们存了我哪些东西: the personal data kept, and how deletion is asked for",
+        lambda text, c: parse.asks_about_personal_data(text),
+        lambda t, c: texts.personal_data(),
+    ),
+    _Question(
         "账户能注销吗？逾期记录会消掉吗？: what happens after the last payment, truthfully",
         lambda text, c: parse.asks_after_payoff(text),
         lambda t, c: texts.after_payoff(),

@@ -162,6 +162,10 @@ class ActionResumeContact(BorrowerAction):
         from kuanxian.dialogue import parse
 
         text = text_of(tracker)
+        if parse.asks_how_to_resume(text):
+            # "以后要再打开的话在哪弄？先别开，问问": the how, for later; nothing changes now.
+            say(dispatcher, texts.how_to_resume())
+            return [SlotSet("misunderstood", 0.0)]
         if intent_of(tracker) != "resume_contact" and parse.fears_forgetting(text) and not parse.wants_reminders_back(text):
             say(dispatcher, texts.offer_resume())
             return [SlotSet("pending_offer", "resume_offer"), SlotSet("misunderstood", 0.0)]
@@ -207,6 +211,10 @@ class ActionOpenDispute(BorrowerAction):
             return await misheard(dispatcher, tracker, context)
         said = text_of(tracker)[:200]
         command(dispatcher, OpenDispute(said))
+        if context.borrower.flags.dispute_open:
+            # Recorded already, a person asked for then: what they add is kept with it.
+            say(dispatcher, texts.dispute_added())
+            return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
         command(dispatcher, RequestHandoff(HandoffReason.DISPUTE, Priority.HIGH, f"借款人对欠款有异议：{said}"))
         say(dispatcher, texts.dispute_opened())
         return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]

@@ -55,6 +55,21 @@ async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, conte
     return [*_clear(), SlotSet("negotiation", None)]
 
 
+def takes_the_plan(tracker: Tracker, *, whatever_pending: bool = False) -> Optional[State]:
+    """The plan last offered, taken in so many words while another question is on the table ("确认这个计划" after
+    "需要我帮您转过去吗？", "我同意了 确认" after "I won't repeat it"): the state to confirm it from, else None."""
+    from dataclasses import replace
+
+    from kuanxian.dialogue import parse
+
+    on_the_table = tracker.get_slot("pending_offer") == "plan_confirm" and not whatever_pending
+    if on_the_table or not parse.explicitly_accepts(text_of(tracker)):
+        return None
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    draft = state.draft or state.set_aside
+    return replace(state, draft=draft, set_aside=None) if draft else None
+
+
 class ActionHandleAffirm(KuanxianAction):
     needs_borrower = False
 
@@ -63,6 +78,9 @@ class ActionHandleAffirm(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         pending = tracker.get_slot("pending_offer")
+        taken = takes_the_plan(tracker) if context is not None else None
+        if taken is not None and context is not None:
+            return await confirm_plan(dispatcher, tracker, context, state=taken)
         if pending == "transfer_offer":
             state = State.from_slot(tracker.get_slot("negotiation"))
             say(dispatcher, contact_texts.request_human())
@@ -117,7 +135,7 @@ class ActionHandleAffirm(KuanxianAction):
             from actions.negotiation import negotiate
 
             return await negotiate(dispatcher, tracker, context, intent="propose_installment")
-        if parse.starts_yes(text):
+        if parse.starts_yes(text) or parse.accepts_in_the_end(text):
             return await confirm_plan(dispatcher, tracker, context)
         say(dispatcher, plan_texts.confirm_again())
         return [SlotSet("pending_offer", "plan_confirm"), SlotSet("misunderstood", 0.0)]
@@ -176,6 +194,9 @@ class ActionHandleDeny(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         pending = tracker.get_slot("pending_offer")
+        taken = takes_the_plan(tracker) if context is not None else None
+        if taken is not None and context is not None:
+            return await confirm_plan(dispatcher, tracker, context, state=taken)  # "适合啊！！我同意了 确认 确认 确认"
         if pending == "resume_offer":
             say(dispatcher, contact_texts.keep_stopped())
             return _clear()
@@ -185,6 +206,11 @@ class ActionHandleDeny(KuanxianAction):
         if pending == "hardship_consent" and context is not None:
             return await record_consent(dispatcher, tracker, context, consent=False)
         if pending == "plan_confirm":
+            from kuanxian.dialogue import parse
+
+            if parse.accepts_in_the_end(text_of(tracker)):
+                # "500……有点紧，咬咬牙可以": the doubt is said, and the offer taken.
+                return await ActionHandleAffirm().act(dispatcher, tracker, context)
             state = State.from_slot(tracker.get_slot("negotiation"))
             from dataclasses import replace
 

@@ -81,6 +81,8 @@ _WANTS_PERSON = re.compile(
 )
 # Words about being contacted: without one, "stop" is about something else ("别再加利息了").
 _ABOUT_CONTACT = re.compile(r"提醒|消息|信息|短信|通知|推送|发|联系|打扰|打电话|电话|催|骚扰|找我|别烦|响|弹|关|停")
+# Words that ask for a plan in so many words: with them, a figure in a questioned debt may still be an offer.
+_PLAN_WORDS = re.compile(r"分期|分\s*[0-9一二两三四五六七八九十]+\s*(?:期|个月)|每(?:个)?月|计划|方案")
 _ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月")
 
 
@@ -185,6 +187,20 @@ REROUTES: tuple[Reroute, ...] = (
             and parse.about_reminders_after_payoff(t.text)
         ),
         "action_stop_contact",
+    ),
+    Reroute(
+        "我只想人工帮我查个300 with the debt questioned: the dispute, not a plan of 300 a month",
+        lambda t: t.action == NEGOTIATE and parse.says_dispute(t.text) and not _PLAN_WORDS.search(t.text),
+        "action_open_dispute",
+    ),
+    Reroute(
+        "把我的资料都删了 heard as 'stop contacting me', a complaint or anything else: the personal data question answered",
+        lambda t: (
+            t.action not in {"action_request_human", "action_open_dispute", "action_wrong_person", "action_listen_kindly", FALLBACK}
+            and parse.asks_about_personal_data(t.text)
+        ),
+        FALLBACK,
+        needs_context=False,
     ),
     Reroute(
         "账户能注销吗？逾期记录会消掉吗？ heard as paying early or the consequences: answered (by the fallback)",

@@ -209,7 +209,11 @@ class CommandApplier:
         if isinstance(command, OpenDispute):
             was_open = borrower.flags.dispute_open
             await self._set_flag(tx, borrower, cid, "open_dispute", "dispute_open", True)
-            summary = command.summary.strip()[:MAX_DISPUTE_SUMMARY]
+            summary = command.summary.strip()
+            earlier = (await borrower_store.account_notes(tx.conn, borrower.borrower_id)).get("dispute_summary") if was_open else None
+            if summary and isinstance(earlier, str) and earlier and summary not in earlier:
+                summary = f"{earlier} / {summary}"  # what the Borrower adds later ("11月6号还的300") is kept with it
+            summary = summary[-MAX_DISPUTE_SUMMARY:]
             if summary:
                 await self._set_note(tx, borrower, cid, "open_dispute", "dispute_summary", summary)
             if not was_open:

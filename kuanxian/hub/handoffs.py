@@ -25,7 +25,16 @@ from kuanxian.domain.message import SenderType
 from kuanxian.hub.delivery import Delivery, Outgoing
 from kuanxian.hub.speaker import ASKS_WAIT
 from kuanxian.hub.tx import Transactions, Tx
-from kuanxian.safety.crisis import CONCERN_OPENING, about_someone_else, crisis_presence, family_question_answer
+from kuanxian.safety.crisis import (
+    CONCERN_OPENING,
+    MONEY_CAN_WAIT,
+    about_someone_else,
+    asks_about_money,
+    crisis_presence,
+    crisis_wait,
+    family_question_answer,
+    says_safe,
+)
 from kuanxian.settings import Settings
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage import handoffs as handoff_store
@@ -158,7 +167,13 @@ class HandoffService:
             with_lines = last is None or tx.now - last >= timedelta(minutes=5)
             recent = await message_store.recent(tx.conn, conversation.conversation_id, sender=SenderType.SYSTEM, limit=12)
             for_other = any(m.text == CONCERN_OPENING for m in recent)
-            said = crisis_presence(zone, with_lines=with_lines, recent=[m.text for m in recent[-3:]], for_other=for_other)
+            if not for_other and asks_about_money(text) and all(m.text != MONEY_CAN_WAIT for m in recent[-3:]):
+                # "那两个月缓期算是定下来了吗": the money can wait, and no one will press them meanwhile.
+                await self._post(tx, conversation, MONEY_CAN_WAIT)
+                return
+            said = crisis_presence(
+                zone, with_lines=with_lines, recent=[m.text for m in recent[-3:]], for_other=for_other, safe=says_safe(text)
+            )
         elif conversation.status is ConversationStatus.WITH_COLLECTOR:
             return  # a person is already here; they answer themselves
         else:
@@ -188,7 +203,10 @@ class HandoffService:
         queue = await conversation_store.queue(tx.conn)
         waiting = [c for c in queue if c.status is ConversationStatus.WAITING_FOR_COLLECTOR]
         position = next((i for i, c in enumerate(waiting) if c.conversation_id == conversation.conversation_id), 0)
-        return notices.waiting(position, self.settings.expected_wait_minutes * (1 + position // 3))
+        minutes = self.settings.expected_wait_minutes * (1 + position // 3)
+        if conversation.reason is HandoffReason.CRISIS:
+            return crisis_wait(zone, position, minutes)
+        return notices.waiting(position, minutes)
 
     async def _get(self, tx: Tx, conversation_id: str) -> Conversation:
         found = await conversation_store.get_conversation(tx.conn, conversation_id)

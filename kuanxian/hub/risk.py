@@ -21,7 +21,7 @@ from kuanxian.safety import assess_distress
 from kuanxian.safety.crisis import DIRECT_QUESTION, RISK_CONFIRMED_OPENING, RISK_DENIED
 from kuanxian.safety.lexicon import assess_lexicon
 
-__all__ = ["ANSWER_WITHIN", "RiskCheck", "asks_more", "denies_risk", "risk_check", "says_yes", "without_denial"]
+__all__ = ["ANSWER_WITHIN", "RiskCheck", "asks_more", "denies_risk", "prompted_by", "risk_check", "says_yes", "without_denial"]
 
 # A "no" counts as the answer to the question within this many of the Borrower's messages after it.
 ANSWER_WITHIN = 3
@@ -78,6 +78,8 @@ class RiskCheck:
     denied_at: Optional[int]
     # A yes (or a new sign) after the latest question was answered already.
     heard: bool = False
+    # Seq of the latest direct question (None: never asked).
+    question_at: Optional[int] = None
 
 
 def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) -> RiskCheck:
@@ -88,7 +90,26 @@ def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) 
     denied = max((m.seq for m in said if m.text == RISK_DENIED and question < m.seq < seq), default=None)
     since = sum(1 for s in borrower_seqs if question < s < seq)
     heard = any(m.text.startswith(RISK_CONFIRMED_OPENING) and question < m.seq < seq for m in said)
-    return RiskCheck(asked=denied is None and since < ANSWER_WITHIN, denied_at=denied, heard=heard)
+    return RiskCheck(asked=denied is None and since < ANSWER_WITHIN, denied_at=denied, heard=heard, question_at=question)
+
+
+def prompted_by(check: RiskCheck, earlier: Sequence[Message]) -> Optional[Message]:
+    """The Borrower's message the direct question answered, when it was a question about the loan or a yes that
+    no word of the crisis lexicon backs ("关了提醒以后是不是就彻底了结了？", "好，就这样，我不想再拖了"): after a
+    plain no, it is answered."""
+    if check.question_at is None:
+        return None
+    before = [m for m in earlier if m.seq < check.question_at]
+    if not before:
+        return None
+    last = before[-1]
+    if assess_lexicon(last.text).level == "crisis" or not (asks_more(last.text) or _TAKES.search(last.text)):
+        return None
+    return last
+
+
+# "好，就这样，我不想再拖了": a yes to what was on the table, interrupted by the direct question.
+_TAKES = re.compile(r"^[\W_]*(?:好|行|可以|嗯|ok)|确认|同意|就这样|就按", re.I)
 
 
 # A yes to "你是不是在想结束自己的生命？": said plainly, or a message that is a crisis sign by itself.

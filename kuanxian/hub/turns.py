@@ -44,7 +44,7 @@ from kuanxian.hub.inputs import clean_client_id, clean_text
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
-from kuanxian.hub.risk import asks_more, denies_risk, says_yes, without_denial
+from kuanxian.hub.risk import asks_more, denies_risk, prompted_by, says_yes, without_denial
 from kuanxian.hub.speaker import (
     ASKS_HOW_TO_REACH,
     ASKS_WAIT,
@@ -201,16 +201,21 @@ class TurnPipeline(CrisisTurns):
             return
         check = await self._risk_check(conversation, seq, earlier)
         # A no after a yes or a new sign ("棚里有瓶农药" … "没人") does not clear the risk: a person decides that.
+        prompted: Optional[Message] = None
         if check.asked and not check.heard and denies_risk(message.text):
             await self._risk_denied(conversation, message)
-            if not asks_more(message.text):
+            # "没想死，我就是问问会不会发网上": the question is answered too (the denying words are no sign); a bare
+            # "没有" answers the question about the loan that prompted the direct one ("关了以后还会打电话吗？").
+            prompted = None if asks_more(message.text) else prompted_by(check, earlier)
+            if not asks_more(message.text) and prompted is None:
                 await self._finish(conversation_id, seq)
                 return
-            # "没想死，我就是问问会不会发网上": the question is answered too (the denying words are no sign).
             check = replace(check, denied_at=seq)
         # After a plain "no" to the direct question, what came before it no longer raises the bar by itself.
         context = [m.text for m in earlier if (check.denied_at or 0) < m.seq < seq][-CONTEXT_MESSAGES:]
         level = assess_distress(without_denial(message.text) if check.denied_at == seq else message.text, context).level
+        if prompted is not None and level != "crisis":
+            message = replace(message, text=prompted.text)  # read once more, now as the question it was
         if check.denied_at is not None and check.denied_at != seq and says_yes(check, message.text):
             level = "crisis"  # "你刚才问的那个 。。。是想过。": the no taken back
         if tries > MAX_TURN_ATTEMPTS and level != "crisis":

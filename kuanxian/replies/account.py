@@ -134,6 +134,18 @@ def after_payoff() -> Reply:
     )
 
 
+def personal_data() -> Reply:
+    """What personal data is kept and why, and how to ask for it to be deleted, truthfully (PIPL: a right to
+    deletion once the purpose is met, within what other laws require to be kept)."""
+    return Reply(
+        "您的个人信息我们会依法保护。我们保存的是您申请借款时提供的信息（比如姓名、身份证号、手机号）、借款和还款记录，"
+        "以及您在这里的聊天记录，只用来管理这笔借款，不会卖给或透露给任何人，也不会联系您的通讯录。\n"
+        "按照《个人信息保护法》，您可以查询、更正您的个人信息，不再需要时也可以申请删除；不过借款结清之前，"
+        "以及结清后法律法规要求保存的期限内，借款和还款记录需要保留。想提出查询或删除申请，我可以请工作人员为您办理。",
+        (PERSON,),
+    )
+
+
 def fees_explained(borrower: Borrower) -> Reply:
     """ "这350是什么钱": what the amount beyond the principal is, truthfully, and what can be done about it."""
     freeze = "如果您遇到了困难，按我们的政策，分期期间可以停止计息。" if borrower.policy.interest_freeze_on_hardship else ""

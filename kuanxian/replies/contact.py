@@ -75,6 +75,11 @@ def hours_after_resume() -> Reply:
     return Reply("提醒只在您所在地的白天发（早上8点到晚上9点之间，按您账户登记的时区），不会在夜里打扰您。")
 
 
+def how_to_resume() -> Reply:
+    """How reminders come back, asked for later: nothing changes now."""
+    return Reply("以后想恢复提醒的时候，在这里发送“恢复提醒”就可以，随时都行。现在我先不动您的设置。")
+
+
 def resume_contact(outlook: ReminderOutlook, today: date) -> Reply:
     if outlook.allowed:
         return Reply("好的，已为您恢复还款提醒。提醒只会在白天发送，而且每天最多一次。")
@@ -123,6 +128,14 @@ def reminder_not_possible(outlook: ReminderOutlook, today: date) -> Reply:
 def dispute_opened() -> Reply:
     return Reply(
         "明白了，谢谢您告诉我。我们已经记录了您的异议，在核实清楚之前，不会再就这笔款项给您发送提醒。我现在为您转接工作人员核实，请稍等。"
+    )
+
+
+def dispute_added() -> Reply:
+    """More about a dispute already recorded ("11月6号还的300，你记低佢"): kept with it, and what holds meanwhile."""
+    return Reply(
+        "您补充的情况我已经记在这次异议里了，工作人员核实时会一起看到。核实清楚之前，我们不会就这笔款项催您、也不会发提醒；"
+        "核实的结果会在这里告诉您。"
     )
 
 

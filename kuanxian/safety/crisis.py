@@ -17,15 +17,19 @@ from dataclasses import dataclass
 from typing import Optional
 
 __all__ = [
+    "MONEY_CAN_WAIT",
     "CrisisLine",
     "about_someone_else",
+    "asks_about_money",
     "concern_for_other_messages",
     "crisis_lines",
     "crisis_messages",
     "crisis_presence",
+    "crisis_wait",
     "distress_messages",
     "family_question_answer",
     "lines_text",
+    "says_safe",
 ]
 
 
@@ -145,15 +149,49 @@ def _person_coming(person_back: Optional[str]) -> str:
     return f"工作人员会在{person_back}以后第一时间来；在这之前，热线24小时都有人接听。"
 
 
-def crisis_presence(zone: str = "Asia/Shanghai", *, with_lines: bool = False, recent: Sequence[str] = (), for_other: bool = False) -> str:
+# "现在安全的", "没有伤到自己，放心": the safety question was answered; it is not asked again.
+_SAYS_SAFE = re.compile(r"安全|没(?:有)?伤(?:到|害)?自己|没受伤|放心|我没事|我还好|还好|好多了|舒服(?:一)?点")
+
+
+def says_safe(text: str) -> bool:
+    return _SAYS_SAFE.search(text) is not None
+
+
+def crisis_presence(
+    zone: str = "Asia/Shanghai", *, with_lines: bool = False, recent: Sequence[str] = (), for_other: bool = False, safe: bool = False
+) -> str:
     """A short supportive line while a person is on the way: the first not among the `recent` texts
-    (`for_other`: to someone worried about a family member, who is not asked whether they are safe)."""
+    (`for_other`: to someone worried about a family member, who is not asked whether they are safe; `safe`: someone
+    who has just said they are safe is not asked again)."""
     said = {r.split("\n", 1)[0] for r in recent}
-    lines = CONCERN_LINES if for_other else PRESENCE_LINES
+    lines: tuple[str, ...] = CONCERN_LINES if for_other else PRESENCE_LINES
+    if safe:
+        lines = tuple(line for line in lines if "？" not in line)
     text = next((line for line in lines if line not in said), lines[len(said) % len(lines)])
     if with_lines:
         text += "\n" + lines_text(zone)
     return text
+
+
+def crisis_wait(zone: str, position: int, minutes: int) -> str:
+    """ "要等多久？" in a crisis: first in line, honestly how long, and who answers right now meanwhile."""
+    first = crisis_lines(zone)[0]
+    ahead = f"前面还有{position}位同样需要紧急帮助的人，" if position > 0 else ""
+    return (
+        f"你的对话排在最优先，工作人员一有空就先来找你。{ahead}预计大约{minutes}分钟。"
+        f"等的时候不用一个人扛：{first.name} {first.number} 现在就有人接听；如果有危险，请马上拨打 {_EMERGENCY[_region(zone)]}。"
+    )
+
+
+# "那两个月缓期算是定下来了吗", "前面几个月能少还点吗" while a person is on the way: the money can wait.
+_ABOUT_MONEY = re.compile(r"还款|还钱|缓期|暂缓|缓两|缓一|分期|计划|方案|少还|催|提醒|利息|欠款|这个钱|这笔钱")
+MONEY_CAN_WAIT = (
+    "还款的事先放一放，不用担心：这段时间我们不会催你，也不会主动发提醒。缓期和还款计划，等工作人员来了和你一起定，怎么方便怎么来。"
+)
+
+
+def asks_about_money(text: str) -> bool:
+    return _ABOUT_MONEY.search(text) is not None
 
 
 RISK_CONFIRMED_OPENING = "谢谢你愿意如实告诉我，说出来需要很大的勇气。"

@@ -254,3 +254,18 @@ async def test_find_me_someone_to_ask_is_a_person_asked_for(chat: Chat) -> None:
 async def test_stop_adding_interest_is_a_request_about_interest_not_a_stop_to_reminders(chat: Chat) -> None:
     turn = await chat.send("能不能别再加利息了，我真的很紧", "stop_contact")
     assert turn.of(OptOut) == [] and ("利息" in turn.text or "减免" in turn.text), turn.text
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("把我的资料都删了", "stop_contact"),
+        ("我问紧你啊，还清之后我啲个人资料可唔可以删除？公司会留底咩资料？", "complain"),
+        ("现在就想知道你们存了我哪些东西", "nlu_fallback"),
+    ],
+)
+async def test_a_question_about_personal_data_is_answered_and_changes_nothing(db: Database, said: str, intent: str) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send(said, intent)
+    assert turn.commands == [], "no opt-out, no complaint handoff"
+    assert "个人信息保护法" in turn.text and "删除" in turn.text, turn.text

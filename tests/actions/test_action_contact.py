@@ -480,3 +480,28 @@ async def test_paid_at_the_bank_and_still_called_late_is_a_dispute_not_how_to_pa
     chat = Chat("demo-002")
     turn = await chat.send("你们是不是弄错了 我这个月的钱三号就去银行柜台交了 怎么还说我逾期", "ask_payment_method")
     turn.one(OpenDispute)
+
+
+@pytest.mark.parametrize("asked", ["以后要再打开的话在哪弄？先别开，问问", "关了过后以后想开的话咋个开？"])
+async def test_how_to_turn_reminders_back_on_later_is_answered_without_turning_them_on(db: Database, asked: str) -> None:
+    chat = Chat("demo-003")
+    await chat.send("提醒能关吗", "stop_contact")
+    turn = await chat.send(asked, "resume_contact")
+    assert turn.commands == [], "nothing changes now"
+    assert "恢复提醒" in turn.text and "已为您恢复" not in turn.text, turn.text
+    now = await chat.send("怎么恢复提醒？帮我恢复", "resume_contact")
+    assert now.commands == [OptIn()], "asked for now, it is done"
+
+
+async def test_never_having_borrowed_here_is_a_dispute(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("我从来没在你们这里借过钱", "dispute_debt")
+    assert any(isinstance(c, OpenDispute) for c in turn.commands), turn.text
+
+
+async def test_more_about_a_dispute_already_open_is_kept_and_no_plan_is_offered(db: Database) -> None:
+    await db.set_flags("demo-003", dispute_open=True)
+    chat = Chat("demo-003")
+    turn = await chat.send("你癫咗呀？我冇想死，我系嬲你哋收错钱！我只想人工帮我查个300", "propose_installment")
+    assert [type(c) for c in turn.commands] == [OpenDispute], "kept with the dispute; a person was asked for already"
+    assert "共10期" not in turn.text and "记在这次异议里" in turn.text, turn.text

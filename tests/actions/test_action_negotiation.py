@@ -455,6 +455,17 @@ async def test_every_two_weeks_said_as_two_weeks_once_is_biweekly_and_the_first_
     assert offered(moved)["first_date"] == "2025-02-07", moved.text
 
 
+@pytest.mark.parametrize("intent", ["propose_installment", "affirm"])
+async def test_the_offer_checked_in_rough_words_stays_the_offer(db: Database, intent: str) -> None:
+    chat = Chat("demo-003")
+    offer = await chat.send("能不能也两个礼拜还一次？每次还250，人民币哈", "propose_installment")
+    before = offered(offer)
+    checked = await chat.send("嗯，那就是差不多半年还完对不对", intent)
+    after = offered(checked)
+    assert "没太明白" not in checked.text, checked.text
+    assert (after["count"], after["frequency"], after["amount"]) == (before["count"], before["frequency"], before["amount"]), checked.text
+
+
 async def test_when_payments_start_asked_with_a_plan_on_the_table_is_its_first_payment(chat: Chat) -> None:
     offer = await chat.send("每个月还500 分24个月", "propose_installment")
     first = offered(offer)["first_date"]
@@ -469,3 +480,75 @@ async def test_interest_asked_about_with_a_plan_on_the_table_keeps_the_plan_on_t
     assert asked.slots["pending_offer"] == "plan_confirm", asked.text
     yes = await chat.send("好，谢谢，那我安心去做手术了", "thank")
     yes.one(AgreePlan)
+
+
+@pytest.mark.parametrize("said", ["500……有点紧，咬咬牙可以", "是有点多，不过也行吧"])
+async def test_a_doubt_then_a_yes_heard_as_no_takes_the_offer(chat: Chat, said: str) -> None:
+    await chat.send("每个月还500 分24个月", "propose_installment")
+    taken = await chat.send(said, "deny")
+    assert any(isinstance(c, AgreePlan) for c in taken.commands), taken.text
+
+
+async def test_a_no_with_other_terms_is_not_a_yes(chat: Chat) -> None:
+    await chat.send("每个月还500 分24个月", "propose_installment")
+    turn = await chat.send("不行，300可以", "deny")
+    assert not any(isinstance(c, AgreePlan) for c in turn.commands), turn.text
+
+
+async def test_the_plan_restated_and_confirmed_with_a_question_is_agreed(db: Database) -> None:
+    chat = Chat("demo-002")
+    await chat.send("分10个月，每月8号", "propose_installment")
+    turn = await chat.send("我没要人工啊 我就要确认分期 10个月535每月8号 到底定了没", "propose_installment")
+    assert any(isinstance(c, AgreePlan) for c in turn.commands), turn.text
+    assert "不再重复" not in turn.text
+
+
+@pytest.mark.parametrize("intent", ["think_it_over", "deny", "affirm"])
+async def test_a_yes_in_so_many_words_after_i_wont_repeat_it_takes_the_plan(db: Database, intent: str) -> None:
+    chat = Chat("demo-002")
+    await chat.send("分10个月，每月8号", "propose_installment")
+    await chat.send("啊？？就刚才那个10个月535的 你咋又给我改了？", "propose_installment")
+    last = await chat.send("10个月535每月8号 对不对？", "propose_installment")
+    assert "不再重复" in last.text, last.text
+    turn = await chat.send("适合啊！！我同意了 确认 确认 确认", intent)
+    agreed = [c for c in turn.commands if isinstance(c, AgreePlan)]
+    assert agreed and agreed[0].count == 10, turn.text
+
+
+async def test_confirming_the_plan_after_an_offer_of_a_person_confirms_the_plan(db: Database) -> None:
+    chat = Chat("demo-002")
+    await chat.send("分10个月，每月8号", "propose_installment")
+    offer = await chat.send("罚息能不能免了", "request_fee_relief")
+    assert offer.slots["pending_offer"] == "transfer_offer", offer.text
+    turn = await chat.send("算了 罚息不问了 确认这个计划", "affirm")
+    assert any(isinstance(c, AgreePlan) for c in turn.commands), turn.text
+    assert not any(isinstance(c, RequestHandoff) for c in turn.commands)
+
+
+async def test_payments_starting_after_a_few_months_is_a_holiday_asked_for(db: Database) -> None:
+    chat = Chat("demo-003")  # holiday up to 90 days for hardship
+    await chat.send("我上个月美甲店的工作没了，现在还在找", "disclose_hardship")
+    asked = await chat.send("能不能过三个月再开始还？", "request_deferral")
+    assert asked.slots["pending_offer"] == "hardship_consent" and "90天" in asked.text, asked.text
+    await chat.send("可以，登记吧，我确实是没工作了", "affirm")
+    offer = await chat.send("等开始以后每个月还200行吗，每月28号", "propose_installment")
+    draft = offered(offer)
+    assert draft["holiday_days"] == 90 and draft["first_date"].endswith("-28"), offer.text
+
+
+async def test_questions_about_the_plan_on_the_table_are_answered_and_her_own_plan_is_never_refused(db: Database) -> None:
+    """Round 6 (tester o): questions about the end of the plan, a check in her own words, her own plan asked for again."""
+    chat = Chat("demo-001")
+    await chat.send("你好 我这个欠款想分期还 一个月600左右可以吗", "propose_installment")
+    offer = await chat.send("7号不行 我25号发工资 能不能每个月25号还", "set_payment_date")
+    assert (offered(offer)["amount"], offered(offer)["first_date"][-2:]) == ("600.00", "25")
+    after = await chat.send("那还完最后一期是不是就了结了 后面还会不会有别的钱要交", "nlu_fallback")
+    assert "利息" in after.text and "没太明白" not in after.text, after.text
+    check = await chat.send("先不确认 你先回答我 12000还完20期就清了对吧 利息还算不算", "propose_installment")
+    assert check.slots["pending_offer"] == "plan_confirm" and "共1期" not in check.text, check.text
+    assert "每期600.00元，共20期" in check.text, "the check answered with the plan on the table"
+    again = await chat.send("不是不是 我哪有12000一次还 还是每月600 25号那个", "propose_installment")
+    assert "不再重复" not in again.text and offered(again)["amount"] == "600.00", again.text
+    agreed = await chat.send("适合的 我就要每月600 每月25号 20期那个 你给我定下来", "propose_installment")
+    plans = [c for c in agreed.commands if isinstance(c, AgreePlan)]
+    assert plans and (plans[0].amount, plans[0].count, plans[0].first_date.day) == (Decimal("600.00"), 20, 25), agreed.text

@@ -89,6 +89,11 @@ async def test_the_pause_reason_the_dispute_words_and_the_reminder_note_are_kept
     assert [(r["kind"], r["note"]) for r in asked] == [("follow_up", "borrower_request")]
     assert {"pause_reminders", "open_dispute"} <= {c["command"] for c in account["changes"]}
 
+    more = "不是我的！11月6号还的300，有截图"
+    await say(widget, more)
+    summary = (await api.account_of(widget.borrower_id))["disputes"]["summary"]
+    assert words in summary and more in summary, "what the Borrower adds is kept with what they said first"
+
 
 # Clearing flags -----------------------------------------------------------------------------------------------------
 async def test_an_admin_closes_a_dispute_with_an_audit_entry(api: Api) -> None:

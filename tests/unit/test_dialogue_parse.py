@@ -293,6 +293,8 @@ def test_a_question_about_the_fees_is_recognised(text: str, about_fees: bool) ->
         ("总数是不是就12000 不会再加了？", True),
         ("停的这段时间利息还算吗", True),
         ("利息涨不涨啊", True),
+        ("行吧 那第一期咋是明年1月 不是这个月8号啊？这个月逾期的会不会还在算罚息", True),
+        ("明天就8号了 有点赶 不过也行吧。。罚息那个你还没回我呢 分期了还算不算", True),
         ("利息能不能免了", False),
         ("每月还600", False),
         ("利息是怎么算的", False),
@@ -393,3 +395,62 @@ def test_not_consent_to_record(text: str) -> None:
 
 def test_a_yes_said_twice_with_thanks_starts_with_a_yes() -> None:
     assert parse.starts_yes("好的好的 谢谢你啊 麻烦你了 我去接孙子了")
+
+
+@pytest.mark.parametrize(
+    ("text", "relief"),
+    [("算了 罚息不问了 确认这个计划", False), ("罚息就算了吧", True), ("利息能不能免了", True)],
+)
+def test_a_fee_subject_dropped_is_not_a_request_to_waive_it(text: str, relief: bool) -> None:
+    assert parse.asks_fee_relief(text) is relief
+
+
+@pytest.mark.parametrize(
+    ("text", "takes"),
+    [
+        ("500……有点紧，咬咬牙可以", True),
+        ("是有点多，不过也行吧", True),
+        ("有点紧，不行", False),
+        ("不行，300可以", False),
+        ("有点多，可以少点吗", False),
+    ],
+)
+def test_a_doubt_then_a_yes_in_the_last_clause_takes_the_offer(text: str, takes: bool) -> None:
+    assert parse.accepts_in_the_end(text) is takes
+
+
+@pytest.mark.parametrize(
+    ("text", "accepts"),
+    [
+        ("我没要人工啊 我就要确认分期 10个月535每月8号 到底定了没", True),
+        ("适合啊！！我同意了 确认 确认 确认", True),
+        ("我还没同意", False),
+        ("先别确认", False),
+        ("确认吗", False),
+        ("到底定了没", False),
+    ],
+)
+def test_a_plan_taken_in_so_many_words(text: str, accepts: bool) -> None:
+    assert parse.explicitly_accepts(text) is accepts
+
+
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [
+        ("以后要再打开的话在哪弄？先别开，问问", True),
+        ("关了过后以后想开的话咋个开？", True),
+        ("怎么恢复提醒？帮我恢复", False),
+        ("恢复提醒", False),
+    ],
+)
+def test_how_to_turn_reminders_back_on_later_is_a_question_not_a_request(text: str, how: bool) -> None:
+    assert parse.asks_how_to_resume(text) is how
+    assert parse.wants_reminders_back(text) is not how
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [("嗯，那就是差不多半年还完对不对", True), ("所以一共还12期是吧？", True), ("那就分6期吧", False), ("每个月差不多500吧", False)],
+)
+def test_the_offer_checked_in_rough_words(text: str, check: bool) -> None:
+    assert parse.checks_back(text) is check

@@ -17,10 +17,12 @@ from kuanxian.plans import Decision, PlanError, installment_minimum
 from kuanxian.replies import plans as texts
 
 
-def _offer(state: State, account: Account, decision: Decision, *, affordable: Optional[Decimal] = None) -> Step:
+def _offer(state: State, account: Account, decision: Decision, *, affordable: Optional[Decimal] = None, asked_for: bool = False) -> Step:
+    """The plan put on the table. The same plan is not pressed a third time (FCA: reassess, don't re-offer), unless
+    the Borrower asks for exactly that plan themselves (`asked_for`: their own terms, which the policy accepts)."""
     fp = _fingerprint(decision)
     seen = state.offers.get(fp, 0)
-    if seen >= MAX_OFFERS:
+    if seen >= MAX_OFFERS and not asked_for:
         if state.asked in ("stuck", "stuck_person"):
             # "I won't repeat it" was said already: a person takes it from here (never that line again and again).
             if state.asked == "stuck_person":
@@ -33,7 +35,8 @@ def _offer(state: State, account: Account, decision: Decision, *, affordable: Op
                 {"last_offer": fp},
             )
             return replace(step_, state=replace(step_.state, asked="stuck_person", draft=None))
-        return _ask(replace(state, draft=None), "stuck", texts.no_repeat_offer(), pending="transfer_offer")
+        set_aside = _draft(decision, state, account)
+        return _ask(replace(state, draft=None, set_aside=set_aside), "stuck", texts.no_repeat_offer(), pending="transfer_offer")
     offers = {**state.offers, fp: seen + 1}
     new = replace(state, offers=offers, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
     if affordable is not None:

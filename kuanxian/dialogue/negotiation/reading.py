@@ -53,6 +53,8 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         money = parse.money_in(text)
         if money is not None:
             return replace(state, income=str(money)) if state.asked == "income" else replace(state, essentials=str(money))
+    if parse.checks_back(text) and (state.amount is not None or state.count is not None):
+        return state  # "那就是差不多半年还完对不对": the offer on the table, checked in rough words, stays
     amount, count = parse.terms(text, today)
     asked_frequency = parse.frequency_in(text)
     if asked_frequency is not None:

@@ -49,6 +49,9 @@ class State:
     frequency: str = Frequency.MONTHLY.value
     # Changing an agreed plan: a new day of the month starts on or after the next payment already due, never before it.
     earliest: Optional[str] = None
+    # The plan last offered when "I won't repeat it" was said (no longer on the table, never offered again):
+    # a yes in so many words afterwards ("我同意了 确认") still takes it.
+    set_aside: Optional[Mapping[str, Any]] = None
 
     def to_slot(self) -> dict[str, Any]:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}

@@ -115,7 +115,8 @@ def step(state: State, said: Said, account: Account) -> Step:
     # The Borrower named the plan on the table themselves ("行吧，那就12期"); terms the policy only counters with the
     # same plan again ("每月100" once more) are not a yes to it.
     restated = before.draft and decision.outcome == "accept" and _fingerprint(decision) == draft_fingerprint(before.draft)
-    if restated and not refused and not parse.asks_question(said.text) and not parse.objects(said.text):
+    plainly = not parse.asks_question(said.text) and not parse.objects(said.text)
+    if restated and not refused and (plainly or parse.explicitly_accepts(said.text)):
         return Step(texts.offer(decision, account.today, repeated=True), state, "plan_confirm", accept=True)
     if (
         decision.outcome == "accept"
@@ -123,13 +124,18 @@ def step(state: State, said: Said, account: Account) -> Step:
         and _names_terms(said.text, account.today)
         and _ACCEPTS.search(said.text)
         and not (refused or parse.objects(_LEADING_CORRECTION.sub("", said.text)))
-        and not (parse.asks_question(said.text) and not parse.asks_plan_interest(said.text))
+        and (parse.explicitly_accepts(said.text) or not (parse.asks_question(said.text) and not parse.asks_plan_interest(said.text)))
     ):
         # Offered twice already, and now the Borrower takes it in their own words ("五百我咬咬牙可以的", "行吧 那先停30天
         # 之后分12期 每月445那个"): agreed, not "I won't repeat it" or a person they did not ask for.
         new = replace(state, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
         return Step(texts.offer(decision, account.today, repeated=True), new, "plan_confirm", accept=True)
-    step_ = _offer(state, account, decision)
+    # "还是每月600 25号那个": the Borrower's own terms, as the policy takes them, are theirs to ask for again.
+    # ("800呢" a third time is a question, not a choice: the plan is not pressed again.)
+    asked_for = (
+        decision.outcome == "accept" and not refused and _names_terms(said.text, account.today) and not parse.asks_question(said.text)
+    )
+    step_ = _offer(state, account, decision, asked_for=asked_for)
     adjusted = _frequency_note(state, account.policy) + _date_note(state, decision, account)
     if adjusted:
         step_ = replace(step_, reply=Reply(adjusted + step_.reply.text, step_.reply.buttons))
@@ -137,7 +143,7 @@ def step(state: State, said: Said, account: Account) -> Step:
 
 
 # Words that take the terms named in the same message: "可以", "行吧", "就这样", "咬咬牙".
-_ACCEPTS = re.compile(r"可以|行吧|行 |就这样|先这样|咬咬牙|那就|就按")
+_ACCEPTS = re.compile(r"可以|行吧|行 |就这样|先这样|咬咬牙|那就|就按|确认|同意|定下来")
 # "不是 五百我咬咬牙可以的": correcting what the assistant understood, not objecting to the terms.
 _LEADING_CORRECTION = re.compile(r"^\s*(?:不是|不不|不对)+[\s，,。!！]*")
 

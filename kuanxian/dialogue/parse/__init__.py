@@ -18,7 +18,16 @@ Callers import the names from here: `from kuanxian.dialogue import parse`, then 
 
 from __future__ import annotations
 
-from kuanxian.dialogue.parse.answers import asks_question, objects, says_bye_in_numbers, says_goodbye, starts_yes, yes_no
+from kuanxian.dialogue.parse.answers import (
+    accepts_in_the_end,
+    asks_question,
+    explicitly_accepts,
+    objects,
+    says_bye_in_numbers,
+    says_goodbye,
+    starts_yes,
+    yes_no,
+)
 from kuanxian.dialogue.parse.days import day_of_month, first_date, later, next_day_of_month, pays_all_on_a_day, promise_date
 from kuanxian.dialogue.parse.disputes import says_dispute, says_wrong_person
 from kuanxian.dialogue.parse.fees import asks_about_fees, asks_fee_relief, asks_plan_interest
@@ -26,6 +35,7 @@ from kuanxian.dialogue.parse.hardship import consents_to_record, mentions_hardsh
 from kuanxian.dialogue.parse.holidays import SPRING_FESTIVAL, asks_longest_holiday, defers_plan, holiday_days, wants_holiday
 from kuanxian.dialogue.parse.plan_terms import (
     bare_number,
+    checks_back,
     frequency_in,
     longest_term,
     lump_sum,
@@ -37,6 +47,7 @@ from kuanxian.dialogue.parse.plan_terms import (
 from kuanxian.dialogue.parse.reminders import (
     about_reminders_after_payoff,
     asks_fewer_reminders,
+    asks_how_to_resume,
     asks_quiet_hours,
     asks_reminder_hours,
     complains_of_night_contact,
@@ -45,6 +56,7 @@ from kuanxian.dialogue.parse.reminders import (
     wants_reminders_back,
 )
 from kuanxian.dialogue.parse.service import (
+    asks_about_personal_data,
     asks_after_payoff,
     asks_if_genuine,
     asks_if_person_coming,
@@ -56,10 +68,13 @@ from kuanxian.dialogue.parse.service import (
 __all__ = [
     "SPRING_FESTIVAL",
     "about_reminders_after_payoff",
+    "accepts_in_the_end",
     "asks_about_fees",
+    "asks_about_personal_data",
     "asks_after_payoff",
     "asks_fee_relief",
     "asks_fewer_reminders",
+    "asks_how_to_resume",
     "asks_if_genuine",
     "asks_if_person_coming",
     "asks_longest_holiday",
@@ -70,10 +85,12 @@ __all__ = [
     "asks_time_zone",
     "bare_number",
     "changes_card",
+    "checks_back",
     "complains_of_night_contact",
     "consents_to_record",
     "day_of_month",
     "defers_plan",
+    "explicitly_accepts",
     "fears_forgetting",
     "fears_whole_balance_due",
     "first_date",

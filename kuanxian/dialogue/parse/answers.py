@@ -106,6 +106,37 @@ def starts_yes(text: str) -> bool:
     return (bool(_STARTS_YES.match(stripped)) and not _HEDGE.search(stripped[:12])) or bool(_YES.match(stripped))
 
 
+# "500……有点紧，咬咬牙可以", "是有点多，不过也行吧": a doubt first, then a yes in the last clause.
+_LAST_CLAUSE_YES = re.compile(
+    r"(?:咬咬牙|咬牙|勉强|努努力|努力一下|挤一挤|挤挤|省一省|省省|紧一点|紧点|不过|但是?|还是)?[^，,。.！!？?不没别]{0,3}"
+    r"(?:可以|行|能行|没问题|也行|能还|还得起|扛得住)(?:吧|的|啦|了)?[\s。.!！~～]*$"
+)
+
+
+def accepts_in_the_end(text: str) -> bool:
+    """A message whose last clause takes what is on the table ("500……有点紧，咬咬牙可以"), whatever doubt came first."""
+    clauses = [c for c in re.split(r"[，,。.…；;!！\s]+", text.strip()) if c]
+    if len(clauses) < 2:
+        return False
+    last = clauses[-1]
+    if re.search(r"[0-9零〇一二两三四五六七八九十百千万]", last) or any(_FLAT_NO.fullmatch(c) for c in clauses):
+        return False  # "不行，300可以": other terms, not this offer
+    return _LAST_CLAUSE_YES.fullmatch(last) is not None and not re.search(r"[?？吗]", text[-3:])
+
+
+_FLAT_NO = re.compile(r"(?:不行|不可以|不要|不同意|不能|不得行|不中|算了)(?:吧|的|啊)?")
+
+
+# "我就要确认分期 …到底定了没", "适合啊！！我同意了 确认 确认 确认": the plan taken in so many words, whatever else is said.
+_EXPLICIT_YES = re.compile(r"(?<![不没别未再])(?:确认|同意)(?![吗么不没]|了[没吗])|定下来|给我定|就按(?:这个|这|那个|刚才)")
+_NOT_YET = re.compile(r"不(?:确认|同意)|别(?:确认|定)|先不|再想想|考虑一下|不要(?:确认|定)")
+
+
+def explicitly_accepts(text: str) -> bool:
+    """The plan accepted in so many words ("确认", "我同意", "定下来"), not "我还没同意" or "先别确认"."""
+    return _EXPLICIT_YES.search(text) is not None and _NOT_YET.search(text) is None
+
+
 def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
     """A plain yes (True) or no (False) to the question on the table; None when the message says more."""
     stripped = _plain(text)

@@ -89,6 +89,24 @@ def _without_frequency(text: str) -> str:
     return _WEEKLY.sub("，", _BIWEEKLY.sub("，", text))
 
 
+# "那就是差不多半年还完对不对": the borrower checks what the offer on the table means in their own rough words; a
+# tag question after a summing-up word is a check, not new terms ("那就分6期吧" names terms: no tag question).
+_CHECKS_BACK = re.compile(
+    r"(?:就是|也就是|所以|差不多|大概|大约|将近|一共|总共|前后|还完|还清|就清|就结束|就了结).{0,16}?"
+    r"(?:对不对|对吧|是吧|是不是|对吗|是吗|没错吧|没错吗)(?=[\s？?。.!！~～，,]|$)"
+)
+
+
+def checks_back(text: str) -> bool:
+    """A question that sums up the offer on the table in rough words, expecting a yes."""
+    found = _CHECKS_BACK.search(text.strip())
+    # "还完就行对吧，那分12期": new terms after the check are new terms.
+    return found is not None and _TERMS_AFTER.search(text.strip()[found.end() :]) is None
+
+
+_TERMS_AFTER = re.compile(r"[0-9零〇一二两三四五六七八九十百千万]+\s*(?:期|个月|元|块)|分\s*[0-9一二两三四五六七八九十]|每(?:个)?月")
+
+
 def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], Optional[int]]:
     """(amount per period, number of installments) in a sentence.
 

@@ -58,7 +58,23 @@ _NOT_BACK = re.compile(r"别|不要|不用|甭|不想")
 
 def wants_reminders_back(text: str) -> bool:
     found = _BACK_ON.search(text)
-    return found is not None and _NOT_BACK.search(text[: found.start()]) is None
+    return found is not None and _NOT_BACK.search(text[: found.start()]) is None and not asks_how_to_resume(text)
+
+
+# "以后要再打开的话在哪弄？先别开，问问", "关了过后以后想开的话咋个开？": how, for later; not "turn them on now".
+_HOW_BACK = re.compile(
+    r"(?:怎么|咋|咋个|如何|在哪|哪里|哪儿|去哪)(?:样)?(?:弄|开|打开|开启|恢复|设置|操作)"
+    r"|(?:想|要)(?:再)?(?:打开|开启|开|恢复)(?:提醒)?的话|(?:以后|到时候|之后|将来)[^，。,.!！]{0,8}(?:开|恢复)[^，。,.!！]{0,6}(?:怎么|咋|哪)"
+)
+_NOT_NOW = re.compile(r"先别|先不|暂时不|现在不|不用现在|别开|问问|只是问|就问|问一下|问下")
+_NOW = re.compile(r"帮我|给我|现在就|马上|立刻|那就(?:开|恢复)|开吧|恢复吧")
+
+
+def asks_how_to_resume(text: str) -> bool:
+    """How to turn reminders back on later, asked, not asked for now (a "帮我…" or "现在就…" asks for it now)."""
+    if _HOW_BACK.search(text) is None:
+        return False
+    return _NOT_NOW.search(text) is not None or _NOW.search(text) is None
 
 
 # "停了我又怕忘记了 我这个记性越来越差": afraid of forgetting the date without reminders.

@@ -72,3 +72,19 @@ _AFTER_PAYOFF_ACCOUNT = re.compile(
 
 def asks_after_payoff(text: str) -> bool:
     return _AFTER_PAYOFF_ACCOUNT.search(text) is not None
+
+
+# "把我的资料都删了", "你们存了我哪些东西", "还清之后我啲个人资料可唔可以删除": personal data kept and its deletion
+# (not the credit record, which is `asks_after_payoff`).
+_PERSONAL_DATA = re.compile(
+    r"(?:个人)?(?:资料|个人信息|数据|隐私|\bdata\b|身份证(?:号)?|联系人)[^。？?!！]{0,12}(?:删|清除|销毁|delete|保留|留底|留着|保存|存着|keep)"
+    r"|(?:删|清除|销毁|delete)[^。？?!！]{0,8}(?:资料|个人信息|数据|\bdata\b|身份证|手机号|联系人)"
+    r"|(?:存|留|保存|keep|记)(?:了|住|着)?(?:我)?(?:的)?(?:哪些|什么|啲咩|咩|乜嘢|多少)(?:个人)?(?:资料|信息|数据|东西|\bdata\b)"
+    r"|(?:资料|个人信息|数据)(?:会不会|会|有没有)?(?:被)?(?:卖|泄露|外泄|给别人|给第三方)",
+    re.IGNORECASE,
+)
+
+
+def asks_about_personal_data(text: str) -> bool:
+    """What personal data the lender keeps, or its deletion asked for."""
+    return _PERSONAL_DATA.search(text) is not None and re.search(r"逾期记录|不良记录|征信|信用记录", text) is None

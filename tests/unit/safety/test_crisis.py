@@ -10,6 +10,7 @@ from kuanxian.safety import review_message
 from kuanxian.safety.crisis import (
     CONCERN_LINES,
     DIRECT_QUESTION,
+    MONEY_CAN_WAIT,
     PRESENCE_LINES,
     RISK_DENIED,
     about_someone_else,
@@ -17,6 +18,7 @@ from kuanxian.safety.crisis import (
     crisis_lines,
     crisis_messages,
     crisis_presence,
+    crisis_wait,
     distress_messages,
     family_question_answer,
     lines_text,
@@ -139,3 +141,20 @@ def test_someone_worried_about_a_relative_is_not_asked_about_their_own_life() ->
     assert not about_someone_else("我妈走了，我也不想活了"), "a loss and their own wish: the writer is at risk"
     said = "\n".join(concern_for_other_messages("Asia/Shanghai"))
     assert DIRECT_QUESTION not in said and "12356" in said and "110" in said
+
+
+@pytest.mark.parametrize("text", [MONEY_CAN_WAIT, *(crisis_wait(zone, n, 10) for zone in ZONES for n in (0, 3))])
+def test_waiting_texts_in_a_crisis_pass_the_guard(text: str) -> None:
+    review = review_message(text)
+    assert review.allowed, review.to_dict()
+
+
+def test_the_wait_in_a_crisis_says_first_in_line_and_who_answers_now() -> None:
+    said = crisis_wait("America/New_York", 2, 15)
+    assert "最优先" in said and "前面还有2位" in said and "15分钟" in said
+    assert "988" in said and "911" in said, "the line and the emergency number where the Borrower lives"
+
+
+def test_someone_who_just_said_they_are_safe_is_not_asked_again() -> None:
+    for n in range(4):
+        assert "？" not in crisis_presence("Asia/Shanghai", recent=PRESENCE_LINES[:n], safe=True)
