@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Optional
 
 from .decision import distress_level, load_thresholds, model_level
-from .lexicon import LEVELS, DistressAssessment, Level, assess_lexicon
+from .lexicon import LEVELS, DistressAssessment, Level, assess_lexicon, euphemism
 from .model import LinearModel, load_model
 
 __all__ = ["LEVELS", "DistressAssessment", "Level", "assess_distress"]
@@ -49,6 +49,13 @@ def assess_distress(text: str, context: Sequence[str] = (), *, model: Optional[L
         lexicon, probs = assess_lexicon(text), model.predict(text)
         earlier = [(assess_lexicon(c).level, model.predict(c)) for c in context if c and c.strip()]
     level = distress_level(lexicon.level, probs, earlier, th)
+    if (
+        level != "crisis"
+        and euphemism(text)
+        and any(lex != "none" or model_level(p, th, lexicon=lex) != "none" for lex, p in earlier[-th.context_messages :])
+    ):
+        # "欠了二十多万，我已经绝望了" … "从火车站到长江大桥坐几路车？": the euphemism read in the light of the pain just before it.
+        level = "crisis"
     if level == "none":
         # Keep what the lexicon saw on a "none" (e.g. denied_risk: "I'd never do anything stupid").
         return DistressAssessment("none", lexicon.signals if lexicon.level == "none" else ())

@@ -25,7 +25,7 @@ import yaml
 
 from .text import normalize
 
-__all__ = ["LEVELS", "DistressAssessment", "Level", "assess_lexicon"]
+__all__ = ["LEVELS", "DistressAssessment", "Level", "assess_lexicon", "euphemism"]
 
 Level = Literal["none", "distress", "crisis"]
 LEVELS: tuple[Level, ...] = ("none", "distress", "crisis")
@@ -319,6 +319,20 @@ def assess_lexicon(text: str) -> DistressAssessment:
     if signals:
         return DistressAssessment("distress", tuple(dict.fromkeys(signals)))
     return DistressAssessment("none", ())
+
+
+def euphemism(text: str) -> bool:
+    """An `ambiguous` phrase ("我先走了", "想早点结束", "到长江大桥坐几路车") outside everyday and harmless uses: a
+    farewell or a place sought only when the person is already in pain, in this message or one just before it."""
+    if not text or not text.strip():
+        return False
+    lex = _get()
+    norm = normalize(text)[0]
+    latin = _LATIN.search(norm) is not None
+    work, _ = _blank(norm, lex.everyday.pick(latin))
+    work, _ = _blank(work, lex.benign.pick(latin))
+    rx = lex.ambiguous.pick(latin)
+    return rx is not None and rx.search(work) is not None
 
 
 @dataclass(frozen=True)
