@@ -253,6 +253,16 @@ REROUTES: tuple[Reroute, ...] = (
         NEGOTIATE,
     ),
     Reroute(
+        "可以，还款日还是5号不变 with a plan on the table: the day of the month for it, not the due date asked",
+        lambda t: (
+            t.action == "action_answer_due_date"
+            and t.tracker.get_slot("pending_offer") == "plan_confirm"
+            and parse.day_of_month(t.text) is not None
+            and not parse.asks_question(t.text)
+        ),
+        NEGOTIATE,
+    ),
+    Reroute(
         "我这3000块里面利息是多少？ heard as a greeting: the fees explained (by the fallback)",
         lambda t: t.action == "action_greet" and (parse.asks_about_fees(t.text) or parse.asks_plan_interest(t.text)),
         FALLBACK,

@@ -552,3 +552,11 @@ async def test_questions_about_the_plan_on_the_table_are_answered_and_her_own_pl
     agreed = await chat.send("适合的 我就要每月600 每月25号 20期那个 你给我定下来", "propose_installment")
     plans = [c for c in agreed.commands if isinstance(c, AgreePlan)]
     assert plans and (plans[0].amount, plans[0].count, plans[0].first_date.day) == (Decimal("600.00"), 20, 25), agreed.text
+
+
+async def test_the_day_kept_with_a_plan_on_the_table_heard_as_a_due_date_question_sets_the_day(db: Database) -> None:
+    chat = Chat("demo-002")
+    offer = await chat.send("房东涨房租了，900多有点吃紧，改成每个月600行不行", "propose_installment")
+    assert not offered(offer)["first_date"].endswith("-05")
+    kept = await chat.send("可以，还款日还是5号不变", "ask_due_date")
+    assert offered(kept)["first_date"].endswith("-05"), kept.text
