@@ -21,7 +21,17 @@ from kuanxian.safety import assess_distress
 from kuanxian.safety.crisis import DIRECT_QUESTION, RISK_CONFIRMED_OPENING, RISK_DENIED
 from kuanxian.safety.lexicon import assess_lexicon
 
-__all__ = ["ANSWER_WITHIN", "RiskCheck", "asks_more", "denies_risk", "prompted_by", "risk_check", "says_yes", "without_denial"]
+__all__ = [
+    "ANSWER_WITHIN",
+    "RiskCheck",
+    "asks_more",
+    "denies_risk",
+    "prompted_by",
+    "refers_back",
+    "risk_check",
+    "says_yes",
+    "without_denial",
+]
 
 # A "no" counts as the answer to the question within this many of the Borrower's messages after it.
 ANSWER_WITHIN = 3
@@ -37,11 +47,19 @@ _REASSURED = re.compile(
 )
 
 
-_DENYING = re.compile(r"(?:不想|没想|没想过|没有想过|不会|没打算|不打算)(?:要)?(?:死|去死|自杀|轻生|想不开|做傻事|寻短见)")
+_DENYING = re.compile(
+    r"(?:不想|没想|没想过|没有想过|没有想|没有要|不会想|不会|没打算|没有打算|不打算|没得)(?:要|去)?(?:任何)?"
+    r"(?:死|去死|自杀|轻生|想不开|做傻事|寻短见|结束(?:自己的?)?生命|结束自己|伤害自己|自残)"
+    # "想啥子结束生命", "想什么死啊": the question thrown back is a no
+    r"|想(?:啥子|什么|啥|么子)(?:结束(?:自己的?)?生命|死|自杀|轻生|想不开)"
+)
 
 
 # Beyond the "no", a question or a request ("…我问你会不会发网上", "…我要关提醒") for the assistant to answer.
-_MORE = re.compile(r"[?？]|吗|会不会|能不能|可不可以|怎么|多少|哪天|什么时候|帮我|我要|我想|把.{0,8}(?:关|停|开)|提醒|分期|还款|计划")
+_MORE = re.compile(
+    r"[?？]|吗|会不会|能不能|可不可以|怎么|多少|哪天|什么时候|帮我|我要|我想|把.{0,8}(?:关|停|开)|提醒|分期|还款|计划"
+    r"|是不是|(?<!没)有没有|(?<!没)有没得|还有没|对不对|对吧|是吧"  # "最后那100交了 是不是就清了 后头还有没得啥子钱"
+)
 
 
 def without_denial(text: str) -> str:
@@ -91,6 +109,14 @@ def risk_check(said: Sequence[Message], borrower_seqs: Sequence[int], seq: int) 
     since = sum(1 for s in borrower_seqs if question < s < seq)
     heard = any(m.text.startswith(RISK_CONFIRMED_OPENING) and question < m.seq < seq for m in said)
     return RiskCheck(asked=denied is None and since < ANSWER_WITHIN, denied_at=denied, heard=heard, question_at=question)
+
+
+# "…就是问还款 你搞错了", "我问的是钱还清了没得": the no points back at the question the crisis texts interrupted.
+_REFERS_BACK = re.compile(r"问的是|就是问|只是问|我是问|我在问|刚才问|你搞错了|你们搞错了|你误会了|误会了")
+
+
+def refers_back(text: str) -> bool:
+    return _REFERS_BACK.search(text) is not None
 
 
 def prompted_by(check: RiskCheck, earlier: Sequence[Message]) -> Optional[Message]:

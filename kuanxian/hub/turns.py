@@ -44,7 +44,7 @@ from kuanxian.hub.inputs import clean_client_id, clean_text
 from kuanxian.hub.locks import TurnLocks
 from kuanxian.hub.reminders import ReminderService
 from kuanxian.hub.replying import ReplyApplier
-from kuanxian.hub.risk import asks_more, denies_risk, prompted_by, says_yes, without_denial
+from kuanxian.hub.risk import asks_more, denies_risk, prompted_by, refers_back, says_yes, without_denial
 from kuanxian.hub.speaker import (
     ASKS_HOW_TO_REACH,
     ASKS_WAIT,
@@ -206,7 +206,9 @@ class TurnPipeline(CrisisTurns):
             await self._risk_denied(conversation, message)
             # "没想死，我就是问问会不会发网上": the question is answered too (the denying words are no sign); a bare
             # "没有" answers the question about the loan that prompted the direct one ("关了以后还会打电话吗？").
-            prompted = None if asks_more(message.text) else prompted_by(check, earlier)
+            # A no that points back at it ("我问的是钱还清了没得 你搞错了") answers that question, not its own words.
+            own = asks_more(message.text) and not refers_back(message.text)
+            prompted = None if own else prompted_by(check, earlier)
             if not asks_more(message.text) and prompted is None:
                 await self._finish(conversation_id, seq)
                 return

@@ -67,12 +67,14 @@ _PER_PERIOD_BEFORE_RE = re.compile(
 
 _PER_PERIOD_AFTER_RE = re.compile(r"\s*(?:/|每|一|per|a|each)\s*个?\s*(?:月|期|周|星期|礼拜|month|week)", re.I)
 
+_NEXT_FIGURE_RE = re.compile(r"\s*(?:还|付|交|给|转|打|供)?\s*[0-9零一二两三四五六七八九十]")
+
 _PAY_VERB_RE = re.compile(r"还|付|交|给|转|打|凑|拿|存|供|pay", re.I)
 
 # Right after an amount: the borrower is turning it down (一个月两千太多了).
 _REJECTED_AFTER_RE = re.compile(
-    r"(?:我|我们|我这边|对我来说)?(?:真的|实在|确实|有点|也|是)?(?:太多|太高|太贵|还不起|还不上|还不了|付不起|付不了|给不了"
-    r"|承受不了|受不了|负担不了|做不到|拿不出|凑不出|不行|不可能|肯定不行"
+    r"(?:我|我们|我这边|对我来说)?(?:真的|实在|确实|有点|也|是){0,2}(?:太多|太高|太贵|还不起|还不上|还不了|付不起|付不了|给不了"
+    r"|承受不了|受不了|负担不了|做不到|拿不出|凑不出|不行|不可能|肯定不行|顶不住|扛不住|吃不消|不认"
     r"|(?:is |are )?(?:too much|too high|too expensive)|(?:i )?(?:can'?t|cannot|can not) (?:afford|pay))",
     re.I,
 )
@@ -93,7 +95,10 @@ _DEMAND_BEFORE_RE = re.compile(r"你们[^，。,]{0,4}?(?:说|要|让|规定)|�
 
 _FROM_BEFORE_RE = re.compile(r"从\s*(?:原来的?|之前的?)?\s*(?:每个?月|每期|一个月)?\s*(?:还)?\s*$")
 
-_NEGATED_BEFORE_RE = re.compile(r"(?:不是|不要|而不是|别说|不用)\s*(?:每个?月|每期|一个月)?\s*(?:还|给|付)?\s*$")
+_NEGATED_BEFORE_RE = re.compile(
+    r"(?:不是|不要|而不是|别说|不用)\s*(?:每个?月|每期|一个月)?\s*(?:还|给|付)?\s*$"
+    r"|(?:哪里|哪儿|哪)(?:拿得出|有|还得起|凑得出|付得起|掏得出)\s*$"  # "我哪里拿得出两万嘛": ruled out
+)
 
 # Money that already moved (还了, 给了我, 花了): a fact, not the offer.
 _PAST_BEFORE_RE = re.compile(
@@ -104,7 +109,7 @@ _PAST_BEFORE_RE = re.compile(
 # 今年才22 (an age), 十一以后 (the National Day holiday): small bare numbers that are not money.
 _PRECEDE_AGE_RE = re.compile(r"(?:今年|年纪|年龄)\s*(?:才|都|已经|刚|也)?\s*$")
 
-_FOLLOW_TIME_RE = re.compile(r"\s*(?:以|之|过)?(?:后|前)|\s*过完|\s*(?:假|长假|假期|黄金周)")
+_FOLLOW_TIME_RE = re.compile(r"\s*(?:以|之|过)?(?:后|前)|\s*过完|\s*(?:放)?(?:假|长假|假期|黄金周)")
 
 _NOT_PAYMENT_RE = re.compile(
     r"欠|一共|总共|共计|合计|总额|余额|本金|利息|罚息|工资|收入|薪|挣|赚|借了|借款|贷款|房贷|车贷|房租|租金"
@@ -285,7 +290,11 @@ def _judge(num: Num, s: str, *, start: int, floor: int = 0) -> _Cand | None:
     after = s[end:]
     if m_after is not None:
         after = after.lstrip()[m_after.end() :]
-    per_period = bool(_PER_PERIOD_BEFORE_RE.search(window)) or bool(_PER_PERIOD_AFTER_RE.match(_clause_after(after, 0, 10)))
+    per_after = _PER_PERIOD_AFTER_RE.match(_clause_after(after, 0, 10))
+    # "剩下3万每月还2500": the per-month phrase belongs to the figure after it, not to this one.
+    if per_after is not None and _NEXT_FIGURE_RE.match(after, per_after.end()):
+        per_after = None
+    per_period = bool(_PER_PERIOD_BEFORE_RE.search(window)) or per_after is not None
     verb = bool(_PAY_VERB_RE.search(window[-4:]))
     negative = bool(_NOT_PAYMENT_RE.search(window)) or bool(_NOT_PAYMENT_AFTER_RE.match(after))
     if negative:
@@ -302,6 +311,13 @@ def _judge(num: Num, s: str, *, start: int, floor: int = 0) -> _Cand | None:
     return cand
 
 
+def simplified(text: str) -> str:
+    """Traditional characters read as simplified ("欠款總共三萬，每個月還兩千"), with the safety layer's table."""
+    from kuanxian.safety.text import to_simplified
+
+    return to_simplified(text)
+
+
 def parse_amount(text: str) -> Decimal | None:
     """Find the money amount a borrower means in a whole sentence, or None.
 
@@ -312,7 +328,7 @@ def parse_amount(text: str) -> Decimal | None:
     if not isinstance(text, str) or not text:
         return None
     try:
-        s = fold(text)
+        s = fold(simplified(text))
         cands = _money_candidates(s)
         if not cands:
             return None
@@ -330,7 +346,7 @@ def parse_count(text: str) -> int | None:
     if not isinstance(text, str) or not text:
         return None
     try:
-        return _parse_count(fold(text))
+        return _parse_count(fold(simplified(text)))
     except Exception:  # pragma: no cover - safety net: a chat message must never crash the bot
         return None
 

@@ -55,6 +55,11 @@ def _table() -> dict[int, str]:
     return table
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified ones, nothing else changed ("每個月還兩千" → "每个月还两千")."""
+    return text.translate(_table())
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """(normalised text, index of the source character of every normalised character)."""
     table = _table()

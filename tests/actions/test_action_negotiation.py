@@ -560,3 +560,10 @@ async def test_the_day_kept_with_a_plan_on_the_table_heard_as_a_due_date_questio
     assert not offered(offer)["first_date"].endswith("-05")
     kept = await chat.send("可以，还款日还是5号不变", "ask_due_date")
     assert offered(kept)["first_date"].endswith("-05"), kept.text
+
+
+async def test_the_whole_debt_named_is_not_an_amount_per_month(db: Database) -> None:
+    chat = Chat("demo-003")  # owes 3,000.00
+    await chat.send("我上个月美甲店的工作没了，现在还在找", "disclose_hardship")
+    turn = await chat.send("这3000我会还的，就是现在真的没有收入", "disclose_hardship")
+    assert "3,000.00元，共1期" not in turn.text and turn.commands == [], turn.text

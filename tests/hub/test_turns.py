@@ -116,6 +116,27 @@ async def test_a_bare_no_gets_the_yes_the_direct_question_interrupted_taken(api:
     assert [m["sender_type"] for m in no][:1] == ["system"] and "bot" in [m["sender_type"] for m in no], no
 
 
+@pytest.mark.parametrize(
+    "no",
+    ["没有的，我没有想结束生命，就是太累了。谢谢你问", "啥子哦？？我好得很 想啥子结束生命 我问的是钱还清了没得"],
+)
+async def test_a_no_that_names_what_was_asked_is_a_no(api: Api, no: str) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+    answer = await widget.answers_after(await widget.send(no))
+    assert "工作人员还是会来看看你" in answer[0]["text"], answer
+
+
+async def test_a_no_that_points_back_answers_the_question_not_its_own_words(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send("还完以后一切就都结束了对吧？"))
+    answer = await widget.answers_after(await widget.send("没得危险！！我说清楚 我没得任何想不开的 就是问还款 你搞错了"))
+    assert "工作人员还是会来看看你" in answer[0]["text"], answer
+    told = [m["text"] for m in answer if m["sender_type"] == "bot"]
+    # (The scripted brain echoes what it is given; the echo of the question itself is held back by the guard.)
+    assert told and "没得危险" not in told[0], "the question asked is answered, not the no's own words ('你搞错了': no dispute)"
+
+
 async def test_a_bare_no_after_a_message_with_a_crisis_word_answers_nothing_more(api: Api) -> None:
     widget = await api.widget()
     await widget.answers_after(await widget.send("我走了以后这笔钱家里人要还吗"))

@@ -295,6 +295,8 @@ def test_a_question_about_the_fees_is_recognised(text: str, about_fees: bool) ->
         ("利息涨不涨啊", True),
         ("行吧 那第一期咋是明年1月 不是这个月8号啊？这个月逾期的会不会还在算罚息", True),
         ("明天就8号了 有点赶 不过也行吧。。罚息那个你还没回我呢 分期了还算不算", True),
+        ("那最后那100交了 是不是就清了 后头还有没得啥子钱", True),
+        ("最后一笔交了还有没得其他啥子钱要补", True),
         ("利息能不能免了", False),
         ("每月还600", False),
         ("利息是怎么算的", False),

@@ -14,7 +14,7 @@ DATA_DIR = Path(__file__).parent / "data"
 # The curated set: every line must parse exactly.
 CURATED = "money_phrases.tsv"
 # Blind sets, labelled before the parser was tuned on them: the union must stay >= 97% exact.
-BLIND = ("money_blind.tsv", "money_blind2.tsv")
+BLIND = ("money_blind.tsv", "money_blind2.tsv", "money_blind3.tsv")
 MIN_UNION_ACCURACY = 0.97
 
 

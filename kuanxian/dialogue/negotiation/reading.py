@@ -29,6 +29,10 @@ def _interpret_bare(state: State, value: Decimal, policy: Policy) -> State:
     return replace(state, amount=str(value.quantize(Decimal("0.01"))), count=None)
 
 
+# The whole balance as one payment, or as an amount per period ("一次还3000", "每月3000"): terms, not the debt named.
+_PAYS_IT_NOW = re.compile(r"一次|全部|全额|还清|结清|付清|每(?:个)?月|一个月|每期|每次|每两周|今天|明天|马上|现在就|先还|转")
+
+
 _MONTHS_ONLY = re.compile(r"([0-9一二两三四五六七八九十]+)个?月")
 
 
@@ -56,6 +60,8 @@ def _absorb(state: State, said: Said, account: Account) -> State:
     if parse.checks_back(text) and (state.amount is not None or state.count is not None):
         return state  # "那就是差不多半年还完对不对": the offer on the table, checked in rough words, stays
     amount, count = parse.terms(text, today)
+    if amount is not None and count is None and amount == account.balance and not _PAYS_IT_NOW.search(text):
+        amount = None  # "这3000我会还的，就是现在真的没有收入": the debt named, not an amount per month
     asked_frequency = parse.frequency_in(text)
     if asked_frequency is not None:
         state = replace(state, frequency=asked_frequency.value)
