@@ -452,7 +452,13 @@ def test_how_to_turn_reminders_back_on_later_is_a_question_not_a_request(text: s
 
 @pytest.mark.parametrize(
     ("text", "check"),
-    [("嗯，那就是差不多半年还完对不对", True), ("所以一共还12期是吧？", True), ("那就分6期吧", False), ("每个月差不多500吧", False)],
+    [
+        ("嗯，那就是差不多半年还完对不对", True),
+        ("所以一共还12期是吧？", True),
+        ("那意思就是差不多一年半就搞归一了撒？", True),
+        ("那就分6期吧", False),
+        ("每个月差不多500吧", False),
+    ],
 )
 def test_the_offer_checked_in_rough_words(text: str, check: bool) -> None:
     assert parse.checks_back(text) is check

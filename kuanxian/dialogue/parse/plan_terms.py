@@ -93,7 +93,7 @@ def _without_frequency(text: str) -> str:
 # tag question after a summing-up word is a check, not new terms ("那就分6期吧" names terms: no tag question).
 _CHECKS_BACK = re.compile(
     r"(?:就是|也就是|所以|差不多|大概|大约|将近|一共|总共|前后|还完|还清|就清|就结束|就了结).{0,16}?"
-    r"(?:对不对|对吧|是吧|是不是|对吗|是吗|没错吧|没错吗)(?=[\s？?。.!！~～，,]|$)"
+    r"(?:对不对|对吧|是吧|是不是|对吗|是吗|没错吧|没错吗|(?:吧|撒|噻|嘛)[？?])(?=[\s？?。.!！~～，,]|$)"
 )
 
 
