@@ -95,6 +95,8 @@ def test_unread_badge_read_marks_and_quick_replies(new_page: Any, hub: HubApi, l
     expect(bubbles(page, "bot", "已经为您确认还款计划")).to_have_count(1)
     expect(page.get_by_test_id("kx-choice").first).to_be_disabled()  # old buttons cannot be pressed again
     shots(page, "plan-confirmed")
+    # The confirmation was seen with the widget open: it is marked read at the hub (then a reload shows no badge).
+    eventually_sync(read_at_hub, timeout=10, what="the read mark of the confirmation at the hub")
 
     page.reload()
     expect(page.get_by_test_id("kx-conn")).to_have_text("在线")
