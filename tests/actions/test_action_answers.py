@@ -262,6 +262,7 @@ async def test_stop_adding_interest_is_a_request_about_interest_not_a_stop_to_re
         ("把我的资料都删了", "stop_contact"),
         ("我问紧你啊，还清之后我啲个人资料可唔可以删除？公司会留底咩资料？", "complain"),
         ("现在就想知道你们存了我哪些东西", "nlu_fallback"),
+        ("不是金额的问题…我是问刚才你们记录的困难情况（流产那个），以后可以删除吗", "ask_plan_details"),
     ],
 )
 async def test_a_question_about_personal_data_is_answered_and_changes_nothing(db: Database, said: str, intent: str) -> None:
@@ -269,3 +270,8 @@ async def test_a_question_about_personal_data_is_answered_and_changes_nothing(db
     turn = await chat.send(said, intent)
     assert turn.commands == [], "no opt-out, no complaint handoff"
     assert "个人信息保护法" in turn.text and "删除" in turn.text, turn.text
+
+
+async def test_the_answer_about_personal_data_says_a_hardship_record_can_be_withdrawn(db: Database) -> None:
+    turn = await Chat("demo-002").send("那流产这个记录呢…我不太想一直留着，还清以后能删吗", "nlu_fallback")
+    assert "困难情况" in turn.text and "撤回同意" in turn.text, turn.text
