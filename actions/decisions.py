@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Optional
 
@@ -55,19 +56,40 @@ async def confirm_plan(dispatcher: CollectingDispatcher, tracker: Tracker, conte
     return [*_clear(), SlotSet("negotiation", None)]
 
 
+# Where the negotiation last stood when a plan was the last thing it said: offered, or set aside as offered twice.
+_PLAN_LAST_SAID = frozenset({"confirm", "stuck", "stuck_person"})
+# Questions on the table that a "同意" answers for itself (recording a hardship, the income questions, reminders).
+_OWN_YES = frozenset({"hardship_consent", "ie_consent", "resume_offer", "reminder_offer"})
+_CONSENT_WORDS = re.compile(r"记录|登记|记下|记上|记吧")
+
+
 def takes_the_plan(tracker: Tracker, *, whatever_pending: bool = False) -> Optional[State]:
     """The plan last offered, taken in so many words while another question is on the table ("确认这个计划" after
-    "需要我帮您转过去吗？", "我同意了 确认" after "I won't repeat it"): the state to confirm it from, else None."""
+    "需要我帮您转过去吗？", "我同意了 确认" after "I won't repeat it"): the state to confirm it from, else None.
+    Only when the plan was the negotiation's last word: "同意记录" after a question about a hardship is consent."""
     from dataclasses import replace
 
     from kuanxian.dialogue import parse
 
-    on_the_table = tracker.get_slot("pending_offer") == "plan_confirm" and not whatever_pending
-    if on_the_table or not parse.explicitly_accepts(text_of(tracker)):
+    pending = tracker.get_slot("pending_offer")
+    text = text_of(tracker)
+    if (pending == "plan_confirm" and not whatever_pending) or pending in _OWN_YES or _CONSENT_WORDS.search(text):
+        return None
+    if not parse.explicitly_accepts(text):
         return None
     state = State.from_slot(tracker.get_slot("negotiation"))
     draft = state.draft or state.set_aside
-    return replace(state, draft=draft, set_aside=None) if draft else None
+    return replace(state, draft=draft, set_aside=None) if draft and state.asked in _PLAN_LAST_SAID else None
+
+
+async def confirm_if_taken(
+    dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context], *, whatever_pending: bool = False
+) -> Optional[Events]:
+    """`confirm_plan` for the plan `takes_the_plan` finds, or None when the words take no plan."""
+    taken = takes_the_plan(tracker, whatever_pending=whatever_pending) if context is not None else None
+    if taken is None or context is None:
+        return None
+    return await confirm_plan(dispatcher, tracker, context, state=taken)
 
 
 class ActionHandleAffirm(KuanxianAction):
@@ -78,9 +100,9 @@ class ActionHandleAffirm(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         pending = tracker.get_slot("pending_offer")
-        taken = takes_the_plan(tracker) if context is not None else None
-        if taken is not None and context is not None:
-            return await confirm_plan(dispatcher, tracker, context, state=taken)
+        confirmed = await confirm_if_taken(dispatcher, tracker, context)
+        if confirmed is not None:
+            return confirmed
         if pending == "transfer_offer":
             state = State.from_slot(tracker.get_slot("negotiation"))
             say(dispatcher, contact_texts.request_human())
@@ -194,9 +216,9 @@ class ActionHandleDeny(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         pending = tracker.get_slot("pending_offer")
-        taken = takes_the_plan(tracker) if context is not None else None
-        if taken is not None and context is not None:
-            return await confirm_plan(dispatcher, tracker, context, state=taken)  # "适合啊！！我同意了 确认 确认 确认"
+        confirmed = await confirm_if_taken(dispatcher, tracker, context)  # "适合啊！！我同意了 确认 确认 确认"
+        if confirmed is not None:
+            return confirmed
         if pending == "resume_offer":
             say(dispatcher, contact_texts.keep_stopped())
             return _clear()

@@ -176,11 +176,11 @@ class ActionKeepDraft(KuanxianAction):
         return "action_keep_draft"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
-        from actions.decisions import confirm_plan, takes_the_plan
+        from actions.decisions import confirm_if_taken
 
-        taken = takes_the_plan(tracker, whatever_pending=True) if context is not None else None
-        if taken is not None and context is not None:
-            return await confirm_plan(dispatcher, tracker, context, state=taken)  # "适合啊！！我同意了 确认 确认 确认"
+        confirmed = await confirm_if_taken(dispatcher, tracker, context, whatever_pending=True)
+        if confirmed is not None:
+            return confirmed  # "适合啊！！我同意了 确认 确认 确认" heard as "let me think"
         state = State.from_slot(tracker.get_slot("negotiation"))
         say(dispatcher, texts.keep_draft(bool(state.draft)))
         return [SlotSet("pending_offer", "plan_confirm" if state.draft else None), SlotSet("misunderstood", 0.0)]

@@ -567,3 +567,11 @@ async def test_the_whole_debt_named_is_not_an_amount_per_month(db: Database) -> 
     await chat.send("我上个月美甲店的工作没了，现在还在找", "disclose_hardship")
     turn = await chat.send("这3000我会还的，就是现在真的没有收入", "disclose_hardship")
     assert "3,000.00元，共1期" not in turn.text and turn.commands == [], turn.text
+
+
+async def test_consent_in_so_many_words_after_a_question_about_a_hardship_is_no_yes_to_the_plan(chat: Chat) -> None:
+    await chat.send("每个月还500 分24个月", "propose_installment")
+    asked = await chat.send("能不能先缓一个月", "request_deferral")
+    assert "情况" in asked.text, asked.text
+    turn = await chat.send("同意记录", "affirm")
+    assert not any(isinstance(c, AgreePlan) for c in turn.commands), "the plan asked about before the holiday is not agreed"
