@@ -51,8 +51,8 @@ def assess_distress(text: str, context: Sequence[str] = (), *, model: Optional[L
     level = distress_level(lexicon.level, probs, earlier, th)
     if (
         level != "crisis"
-        and euphemism(text)
         and any(lex != "none" or model_level(p, th, lexicon=lex) != "none" for lex, p in earlier[-th.context_messages :])
+        and euphemism(text)  # (read again only when pain came just before: most turns never get here)
     ):
         # "欠了二十多万，我已经绝望了" … "从火车站到长江大桥坐几路车？": the euphemism read in the light of the pain just before it.
         level = "crisis"
