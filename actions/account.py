@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -13,9 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say, text_of
 from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.dialogue import parse
-from kuanxian.dialogue.negotiation import State, draft_interest, resume
+from kuanxian.dialogue.negotiation import State, draft_fingerprint, draft_interest, resume
 from kuanxian.replies import Reply
 from kuanxian.replies import account as texts
+from kuanxian.replies import hardship as hardship_texts
 from kuanxian.replies import plans as plan_texts
 from kuanxian.replies.common import PERSON, PLAN
 
@@ -31,9 +32,16 @@ def _with_resume(dispatcher: CollectingDispatcher, tracker: Tracker, context: Op
     pending = resume(
         state, account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed")))
     )
-    if pending is not None:
+    if pending is None or not state.draft:
+        return events
+    fingerprint = draft_fingerprint(state.draft)
+    times = state.resumed if state.resumed_draft == fingerprint else 0
+    if times == 0:
         say(dispatcher, pending.reply)
-        events.append(SlotSet("pending_offer", pending.pending))
+    elif times == 1:
+        say(dispatcher, plan_texts.draft_still_open())  # the same plan in full a third time would be a loop
+    events.append(SlotSet("pending_offer", pending.pending))
+    events.append(SlotSet("negotiation", replace(state, resumed_draft=fingerprint, resumed=times + 1).to_slot()))
     return events
 
 
@@ -83,12 +91,15 @@ class ActionAnswerPaymentMethod(_Answer):
 
 
 class ActionAnswerPlanDetails(_Answer):
+    # Without a plan, "每个月是几号要还" still has an answer: the account's own due day, and that no plan is agreed yet.
     compose = staticmethod(
         lambda c: (
             plan_texts.plan_details(c.plan, c.today)
             if c.plan is not None
             # type: ignore[assignment]
-            else Reply("您现在还没有确定的还款计划。需要的话，我们可以现在就商量一个。", (PLAN,))
+            else Reply(
+                texts.due_date(c.borrower, c.today, None).text + "目前还没有商定分期计划，需要的话，我们可以现在就商量一个。", (PLAN,)
+            )
         )
     )
 
@@ -227,6 +238,11 @@ _QUESTIONS: tuple[_Question, ...] = (
         "这350是什么钱: the fees explained",
         lambda text, c: c is not None and parse.asks_about_fees(text) and not parse.says_dispute(text),
         _with_context(lambda t, c: texts.fees_explained(c.borrower)),
+    ),
+    _Question(
+        "记录困难是啥意思 会影响征信吗: what a hardship record is for (the consent question stays open)",
+        lambda text, c: parse.asks_about_hardship_record(text),
+        lambda t, c: hardship_texts.record_explained(),
     ),
     _Question(
         "把我的资料都删了 / 你们存了我哪些东西: the personal data kept, and how deletion is asked for",

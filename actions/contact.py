@@ -11,7 +11,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, borrower_id_of, command, intent_of, say, text_of
-from kuanxian.commands import MarkWrongContact, OpenDispute, OptIn, OptOut, RecordPromise, RequestHandoff, ScheduleReminder
+from kuanxian.commands import (
+    MarkWrongContact,
+    OpenDispute,
+    OptIn,
+    OptOut,
+    RecordPromise,
+    RequestHandoff,
+    ScheduleReminder,
+    WithdrawDispute,
+)
 from kuanxian.dialogue.outlook import reminder_outlook
 from kuanxian.dialogue.parse import promise_date
 from kuanxian.domain.handoff import HandoffReason, Priority
@@ -100,7 +109,23 @@ class ActionPromise(BorrowerAction):
             from actions.negotiation import negotiate
 
             return await negotiate(dispatcher, tracker, context, intent="request_deferral")
+        found = promise_date(text, context.today) if text else None
+        if found is None or found.date is None:
+            if parse.mentions_hardship(text):
+                # "这3000我会还的，就是现在真的没有收入": the will to pay, and a hardship; no date to ask for.
+                from actions.hardship import ActionAcknowledgeHardship
+
+                return await ActionAcknowledgeHardship().act_for(dispatcher, tracker, context)
+            if _CANT_NOW.search(text):
+                # "我会还的 就是现在拿不出来": what can be afforded comes first, not a date.
+                from actions.negotiation import negotiate
+
+                return await negotiate(dispatcher, tracker, context, intent="cant_afford")
         return await follow_up(dispatcher, tracker, context, promise=True)
+
+
+# The will to pay, but not the money now: "就是现在拿不出来", "手头实在没钱".
+_CANT_NOW = re.compile(r"没钱|拿不出|凑不齐|凑不出|手头紧|还不上|还不起|付不起|没那么多")
 
 
 # A worry about later ("要是…还不上咋办", "万一…"), not a date promised.
@@ -115,6 +140,14 @@ class ActionRemindLater(BorrowerAction):
         return "action_remind_later"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        from kuanxian.dialogue import parse
+
+        text = text_of(tracker)
+        if parse.wants_holiday(text) and parse.holiday_days(text, context.today) is not None:
+            # "那到时候再说吧 先停3个月": a payment holiday asked for, not a reminder date.
+            from actions.negotiation import negotiate
+
+            return await negotiate(dispatcher, tracker, context, intent="request_deferral")
         return await follow_up(dispatcher, tracker, context, promise=False)
 
 
@@ -146,6 +179,10 @@ class ActionStopContact(BorrowerAction):
             # (A particular hour asked for gets the honest answer that it cannot be set per person.)
             say(dispatcher, texts.quiet_hours(sleeps_by_day=parse.sleeps_by_day(text) or reminders.names_clock_hour(text)))
             return [*events, SlotSet("misunderstood", 0.0)]
+        if context.borrower.flags.opted_out:
+            # Off already ("算了 全部停掉", "行吧 那先停"): said so, not turned off a second time.
+            say(dispatcher, texts.keep_stopped())
+            return [SlotSet("misunderstood", 0.0)]
         command(dispatcher, OptOut())
         say(dispatcher, texts.stop_contact())
         return [SlotSet("misunderstood", 0.0)]
@@ -165,6 +202,14 @@ class ActionResumeContact(BorrowerAction):
         if parse.asks_how_to_resume(text):
             # "以后要再打开的话在哪弄？先别开，问问": the how, for later; nothing changes now.
             say(dispatcher, texts.how_to_resume())
+            return [SlotSet("misunderstood", 0.0)]
+        if parse.checks_reminders_stopped(text) and not parse.wants_reminders_back(text):
+            # "那下次还款日你也不提醒了是吧": asking whether they are off is no wish to turn them on.
+            from datetime import timedelta
+
+            at = datetime.combine(context.today + timedelta(days=1), FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
+            outlook = reminder_outlook(context.borrower, at)
+            say(dispatcher, texts.reminders_state(context.borrower.flags.opted_out, outlook, context.today))
             return [SlotSet("misunderstood", 0.0)]
         if intent_of(tracker) != "resume_contact" and parse.fears_forgetting(text) and not parse.wants_reminders_back(text):
             say(dispatcher, texts.offer_resume())
@@ -207,6 +252,11 @@ class ActionOpenDispute(BorrowerAction):
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         from kuanxian.dialogue import parse
 
+        if context.borrower.flags.dispute_open and parse.withdraws_dispute(text_of(tracker)):
+            # "我没得异议 账是对的": a dispute opened by mistake, taken back (the hub checks this conversation opened it).
+            command(dispatcher, WithdrawDispute())
+            say(dispatcher, texts.dispute_withdrawn())
+            return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
         if not parse.says_dispute(text_of(tracker)):
             return await misheard(dispatcher, tracker, context)
         said = text_of(tracker)[:200]

@@ -77,7 +77,8 @@ _IF = re.compile(r"如果|要是|假如|万一")
 # A person asked for in so many words ("你帮我找人问问", "给我转个工作人员"); not "会不会找人上门" (a fear).
 _WANTS_PERSON = re.compile(
     r"转人工|人工客服|找真人|(?:帮我|给我)(?:找|叫|转)(?:个)?(?:人|工作人员|客服|经理|领导)|"
-    r"找(?:个)?(?:人|工作人员|客服|经理|领导)(?:问问|来|帮我|跟我|聊)"
+    r"找(?:个)?(?:人|工作人员|客服|经理|领导)(?:问问|来|帮我|跟我|聊)|"
+    r"(?:你|您)?(?:让|叫|派|找)(?:个)?(?:人|工作人员|同事|客服)(?:去)?(?:查|核实|核对|看看|问问)"
 )
 # Words about being contacted: without one, "stop" is about something else ("别再加利息了").
 _ABOUT_CONTACT = re.compile(r"提醒|消息|信息|短信|通知|推送|发|联系|打扰|打电话|电话|催|骚扰|找我|别烦|响|弹|关|停")
@@ -135,6 +136,23 @@ def _holiday_on_the_table(turn: Turn) -> bool:
     return parse.defers_plan(turn.text) or bool(_ABOUT_THE_HOLIDAY.search(turn.text))
 
 
+def _holiday_asked_about(turn: Turn) -> bool:
+    """A holiday is being asked for and its hardship question is open: more words about the holiday belong to it."""
+    from kuanxian.dialogue.negotiation import HOLIDAY_QUESTIONS, State
+
+    state = State.from_slot(turn.tracker.get_slot("negotiation"))
+    if not (state.holiday_days and state.asked in HOLIDAY_QUESTIONS) or turn.context is None:
+        return False
+    text = turn.text
+    if parse.asks_plan_interest(text):
+        return False  # "缓的这两个月利息还会往上涨吗": answered, not the consent question again
+    return parse.wants_holiday(text) or parse.defers_plan(text) or bool(_ABOUT_THE_HOLIDAY.search(text) or _MONTHS_SAID.search(text))
+
+
+_WHICH_DAY = re.compile(r"几号|哪天|哪一天|哪号|什么时候还|啥时候还|日子")
+_MONTHS_SAID = re.compile(r"[0-9一二两三四五六七八九十俩仨]+\s*个?月")
+
+
 def _stop_without_contact(turn: Turn) -> bool:
     """ "Stop" heard in words that say nothing about reminders or messages ("能不能别再加利息了")."""
     return turn.action == "action_stop_contact" and not turn.text.startswith("/") and not _ABOUT_CONTACT.search(turn.text)
@@ -147,6 +165,13 @@ def _new_terms(turn: Turn) -> bool:
     return turn.names_terms and not parse.says_dispute(turn.text)
 
 
+def _names_a_day(turn: Turn) -> bool:
+    if turn.context is None:
+        return False
+    found = parse.promise_date(turn.text, turn.context.today)
+    return found is not None and found.date is not None
+
+
 def _interest_question(turn: Turn) -> bool:
     if turn.action not in INTEREST_MISHEARD or not parse.asks_plan_interest(turn.text) or parse.says_dispute(turn.text):
         return False
@@ -154,6 +179,16 @@ def _interest_question(turn: Turn) -> bool:
 
 
 REROUTES: tuple[Reroute, ...] = (
+    Reroute(
+        "我没得异议 账是对的, with a dispute open: taken back by the dispute action",
+        lambda t: (
+            t.context is not None
+            and t.context.borrower.flags.dispute_open
+            and t.action not in {"action_open_dispute", "action_request_human", "action_wrong_person"}
+            and parse.withdraws_dispute(t.text)
+        ),
+        "action_open_dispute",
+    ),
     Reroute(
         "好的 / 不用了, answering the offer on the table",
         lambda t: bool(t.tracker.get_slot("pending_offer")) and t.action not in (AFFIRM, DENY),
@@ -169,6 +204,17 @@ REROUTES: tuple[Reroute, ...] = (
             and parse.wants_reminders_back(t.text)
         ),
         "action_resume_contact",
+    ),
+    Reroute(
+        "行吧 那先停 我自己记着, after reminders were stopped: they stay stopped (not distress, not 没太明白)",
+        lambda t: (
+            t.context is not None
+            and t.context.borrower.flags.opted_out
+            and t.action in UNSURE | {"action_listen_kindly", "action_keep_draft", "action_handle_thank", DENY}
+            and parse.keeps_stopped(t.text)
+            and not parse.wants_reminders_back(t.text)
+        ),
+        "action_stop_contact",
     ),
     Reroute(
         "哎 可是停了我又怕忘记了, after reminders were stopped: offered back, not a promise date asked for",
@@ -203,6 +249,12 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
+        "记录困难是啥意思 会影响征信吗 heard as the consequences or anything else: what the record is for",
+        lambda t: t.action not in KEEP_OWN_ACTION and parse.asks_about_hardship_record(t.text),
+        FALLBACK,
+        needs_context=False,
+    ),
+    Reroute(
         "账户能注销吗？逾期记录会消掉吗？ heard as paying early or the consequences: answered (by the fallback)",
         lambda t: t.action not in KEEP_OWN_ACTION and parse.asks_after_payoff(t.text),
         FALLBACK,
@@ -228,6 +280,16 @@ REROUTES: tuple[Reroute, ...] = (
         "我就是想你们不要半夜来, heard as not understood: when reminders come (nothing is turned off)",
         lambda t: t.action in UNSURE and parse.complains_of_night_contact(t.text),
         "action_stop_contact",
+    ),
+    Reroute(
+        "那用我自己的微信零钱只付可以不 / 我人在美国，怎么还款比较方便？ heard as a greeting: the ways to pay",
+        lambda t: (
+            t.action in UNSURE | {"action_inform", "action_greet"}
+            and parse.asks_payment_channel(t.text)
+            and not t.names_terms
+            and not parse.says_dispute(t.text)
+        ),
+        "action_answer_payment_method",
     ),
     Reroute(
         "想问下扣款的那张卡怎么换呀: answered, not 没太明白",
@@ -274,7 +336,9 @@ REROUTES: tuple[Reroute, ...] = (
     ),
     Reroute(
         "那谁能决定？你帮我找人问问: a person asked for, whatever the classifier heard",
-        lambda t: t.action not in KEEP_OWN_ACTION | {"action_listen_kindly"} and bool(_WANTS_PERSON.search(t.text)),
+        lambda t: (
+            (t.action == FALLBACK or t.action not in KEEP_OWN_ACTION | {"action_listen_kindly"}) and bool(_WANTS_PERSON.search(t.text))
+        ),
         "action_request_human",
         needs_context=False,
     ),
@@ -286,7 +350,11 @@ REROUTES: tuple[Reroute, ...] = (
     Reroute(
         "分期不用，20号全部还: a promise to pay on that day",
         lambda t: (
-            t.action in UNSURE and t.context is not None and t.context.plan is None and parse.pays_all_on_a_day(t.text, t.context.today)
+            t.action in UNSURE | {"action_answer_missed_payment"}
+            and t.context is not None
+            and t.context.plan is None
+            and parse.pays_all_on_a_day(t.text, t.context.today)
+            and not _IF.search(t.text)
         ),
         "action_promise",
     ),
@@ -338,7 +406,11 @@ REROUTES: tuple[Reroute, ...] = (
     ),
     Reroute(
         "多出来的350块钱 是利息还是手续费？ heard as terms or a promise: the fees are explained instead",
-        lambda t: t.action in FEE_MISHEARD and parse.asks_about_fees(t.text) and not parse.says_dispute(t.text),
+        lambda t: (
+            (t.action in FEE_MISHEARD or (t.action == "action_handle_fee_relief" and not parse.asks_fee_relief(t.text)))
+            and parse.asks_about_fees(t.text)
+            and not parse.says_dispute(t.text)
+        ),
         FALLBACK,
     ),
     Reroute(
@@ -348,16 +420,66 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
-        "5350？？不对吧 我上个月还了一千啊 heard as terms or a promise: the balance questioned, a dispute",
+        "5350？？不对吧 我上个月还了一千啊 / 我这账不对啊 heard as terms, a promise, a yes or a no: the balance questioned",
         lambda t: (
-            t.action in {NEGOTIATE, "action_promise", "action_inform", "action_answer_payment_method"}
+            (
+                t.action in {NEGOTIATE, "action_promise", "action_inform", "action_answer_payment_method", "action_answer_due_date"}
+                or (t.action in {AFFIRM, DENY, "action_handle_thank", "action_greet"} and not t.tracker.get_slot("pending_offer"))
+            )
             and parse.says_dispute(t.text)
             and not t.names_terms_only
             and not parse.changes_card(t.text)
         ),
         "action_open_dispute",
     ),
+    Reroute(
+        "下个月10号 answering 'which day?', heard as not understood: the day answers the question",
+        lambda t: t.action in UNSURE and t.tracker.get_slot("awaiting") in ("promise_date", "reminder_date") and _names_a_day(t),
+        "action_inform",
+    ),
+    Reroute(
+        "老头子九月份中风了 一直在医院跑, heard as not understood: a hardship told",
+        lambda t: (
+            t.action in UNSURE
+            and not t.tracker.get_slot("hardship_disclosed")
+            and not (t.context and t.context.hardships)
+            and parse.mentions_hardship(t.text)
+            and not t.names_terms
+        ),
+        "action_acknowledge_hardship",
+    ),
+    Reroute(
+        "我现在到底还欠好多钱啊, heard as not understood or a greeting: the balance",
+        lambda t: t.action in UNSURE | {"action_greet"} and parse.asks_balance(t.text) and not parse.says_dispute(t.text),
+        "action_answer_balance",
+    ),
+    Reroute(
+        "会不会有人上门？我爸妈年纪大了, heard as not understood or a greeting: the fears answered",
+        lambda t: t.action in UNSURE | {"action_greet"} and parse.asks_collection_fears(t.text),
+        "action_answer_fears",
+    ),
+    Reroute(
+        "你好，我想把欠的钱分期还，工资两周一发, heard as not understood or a greeting: the negotiation",
+        lambda t: t.action in UNSURE | {"action_greet"} and parse.wants_installments(t.text) and not parse.says_dispute(t.text),
+        NEGOTIATE,
+    ),
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
+    Reroute(
+        "缓两个月中不 / 两个月就够 过完年就能还, while the holiday's hardship question is open: the holiday talk goes on",
+        lambda t: t.action in HOLIDAY_TALK | {DENY} and _holiday_asked_about(t),
+        NEGOTIATE,
+    ),
+    Reroute(
+        "那我每个月是几号要还？ with no plan agreed: the due date, not 'no plan yet'",
+        lambda t: (
+            t.action == "action_answer_plan_details"
+            and t.context is not None
+            and t.context.plan is None
+            and not t.names_terms
+            and bool(_WHICH_DAY.search(t.text))
+        ),
+        "action_answer_due_date",
+    ),
     Reroute(
         "到时候再说 / 停的这俩月利息还涨不, with a holiday granted and its terms asked: they belong to it",
         lambda t: t.action in HOLIDAY_TALK and _holiday_on_the_table(t),

@@ -45,6 +45,7 @@ __all__ = [
     "RecordPromise",
     "RequestHandoff",
     "ScheduleReminder",
+    "WithdrawDispute",
     "parse_command",
     "to_json_message",
     "wire_name",
@@ -136,6 +137,11 @@ class ScheduleReminder:
 
 
 @dataclass(frozen=True)
+class WithdrawDispute:
+    """The Borrower takes back a dispute this Conversation opened ("我没得异议 账是对的"): reminders as before."""
+
+
+@dataclass(frozen=True)
 class MarkWrongContact:
     """The person reached is not the Borrower and does not know them: no more messages to this contact."""
 
@@ -151,6 +157,7 @@ Command = Union[
     RecordPromise,
     ScheduleReminder,
     MarkWrongContact,
+    WithdrawDispute,
 ]
 
 _TYPES: dict[str, type] = {
@@ -164,6 +171,7 @@ _TYPES: dict[str, type] = {
     "record_promise": RecordPromise,
     "schedule_reminder": ScheduleReminder,
     "mark_wrong_contact": MarkWrongContact,
+    "withdraw_dispute": WithdrawDispute,
 }
 _NAMES = {cls: name for name, cls in _TYPES.items()}
 

@@ -190,6 +190,15 @@ def _month_part(base: date, part: str) -> date:
     return base.replace(day=month_end(base.year, base.month))
 
 
+def _named_month_part(m: re.Match[str], today: date) -> _Result | None:
+    """ "一月中旬" → 15 January, "3月底" → 31 March: the next such day from today."""
+    month = _num(m["m"])
+    if month is None or not 1 <= month <= 12:
+        return None
+    d = _month_part(date(today.year, month, 1), m["part"])
+    return d if d >= today else _month_part(date(today.year + 1, month, 1), m["part"])
+
+
 def _next_month_words(m: re.Match[str], today: date) -> _Result | None:
     months = 2 if m["pre"] == "下下" else 1
     base = add_months(today.replace(day=1), months)
@@ -311,6 +320,7 @@ _MATCHERS: tuple[tuple[re.Pattern[str], _Handler, bool], ...] = (
     (re.compile(r"(?<![0-9/])(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?![0-9/])"), _slash, False),
     (re.compile(rf"(?P<pre>下下|下)\s*个?\s*月\s*(?:(?P<part>初|中旬|中|底|末|上旬|下旬)|(?P<d>{_N})\s*[号日])"), _next_month_words, False),
     (re.compile(rf"(?:这个?|本)\s*月\s*(?P<d>{_N})\s*[号日]"), _this_month_day, False),
+    (re.compile(rf"(?<![下这本个])(?P<m>{_N})\s*月份?\s*(?P<part>初|中旬|中|底|末|上旬|下旬)"), _named_month_part, False),
     (re.compile(r"(?:这个?|本)?\s*月\s*(?P<part>初|中旬|中|底|末|上旬|下旬)"), _this_month_part, False),
     (re.compile(r"(?:今|这)?年\s*(?:底|末)"), _year_end, False),
     (re.compile(r"明年\s*年?初|(?<![今明去前后])年初"), _year_start, False),

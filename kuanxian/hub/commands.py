@@ -34,6 +34,7 @@ from kuanxian.commands import (
     RecordPromise,
     RequestHandoff,
     ScheduleReminder,
+    WithdrawDispute,
     wire_name,
 )
 from kuanxian.domain.borrower import Borrower
@@ -220,6 +221,15 @@ class CommandApplier:
                 await self._set_note(tx, borrower, cid, "open_dispute", "dispute_opened_at", tx.now)
                 tx.emit(DisputeOpened(borrower.borrower_id, cid))  # once per dispute, not per message about it
             return None
+        if isinstance(command, WithdrawDispute):
+            if not borrower.flags.dispute_open:
+                return "no_open_dispute"
+            if await _dispute_opened_in(tx, borrower.borrower_id) != cid:
+                return "dispute_opened_elsewhere"  # a person verifies a dispute from another conversation
+            await self._set_flag(tx, borrower, cid, "withdraw_dispute", "dispute_open", False)
+            for note in CLEARABLE["dispute_open"]:
+                await self._set_note(tx, borrower, cid, "withdraw_dispute", note, None)
+            return None
         if isinstance(command, MarkWrongContact):
             await self._set_flag(tx, borrower, cid, "mark_wrong_contact", "wrong_contact", True)
             return None
@@ -283,6 +293,23 @@ def _jsonable(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+async def _dispute_opened_in(tx: Tx, borrower_id: str) -> Optional[str]:
+    """The Conversation that opened the Borrower's current dispute (the last change of `dispute_open` to true)."""
+    row = (
+        await tx.conn.execute(
+            select(account_changes.c.conversation_id)
+            .where(account_changes.c.borrower_id == borrower_id)
+            .where(account_changes.c.field == "dispute_open")
+            .where(account_changes.c.after == "true")
+            .where(account_changes.c.before != "true")
+            .where(account_changes.c.reverted_at.is_(None))
+            .order_by(account_changes.c.at.desc(), account_changes.c.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else row[0]
 
 
 # The flag an admin may clear, and the notes that go with it (kept in the audit row's `before`).

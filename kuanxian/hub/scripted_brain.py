@@ -10,7 +10,7 @@ seconds. The whole-stack tests use the real model.
     确认 / /affirm         → AgreePlan for the offered plan
     分<N>期                → an offer of N monthly installments (with buttons)
     不要再发 / 退订         → OptOut;  恢复提醒 → OptIn
-    不是我的               → OpenDispute and a handoff
+    不是我的               → OpenDispute and a handoff;  撤回异议 → WithdrawDispute
     暂停提醒               → PauseReminders("hardship")
     提醒我                 → ScheduleReminder in a day, note "borrower_request"
     登记困难               → RecordHardship(job_loss) with consent
@@ -44,6 +44,7 @@ from kuanxian.commands import (
     RecordPromise,
     RequestHandoff,
     ScheduleReminder,
+    WithdrawDispute,
 )
 from kuanxian.dates import Frequency, add_months
 from kuanxian.domain.handoff import HandoffReason, Priority
@@ -112,6 +113,8 @@ class ScriptedBrain:
         if promise:
             amount = Decimal(promise.group(2)).quantize(Decimal("0.01")) if promise.group(2) else None
             return BrainReply((BotText("好的，记下了您的还款承诺。"),), (RecordPromise(date.fromisoformat(promise.group(1)), amount),))
+        if "撤回异议" in text:
+            return BrainReply((BotText("好的，这次的异议已经撤回。"),), (WithdrawDispute(),))
         if "不是我的" in text:
             return BrainReply(
                 (BotText("明白了，我们已经记录了您的异议。"),),

@@ -71,6 +71,15 @@ def keep_stopped() -> Reply:
     return Reply("好的，提醒先保持关闭。需要的时候随时回来找我，说“恢复提醒”就可以。")
 
 
+def reminders_state(opted_out: bool, outlook: ReminderOutlook, today: date) -> Reply:
+    """ "那下次还款日你也不提醒了是吧": whether reminders are off, answered as the contact rules stand; nothing changes."""
+    if opted_out:
+        return Reply("是的，主动还款提醒现在是关闭的，下次还款日之前我们也不会主动发消息。以后想要提醒了，在这里发送“恢复提醒”就可以。")
+    if not outlook.allowed:
+        return Reply("目前不会给您发提醒：" + reminder_note(outlook, today, before_each=False))
+    return Reply("目前主动还款提醒是开着的，只在白天发，每天最多一次。如果不想收到，发送“停止提醒”就可以。")
+
+
 def hours_after_resume() -> Reply:
     return Reply("提醒只在您所在地的白天发（早上8点到晚上9点之间，按您账户登记的时区），不会在夜里打扰您。")
 
@@ -136,6 +145,14 @@ def dispute_added() -> Reply:
     return Reply(
         "您补充的情况我已经记在这次异议里了，工作人员核实时会一起看到。核实清楚之前，我们不会就这笔款项催您、也不会发提醒；"
         "核实的结果会在这里告诉您。"
+    )
+
+
+def dispute_withdrawn() -> Reply:
+    """A dispute taken back: said plainly, and what can come next."""
+    return Reply(
+        "好的，明白了：您确认这笔欠款没有问题，这次的异议我已经撤回，工作人员那边也能看到。"
+        "如果想商量一个负担得起的还款安排，我们现在就可以继续。"
     )
 
 

@@ -85,3 +85,12 @@ def fee_relief_needs_hardship() -> Reply:
 
 def needs_a_person(topic: str) -> Reply:
     return Reply(f"{topic}需要工作人员来确认，我已经为您申请转接人工，请稍等。工作人员接入前，您也可以继续告诉我您的情况。")
+
+
+def record_explained() -> Reply:
+    """ "记录困难是啥意思 会影响征信吗": what the record is for, and that it goes nowhere else; the question stays open."""
+    return Reply(
+        "记录困难情况，就是在您的账户里备注一下您遇到的情况（比如失业、生病），这样才能为您安排暂缓、停息或更宽松的分期。"
+        "这条记录本身不会报送征信，也不会告诉任何其他人；以后想删掉，也可以随时告诉我们。您同意记录吗？不同意也完全没关系。",
+        (Button("同意记录", "同意记录"), Button("先不记录", "先不记录")),
+    )

@@ -139,6 +139,11 @@ def resume_draft(plan: PaymentPlan, today: date, *, returning: bool = False) -> 
     return Reply(f"{opening}{describe(plan, today)}现在确认吗？也可以换个金额。", (CONFIRM, TOO_MUCH, PERSON))
 
 
+def draft_still_open() -> Reply:
+    """The plan on the table, pointed back to in a line (it was shown in full after the last question)."""
+    return Reply("刚才的方案还给您留着，想定下来就回复“确认”，想改金额、期数或日期也可以直接说。", (CONFIRM, TOO_MUCH, PERSON))
+
+
 def ask_first_date_or_day() -> Reply:
     return Reply("您希望每期定在每个月的几号？比如“每月10号”。不说的话，我就按一个月后开始安排。")
 
@@ -239,6 +244,15 @@ def holiday_needs_record(days: int) -> Reply:
     return Reply(
         f"可以的，暂缓还款（最长{days}天）需要把您遇到的困难记录在账户里，只用来调整还款安排，不会告诉任何其他人。"
         "您同意我们记录吗？不同意也没关系，我们也可以按您负担得起的金额分期，或者请工作人员来帮您看。",
+        (Button("同意记录", "同意记录"), Button("按金额分期", "我想分期"), PERSON),
+    )
+
+
+def holiday_record_reminder(days: int) -> Reply:
+    """The consent for a holiday asked a second time: in a line, with the other ways, never the same question again."""
+    return Reply(
+        f"只差您一句同意：回复“同意记录”，我就为您安排暂缓（最长{days}天）。不想记录也完全可以，"
+        "我们可以按您负担得起的金额分期，或者请工作人员来帮您看。",
         (Button("同意记录", "同意记录"), Button("按金额分期", "我想分期"), PERSON),
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from actionkit import NOW, Chat, Database, days
 
 from actions import runtime
-from kuanxian.commands import OptOut, RecordPromise, RequestHandoff
+from kuanxian.commands import AgreePlan, OptOut, RecordPromise, RequestHandoff
 from kuanxian.replies import account as account_texts
 
 NOT_AUTHENTICATED = account_texts.not_authenticated().text
@@ -133,7 +135,11 @@ async def test_torn_between_two_account_questions_the_likelier_is_answered_not_a
 
 @pytest.mark.parametrize(
     ("text", "heard"),
-    [("我问一下，本金才11200，这800是什么钱", "nlu_fallback"), ("就是多出来的800块钱 是利息还是手续费？", "inform")],
+    [
+        ("我问一下，本金才11200，这800是什么钱", "nlu_fallback"),
+        ("就是多出来的800块钱 是利息还是手续费？", "inform"),
+        ("这么多啊 里头利息占好多 本金好多", "request_fee_relief"),  # c17-01, Sichuanese 好多 = how much
+    ],
 )
 async def test_a_question_about_the_fees_is_answered_not_taken_as_terms(chat: Chat, text: str, heard: str) -> None:
     turn = await chat.send(text, heard)
@@ -275,3 +281,72 @@ async def test_a_question_about_personal_data_is_answered_and_changes_nothing(db
 async def test_the_answer_about_personal_data_says_a_hardship_record_can_be_withdrawn(db: Database) -> None:
     turn = await Chat("demo-002").send("那流产这个记录呢…我不太想一直留着，还清以后能删吗", "nlu_fallback")
     assert "困难情况" in turn.text and "撤回同意" in turn.text, turn.text
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [("那用我自己的微信零钱只付可以不", "nlu_fallback"), ("能去银行柜台还吗", "nlu_fallback"), ("我人在美国，怎么还款比较方便？", "greet")],
+)
+async def test_a_way_to_pay_asked_about_gets_the_ways_to_pay(chat: Chat, text: str, heard: str) -> None:
+    turn = await chat.send(text, heard)
+    assert "还款" in turn.text and "App" in turn.text and "没太明白" not in turn.text, turn.text
+
+
+async def test_what_a_hardship_record_means_is_answered_and_the_consent_question_stays(chat: Chat) -> None:
+    told = await chat.send("被裁了 上周的事 在找工作", "disclose_hardship")
+    assert told.slots["pending_offer"] == "hardship_consent"
+    asked = await chat.send("记录困难是啥意思 会影响征信吗", "ask_consequences")
+    assert "不会报送征信" in asked.text and asked.commands == []
+    assert asked.slots["pending_offer"] == "hardship_consent", "the question on the table stays"
+
+
+async def test_whether_more_is_added_by_a_date_is_a_question_not_a_promise(chat: Chat) -> None:
+    turn = await chat.send("到1月10号那天还会不会再加钱？", "promise_to_pay")
+    assert turn.of(RecordPromise) == [] and "利息" in turn.text and "哪一天" not in turn.text, turn.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("喂 你好 老头子九月份中风了 一直在医院跑 人都跑瘦了一圈", "记录"),  # a hardship told
+        ("我现在到底还欠好多钱啊", "12,000.00"),  # Sichuanese 好多 = how much
+        ("会不会有人上门？我爸妈住在老家，年纪大了，经不起吓", "不会上门"),
+        ("你好，我想把欠的钱分期还，我在美国这边上班", "每期大概能还多少"),
+    ],
+)
+async def test_plain_requests_the_classifier_missed_are_answered_not_met_with_an_apology(chat: Chat, text: str, expected: str) -> None:
+    turn = await chat.send(text, "nlu_fallback")
+    assert expected in turn.text and "没太明白" not in turn.text and "没太听明白" not in turn.text, turn.text
+
+
+async def test_the_day_asked_for_answers_the_question_even_when_the_classifier_missed_it(db: Database) -> None:
+    chat = Chat("demo-002")
+    asked = await chat.send("发工资就还 全还", "promise_to_pay")
+    assert asked.slots["awaiting"] == "promise_date", asked.text
+    turn = await chat.send("下个月10号 准时的", "nlu_fallback")
+    assert turn.one(RecordPromise).promised_for == days(31), turn.text
+
+
+async def test_what_medicine_costs_is_not_offered_back_as_the_monthly_amount(chat: Chat) -> None:
+    turn = await chat.send("我一个月退休金就两千出头 老头子吃药就要一千多 一下子是真拿不出来", "cant_afford")
+    assert "1,000.00元" not in turn.text, turn.text
+
+
+async def test_the_plan_on_the_table_is_picked_up_in_full_once_then_in_a_line_then_left_waiting(chat: Chat) -> None:
+    # c20-10: four questions in a row each ended with the same plan in full.
+    await chat.send("每月500", "inform")
+    first = await chat.send("我欠多少来着", "ask_balance")
+    second = await chat.send("还款日是几号", "ask_due_date")
+    third = await chat.send("能提前还吗", "ask_early_repayment")
+    assert first.text.count("每月还500.00元") == 1
+    assert "每月还500.00元" not in second.text and "刚才的方案还给您留着" in second.text
+    assert "方案" not in third.text
+    yes = await chat.send("好的", "affirm")
+    assert yes.one(AgreePlan).amount.quantize(Decimal("1")) == 500, "a yes still takes the plan"
+
+
+async def test_the_amount_wondered_at_gets_its_parts_and_the_day_asked_gets_the_due_date(chat: Chat) -> None:
+    wondered = await chat.send("怎么是一万二？我记得借的是一万一千多", "nlu_fallback")
+    assert "11,200.00" in wondered.text and "800.00" in wondered.text, wondered.text
+    day = await chat.send("那我每个月是几号要还？", "ask_plan_details")
+    assert "15号" in day.text and "还没有确定的还款计划" not in day.text, day.text

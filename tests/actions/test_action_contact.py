@@ -19,6 +19,7 @@ from kuanxian.commands import (
     RecordPromise,
     RequestHandoff,
     ScheduleReminder,
+    WithdrawDispute,
 )
 from kuanxian.domain.handoff import HandoffReason, Priority
 
@@ -505,3 +506,72 @@ async def test_more_about_a_dispute_already_open_is_kept_and_no_plan_is_offered(
     turn = await chat.send("你癫咗呀？我冇想死，我系嬲你哋收错钱！我只想人工帮我查个300", "propose_installment")
     assert [type(c) for c in turn.commands] == [OpenDispute], "kept with the dispute; a person was asked for already"
     assert "共10期" not in turn.text and "记在这次异议里" in turn.text, turn.text
+
+
+async def test_asking_whether_reminders_are_off_does_not_turn_them_on(db: Database) -> None:
+    # c18-03: "那下次还款日你也不提醒了是吧" was heard as "resume" and turned reminders back on.
+    chat = Chat("demo-003")
+    await db.set_flags("demo-003", opted_out=True)
+    turn = await chat.send("那下次还款日你也不提醒了是吧", "resume_contact")
+    assert turn.of(OptIn) == [] and "关闭" in turn.text and "已为您恢复" not in turn.text, turn.text
+
+
+async def test_stop_said_again_after_a_stop_keeps_them_off_and_is_not_taken_for_distress(db: Database) -> None:
+    chat = Chat("demo-003")
+    await db.set_flags("demo-003", opted_out=True)
+    turn = await chat.send("行吧 那先停 我自己记着", "express_distress")
+    assert turn.of(OptIn) == [] and "保持关闭" in turn.text and "压力" not in turn.text, turn.text
+
+
+@pytest.mark.parametrize("text", ["我上个月月底就还了2000 怎么还显示5350", "有扣款记录啊 银行卡扣的"])
+async def test_a_payment_the_bank_shows_is_a_dispute(db: Database, text: str) -> None:
+    chat = Chat("demo-002")
+    turn = await chat.send(text, "dispute_debt")
+    turn.one(OpenDispute)
+
+
+async def test_asking_for_someone_to_look_into_it_brings_a_person(db: Database) -> None:
+    chat = Chat("demo-002")
+    turn = await chat.send("行吧 你让人查 查清楚之前别催我", "nlu_fallback")
+    turn.one(RequestHandoff)
+    assert "没太听明白" not in turn.text
+
+
+@pytest.mark.parametrize("text", ["这3000我会还的，就是现在真的没有收入", "钱我肯定会还 就是现在拿不出来"])
+async def test_the_will_to_pay_without_the_money_is_not_asked_for_a_date(db: Database, text: str) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send(text, "promise_to_pay")
+    assert turn.of(RecordPromise) == [] and "哪一天" not in turn.text, turn.text
+
+
+@pytest.mark.parametrize(("text", "heard"), [("我没得异议 账是对的", "deny"), ("是我自己记错了，钱是我借的", "inform")])
+async def test_a_dispute_taken_back_is_withdrawn(db: Database, text: str, heard: str) -> None:
+    chat = Chat("demo-002")
+    await db.set_flags("demo-002", dispute_open=True)  # the hub applied the OpenDispute of a misread message
+    turn = await chat.send(text, heard)
+    turn.one(WithdrawDispute)
+    assert "撤回" in turn.text
+
+
+async def test_without_an_open_dispute_nothing_is_withdrawn(db: Database) -> None:
+    chat = Chat("demo-002")
+    turn = await chat.send("账是对的", "inform")
+    assert turn.of(WithdrawDispute) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [("我这账不对啊", "affirm"), ("我借的时候到手就4800 你们咋写5000", "nlu_fallback"), ("放款时候扣的那200是啥 砍头息啊", "ask_due_date")],
+)
+async def test_the_amount_questioned_in_blunt_words_is_a_dispute(db: Database, text: str, heard: str) -> None:
+    chat = Chat("demo-002")
+    turn = await chat.send(text, heard)
+    turn.one(OpenDispute)
+
+
+async def test_mid_month_named_is_that_month_and_paying_it_all_on_a_day_is_a_promise(db: Database) -> None:
+    chat = Chat("demo-001")
+    mid = await chat.send("粮站说一月中旬结账 结了我就还", "promise_to_pay")
+    assert mid.one(RecordPromise).promised_for == date(2025, 1, 15)
+    later = await chat.send("1月20号 我一把还上 中不中", "propose_installment")
+    assert later.one(RecordPromise).promised_for == date(2025, 1, 20), later.text

@@ -575,3 +575,55 @@ async def test_consent_in_so_many_words_after_a_question_about_a_hardship_is_no_
     assert "情况" in asked.text, asked.text
     turn = await chat.send("同意记录", "affirm")
     assert not any(isinstance(c, AgreePlan) for c in turn.commands), "the plan asked about before the holiday is not agreed"
+
+
+async def test_a_bare_small_number_after_the_longest_term_is_months_not_yuan(chat: Chat) -> None:
+    # c18-01: "最多24啊…那24吧" after 36 months was refused, then "那18个月 18": months each time, never 24 or 18 yuan.
+    await chat.send("36个月行吗", "propose_installment")
+    took = await chat.send("最多24啊…那24吧", "propose_installment")
+    assert "24元" not in took.text
+    assert took.one(AgreePlan).count == 24, "the 24 months on the table, taken"
+    chat2 = Chat("demo-001")
+    eighteen = await chat2.send("那18个月 18", "propose_installment")
+    assert "18元" not in eighteen.text and offered(eighteen)["count"] == 18, eighteen.text
+
+
+async def test_a_small_amount_with_a_money_word_is_still_money(chat: Chat) -> None:
+    turn = await chat.send("一个月还20行不行", "propose_installment")
+    assert "300" in turn.text, "below the smallest installment, said so"
+    assert turn.slots.get("pending_offer") != "plan_confirm" or offered(turn)["count"] != 20
+
+
+async def test_a_holiday_of_no_stated_length_is_a_holiday_not_installments(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("hi 我想问下能不能先停几个月", "request_deferral")
+    assert "每期大概能还多少" not in turn.text and "90天" in turn.text, turn.text
+
+
+async def test_what_is_owed_after_a_holiday_asked_is_not_an_offer_of_one_installment(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("停完之后是要一次还3000吗 还是还能分期", "request_installment")
+    assert "共1期" not in turn.text and "3,000.00元，共" not in turn.text, turn.text
+
+
+async def test_a_holiday_said_as_later_is_the_holiday_not_a_reminder_date(db: Database) -> None:
+    chat = Chat("demo-003")
+    turn = await chat.send("那到时候再说吧 先停3个月", "remind_later")
+    assert "哪一天" not in turn.text and "暂缓" in turn.text, turn.text
+
+
+@pytest.mark.parametrize("said", ["好，那你帮我定下来", "行 就这么定了"])
+async def test_settling_the_offer_in_a_few_words_agrees_it(chat: Chat, said: str) -> None:
+    await chat.send("每月500", "inform")
+    turn = await chat.send(said, "nlu_fallback")
+    assert turn.one(AgreePlan).amount == Decimal("500.00")
+
+
+async def test_more_words_about_a_holiday_while_its_hardship_question_is_open_stay_with_the_holiday(chat: Chat) -> None:
+    # c20-06: the consent question went unanswered; "过完年就能还" was then asked for a promise date.
+    await chat.send("我爹上礼拜走了 钱都寄回家办丧事了", "disclose_hardship")
+    await chat.send("这俩月手里没钱了 能不能先缓缓", "request_deferral")
+    again = await chat.send("缓两个月中不", "propose_installment")
+    later = await chat.send("两个月就够 过完年活多了就能还", "remind_later")
+    assert "哪一天" not in later.text and "每月还" not in later.text, later.text
+    assert again.text != later.text, "the same question is not asked a third time"

@@ -121,6 +121,23 @@ async def test_an_admin_closes_a_dispute_with_an_audit_entry(api: Api) -> None:
     assert len([c for c in account["changes"] if c["command"] == "admin:clear_dispute_open"]) == 3, "nothing written twice"
 
 
+async def test_a_borrower_takes_back_a_dispute_opened_in_their_conversation(api: Api) -> None:
+    widget = await api.widget()
+    await say(widget, "不是我的，金额不对")
+    await say(widget, "撤回异议")
+    account = await api.account_of(widget.borrower_id)
+    assert account["flags"]["dispute_open"] is False and account["disputes"]["summary"] is None
+    assert [c["field"] for c in account["changes"] if c["command"] == "withdraw_dispute"] == [
+        "dispute_open",
+        "dispute_summary",
+        "dispute_opened_at",
+    ]
+
+    await say(widget, "撤回异议")  # nothing open any more: refused, nothing written
+    account = await api.account_of(widget.borrower_id)
+    assert len([c for c in account["changes"] if c["command"] == "withdraw_dispute"]) == 3
+
+
 async def test_an_admin_undoes_a_wrong_contact_mark_with_an_audit_entry(api: Api) -> None:
     widget = await api.widget()
     await say(widget, "我是他妈妈，他到底欠你们多少钱")

@@ -50,6 +50,7 @@ EXAMPLES: list[Any] = [
     c.ScheduleReminder(datetime(2025, 1, 20, 10, 0, tzinfo=SHANGHAI)),
     c.ScheduleReminder(datetime(2025, 1, 20, 2, 0, tzinfo=UTC), "follow_up", "borrower_request"),
     c.MarkWrongContact(),
+    c.WithdrawDispute(),
 ]
 
 

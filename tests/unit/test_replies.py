@@ -101,6 +101,13 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "reminder_limits", contact.reminder_limits()
     yield "no_calls", contact.no_calls()
     yield "keep_stopped", contact.keep_stopped()
+    yield "draft_still_open", plans.draft_still_open()
+    yield "holiday_record_reminder", plans.holiday_record_reminder(60)
+    yield "dispute_withdrawn", contact.dispute_withdrawn()
+    yield "record_explained", hardship.record_explained()
+    yield "reminders_state_off", contact.reminders_state(True, OUTLOOKS[0], TODAY)
+    for n, outlook in enumerate(OUTLOOKS):
+        yield f"reminders_state_{n}", contact.reminders_state(False, outlook, TODAY)
     yield "hours_after_resume", contact.hours_after_resume()
     yield "reminder_too_late_today", contact.reminder_too_late(TODAY, TODAY)
     yield "reminder_too_late", contact.reminder_too_late(TODAY - timedelta(days=1), TODAY)

@@ -21,9 +21,11 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
     beyond = allowed <= 0 or wanted > allowed
     if not account.hardship and account.disclosed and not beyond:
         # Already told us why: a holiday is noted on the account, so ask to record it (a yes takes it up).
-        if state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS:
+        if (state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS) or state.record_asks >= MAX_ASKS:
             return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
-        return _ask(state, "holiday_reason", texts.holiday_needs_record(allowed or wanted), pending="hardship_consent")
+        asked = replace(state, record_asks=state.record_asks + 1)
+        reply = texts.holiday_record_reminder(allowed or wanted) if state.record_asks else texts.holiday_needs_record(allowed or wanted)
+        return _ask(asked, "holiday_reason", reply, pending="hardship_consent")
     if not account.hardship and not account.disclosed:
         if state.asked == "holiday_person":
             # Asked why twice and offered a person: a person takes the holiday up (never the same question a third time).

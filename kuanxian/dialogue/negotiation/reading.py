@@ -62,6 +62,9 @@ def _absorb(state: State, said: Said, account: Account) -> State:
     amount, count = parse.terms(text, today)
     if amount is not None and count is None and amount == account.balance and not _PAYS_IT_NOW.search(text):
         amount = None  # "这3000我会还的，就是现在真的没有收入": the debt named, not an amount per month
+    if amount is not None and count is None and _count_not_amount(text, amount, account.policy):
+        count = int(amount)  # "最多24啊…那24吧", "那18个月 18": months, not 24 yuan a month
+        amount = None
     asked_frequency = parse.frequency_in(text)
     if asked_frequency is not None:
         state = replace(state, frequency=asked_frequency.value)
@@ -90,7 +93,30 @@ def _absorb(state: State, said: Said, account: Account) -> State:
     holiday = parse.holiday_days(text, today)
     if holiday is not None:
         state = replace(state, holiday_days=holiday)
+    elif (
+        not state.holiday_days
+        and state.amount is None
+        and state.count is None
+        and parse.wants_holiday(text)
+        and (said.intent == "request_deferral" or _VAGUE_PERIOD.search(text))
+    ):
+        # "能不能先停几个月", "先缓缓": a holiday of no stated length is the longest the policy allows (a person
+        # beyond it), not an installment plan.
+        state = replace(state, holiday_days=account.policy.payment_holiday_days or 30)
     return state
+
+
+# A number said with no unit or period word: money ("300块", "每月300") or a count ("24期") only by its size.
+_MONEY_WORDS = re.compile(r"块|元|钱|千|百|万|[0-9]k|每(?:个)?月|一个月|每期|月供|每次|每周|两周|礼拜|星期")
+# How long a holiday lasts when the Borrower does not say: "几个月", "一段时间", "一阵子".
+_VAGUE_PERIOD = re.compile(r"几个?月|几周|几个礼拜|一段时间|一阵子?|一些日子|些日子|段日子")
+
+
+def _count_not_amount(text: str, amount: Decimal, policy: Policy) -> bool:
+    """A small whole number with no money or period word, below the smallest installment: a number of months."""
+    if amount != amount.to_integral_value() or not 1 <= amount <= 60 or amount >= policy.min_installment:
+        return False
+    return _MONEY_WORDS.search(text) is None
 
 
 def _names_terms(text: str, today: date) -> bool:

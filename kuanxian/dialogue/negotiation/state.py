@@ -52,6 +52,13 @@ class State:
     # The plan last offered when "I won't repeat it" was said (no longer on the table, never offered again):
     # a yes in so many words afterwards ("我同意了 确认") still takes it.
     set_aside: Optional[Mapping[str, Any]] = None
+    # How often the draft on the table was picked up again after a question (its fingerprint, and the count):
+    # in full once, then in a line, then not again (the Borrower can still say yes to it).
+    resumed_draft: Optional[str] = None
+    resumed: int = 0
+    # How often consent to record the hardship was asked for a holiday (whatever came between): a short
+    # reminder the second time, a person the third, never the same question again.
+    record_asks: int = 0
 
     def to_slot(self) -> dict[str, Any]:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in asdict(self).items()}

@@ -29,9 +29,9 @@ from kuanxian.dialogue.parse.answers import (
     yes_no,
 )
 from kuanxian.dialogue.parse.days import day_of_month, first_date, later, next_day_of_month, pays_all_on_a_day, promise_date
-from kuanxian.dialogue.parse.disputes import says_dispute, says_wrong_person
+from kuanxian.dialogue.parse.disputes import says_dispute, says_wrong_person, withdraws_dispute
 from kuanxian.dialogue.parse.fees import asks_about_fees, asks_fee_relief, asks_plan_interest
-from kuanxian.dialogue.parse.hardship import consents_to_record, mentions_hardship
+from kuanxian.dialogue.parse.hardship import asks_about_hardship_record, consents_to_record, mentions_hardship
 from kuanxian.dialogue.parse.holidays import SPRING_FESTIVAL, asks_longest_holiday, defers_plan, holiday_days, wants_holiday
 from kuanxian.dialogue.parse.plan_terms import (
     bare_number,
@@ -50,19 +50,25 @@ from kuanxian.dialogue.parse.reminders import (
     asks_how_to_resume,
     asks_quiet_hours,
     asks_reminder_hours,
+    checks_reminders_stopped,
     complains_of_night_contact,
     fears_forgetting,
+    keeps_stopped,
     sleeps_by_day,
     wants_reminders_back,
 )
 from kuanxian.dialogue.parse.service import (
     asks_about_personal_data,
     asks_after_payoff,
+    asks_balance,
+    asks_collection_fears,
     asks_if_genuine,
     asks_if_person_coming,
+    asks_payment_channel,
     asks_time_zone,
     changes_card,
     fears_whole_balance_due,
+    wants_installments,
 )
 
 __all__ = [
@@ -70,14 +76,18 @@ __all__ = [
     "about_reminders_after_payoff",
     "accepts_in_the_end",
     "asks_about_fees",
+    "asks_about_hardship_record",
     "asks_about_personal_data",
     "asks_after_payoff",
+    "asks_balance",
+    "asks_collection_fears",
     "asks_fee_relief",
     "asks_fewer_reminders",
     "asks_how_to_resume",
     "asks_if_genuine",
     "asks_if_person_coming",
     "asks_longest_holiday",
+    "asks_payment_channel",
     "asks_plan_interest",
     "asks_question",
     "asks_quiet_hours",
@@ -86,6 +96,7 @@ __all__ = [
     "bare_number",
     "changes_card",
     "checks_back",
+    "checks_reminders_stopped",
     "complains_of_night_contact",
     "consents_to_record",
     "day_of_month",
@@ -96,6 +107,7 @@ __all__ = [
     "first_date",
     "frequency_in",
     "holiday_days",
+    "keeps_stopped",
     "later",
     "longest_term",
     "lump_sum",
@@ -115,6 +127,8 @@ __all__ = [
     "starts_yes",
     "terms",
     "wants_holiday",
+    "wants_installments",
     "wants_reminders_back",
+    "withdraws_dispute",
     "yes_no",
 ]

@@ -137,6 +137,12 @@ def explicitly_accepts(text: str) -> bool:
     return _EXPLICIT_YES.search(text) is not None and _NOT_YET.search(text) is None
 
 
+# "好，那你帮我定下来", "行 就这么定了": the offer settled in a few words, nothing else said.
+_SETTLE = re.compile(
+    r"^(?:好的?|行|可以|嗯+|那)?[，,\s]*(?:那)?(?:你)?(?:帮我|给我|就)?(?:定下来|定了吧|定吧|这么定|这么定了)(?:吧|了|啊)?[\s。.!！~～]*$"
+)
+
+
 def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
     """A plain yes (True) or no (False) to the question on the table; None when the message says more."""
     stripped = _plain(text)
@@ -146,6 +152,8 @@ def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
         return True
     if _NO.match(stripped):
         return False
+    if pending == "plan_confirm" and _SETTLE.match(stripped):
+        return True  # "好，那你帮我定下来"
     if pending == "hardship_consent":
         if _CONSENT_NO.search(stripped):
             return False

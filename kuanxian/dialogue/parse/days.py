@@ -36,7 +36,7 @@ _FIRST_CUE = re.compile(
 )
 
 
-_ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一次性还|一次还")
+_ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一次性还|一次还|一把还|一把(?:都)?给|一次给清")
 
 
 _PAY_WORD = re.compile(r"还|付|结清|转账|打款")

@@ -26,8 +26,10 @@ _DISPUTE = re.compile(
     r"|说(?:好)?的?是免息|不是说(?:免息|不收)|说(?:好|过)?不收利息"
     r"|哪来的|莫名其妙|凭什么|有异议|不承认|不知道(?:这|有)(?:笔|个)|什么时候借|啥时候借|没收到(?:钱|款)"
     # "5350？？不对吧 我上个月还了一千啊", "11月20号还的 支付宝转的 有截图": a payment already made, not counted
-    r"|(?:上个月|上月|之前|前几天|前天|昨天|早就)(?:就)?(?:已经)?还(?:了|过)|[号日]还的|转的.{0,6}截图|有截图|[?？]{2,}\s*不对"
-    r"|[号日](?:就)?(?:去)?.{0,6}(?:交|还|转)(?:了|过了)|交了钱.{0,6}不认|有小票|有回单|有凭证",
+    r"|(?:上个月|上月|之前|前几天|前天|昨天|早就)(?:月底|月初|月中|底|初)?(?:就)?(?:已经)?还(?:了|过)|扣款记录|(?:银行)?卡(?:上)?(?:已经)?扣(?:了|的|过)|[号日]还的|转的.{0,6}截图|有截图|[?？]{2,}\s*不对"
+    r"|[号日](?:就)?(?:去)?.{0,6}(?:交|还|转)(?:了|过了)|交了钱.{0,6}不认|有小票|有回单|有凭证"
+    # "我借的时候到手就4800 你们咋写5000", "放款时候扣的那200是啥 砍头息啊": less paid out than is charged
+    r"|到手(?:就|才|只有|只)|(?:咋|怎么)(?:写|成了|变成)(?:的)?[0-9一二两三四五六七八九十百千万]{2,}|砍头息|放款(?:时候?|的时候)?(?:就)?扣",
 )
 
 
@@ -52,3 +54,20 @@ def says_dispute(text: str) -> bool:
 def says_wrong_person(text: str) -> bool:
     """ "你们打错了", "我不认识这个人", "这号我刚换的": this number is not the Borrower's."""
     return _WRONG_PERSON.search(text) is not None and _DOUBLE_NEGATIVE.search(text) is None
+
+
+# A dispute taken back: "我没得异议 账是对的", "是我自己记错了", "不用查了".
+_WITHDRAW = re.compile(
+    r"没(?:得|有)?(?:啥|什么|任何)?异议|不(?:是|提|要)?异议|撤(?:回|销|掉)(?:异议|投诉|申诉)?"
+    r"|(?:账|金额|数|数目|钱数|余额)(?:是|都是|算得|算的)?(?:对的|对着|没错|没有错|没问题|没得问题)"
+    r"|是我(?:自己)?借的|是我的(?:账|钱|贷款|借款)|我(?:自己)?(?:记|搞|弄|看|算)错了|不用(?:核实|查)了|别查了|不查了"
+)
+
+
+def withdraws_dispute(text: str) -> bool:
+    """ "我没得异议 账是对的": the Borrower takes back a dispute (the debt is theirs, the amount right)."""
+    return _WITHDRAW.search(text) is not None and _DOUBLE_NEGATIVE.search(text) is None and _NOT_NO.search(text) is None
+
+
+# "我不是没有异议": still disputed.
+_NOT_NO = re.compile(r"不是没|并非没|并不是没")

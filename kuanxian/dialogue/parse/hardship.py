@@ -14,6 +14,7 @@ _HARDSHIP = re.compile(
 
 _RECORD_OK = re.compile(
     r"(?:可以|能|就|要|你们|你)(?:帮我)?(?:登记|记录|记下|记上|记)|(?:登记|记录|记上|记下|记)(?:吧|一下吧|下来吧)|同意(?:登记|记录)"
+    r"|(?:可以|行|好|同意)[，,\s]+(?:登记|记录|记上|记下)|(?:登记|记录)(?:我的?|一下)?(?:困难|情况)[^，。]{0,3}(?:没关系|没问题|可以|行)"
 )
 
 
@@ -31,3 +32,14 @@ def consents_to_record(text: str) -> bool:
 
 def mentions_hardship(text: str) -> bool:
     return _HARDSHIP.search(text) is not None
+
+
+# "记录困难是啥意思 会影响征信吗", "登记了对我有啥影响": what a hardship record means, asked before saying yes or no.
+_ASKS_RECORD = re.compile(
+    r"(?:记录|登记|备注|记下|记上)(?:困难|情况|下来|了|这个|的话)?[^。!！]{0,8}"
+    r"(?:啥意思|什么意思|是什么|是啥|有什么影响|有啥影响|影响|上征信|征信|有什么用|有啥用|干嘛|干什么|做什么)"
+)
+
+
+def asks_about_hardship_record(text: str) -> bool:
+    return _ASKS_RECORD.search(text) is not None and _RECORD_NO.search(text) is None

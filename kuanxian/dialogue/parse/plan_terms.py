@@ -135,6 +135,7 @@ def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], O
 # balance exclaimed at ("一万二啊 这么多"): a clause like that with no paying word in it is left out.
 _NOT_OFFER_CLAUSE = re.compile(
     r"借了|贷了|工资|收入|退休金|养老金|低保|补贴|挣|赚|到手|进账|房租|租金|吃饭|伙食|开销|花销|生活费|药费|学费|水电|[啊呀哇]$"
+    r"|吃药|看病|治病|医药|住院|房贷|车贷|要花|得花"
 )
 
 
@@ -150,7 +151,8 @@ _ASKED_CLAUSE = re.compile(
 
 
 # A fear or a what-if ("会不会让我全部一次还", "万一500都凑不出来怎么办") names no terms, paying words or not.
-_WHAT_IF = re.compile(r"会不会|咋办|怎么办|万一")
+# ("停完之后是要一次还3000吗": what will be required, asked, is no offer either.)
+_WHAT_IF = re.compile(r"会不会|咋办|怎么办|万一|是(?:要|得|不是要|不是得)[^，。,.!！?？]*(?:吗|么|嘛)[\s？?]*$")
 
 
 def _clauses(text: str) -> list[str]:
@@ -215,6 +217,7 @@ def names_plan_terms(text: str, today: date) -> bool:
 
 _LONGEST_TERM = re.compile(
     r"最(?:长|多)(?:能|可以)?分(?:几|多少|多久)|最(?:长|多)(?:能|可以)?(?:几|多少)(?:期|个月)|按最长的?|最长的来|分最长|最长(?:期限|那个|的那个)"
+    r"|(?:分|拖|还)得?越(?:久|长|多)越好|越(?:久|长)越好|能分多长分多长|尽量(?:分)?(?:长|久)(?:一点|些)?"
 )
 
 

@@ -56,6 +56,24 @@ _BACK_ON = re.compile(
 _NOT_BACK = re.compile(r"别|不要|不用|甭|不想")
 
 
+# "那下次还款日你也不提醒了是吧", "以后就不会再发了吗": whether reminders are off, asked (expecting a yes).
+_STOPPED_CHECK = re.compile(
+    r"(?:不|不会|不再|没有|没)(?:再)?(?:提醒|发|通知|催)(?:我)?(?:了)?[^，。,.!！]{0,4}?(?:是吧|对吧|是不是|对不对|吗|么|吧[？?]|[？?])"
+)
+
+
+# "行吧 那先停 我自己记着", "就停着吧": reminders to stay off.
+_KEEP_STOPPED = re.compile(r"先停|停着|就停|停了吧|停掉吧|别发了|不用(?:再)?(?:提醒|发)|自己记(?:着|得|住)?|我自己会记")
+
+
+def keeps_stopped(text: str) -> bool:
+    return _KEEP_STOPPED.search(text) is not None
+
+
+def checks_reminders_stopped(text: str) -> bool:
+    return _STOPPED_CHECK.search(text) is not None
+
+
 def wants_reminders_back(text: str) -> bool:
     found = _BACK_ON.search(text)
     return found is not None and _NOT_BACK.search(text[: found.start()]) is None and not asks_how_to_resume(text)

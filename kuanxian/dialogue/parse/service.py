@@ -31,6 +31,53 @@ def changes_card(text: str) -> bool:
     return _CHANGE_CARD.search(text) is not None
 
 
+# "用微信零钱付可以不", "能去银行柜台还吗": a way to pay asked about (the answer names the official channels).
+_CHANNEL = re.compile(r"微信|支付宝|零钱|柜台|网点|云闪付|信用卡|现金|转账|转帐|对公|银行去")
+_CHANNEL_QUESTION = re.compile(r"可以不|行不|能不能|可不可以|可以吗|行吗|能吗|吗|么|[？?]|不$|没$|得不得|得吗")
+
+
+# "我人在美国，怎么还款比较方便？": how to pay, asked in so many words.
+_HOW_TO_PAY = re.compile(
+    r"怎么(?:样)?(?:还款|还钱|付款|交钱|转钱)|如何(?:还款|付款)|在哪(?:里|儿)?还|哪里(?:能|可以)?还|从哪(?:里|儿)?还|用什么(?:还|付)"
+)
+
+
+def asks_payment_channel(text: str) -> bool:
+    """A way of paying asked about, as a question."""
+    if _HOW_TO_PAY.search(text) is not None:
+        return True
+    return _CHANNEL.search(text) is not None and _CHANNEL_QUESTION.search(text) is not None
+
+
+# "我现在到底还欠好多钱啊", "一共欠几多": the balance asked, in dialect too (好多/几多 = 多少).
+_BALANCE = re.compile(
+    r"(?:欠|还差|还剩|一共|总共|还要还|要还)(?:了|你们|我)?(?:多少|好多|几多|几何)(?:钱)?|欠(?:你们)?(?:的)?(?:钱)?(?:是)?(?:多少|好多|几多)"
+)
+
+
+def asks_balance(text: str) -> bool:
+    return _BALANCE.search(text) is not None
+
+
+# "会不会有人上门？", "会不会给我国内的爸妈打电话", "会不会爆通讯录": a fear of collection practices, asked.
+_FEAR = re.compile(
+    r"(?:会不会|会|是不是|还会|不会)[^。!！]{0,6}(?:上门|找上门|来家里|到家里|爆通讯录|曝光|发到网上|公开)"
+    r"|(?:会不会|会|是不是|还会|不会)[^。!！]{0,4}(?:打电话|打给|联系|告诉|通知|找)[^。!！]{0,6}(?:家|爸|妈|父母|老公|老婆|孩子|儿子|女儿|单位|公司|老板|领导|同事|朋友|紧急联系人|站长|邻居)"
+)
+
+
+def asks_collection_fears(text: str) -> bool:
+    return _FEAR.search(text) is not None
+
+
+# "我想把欠的钱分期还": installments asked for in so many words.
+_WANTS_INSTALLMENTS = re.compile(r"(?:想|要|能不能|可不可以|可以|申请|办)(?:把[^，。]{0,8})?分期|分期(?:还|付|吧|行吗|可以吗)")
+
+
+def wants_installments(text: str) -> bool:
+    return _WANTS_INSTALLMENTS.search(text) is not None
+
+
 _SCAM = re.compile(r"骗子|诈骗|骗人|是不是骗|真的假的|怎么(?:知道|证明|确定).{0,12}(?:真|正规|官方|你们)|正规的?吗|是官方|冒充|假的吧")
 
 

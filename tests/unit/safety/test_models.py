@@ -266,3 +266,17 @@ def test_the_inputs_digest_covers_the_hand_written_files(tmp_path: Path, monkeyp
     with open(tmp_path / "text.py", "a", encoding="utf-8") as fh:
         fh.write("\n# a code change\n")
     assert all(train.inputs_digest(kind) != before[kind] for kind in before)
+
+
+def test_the_staleness_check_forgives_a_last_digit_but_not_a_changed_weight_or_corpus() -> None:
+    from kuanxian.safety.train import same_model
+
+    committed = load_model("identity").to_json()
+    weights = dict(committed["weights"])  # type: ignore[call-overload]
+    feature = sorted(weights)[0]
+    nudged = {**committed, "weights": {**weights, feature: [w + 1e-5 for w in weights[feature]]}}
+    assert same_model(committed, nudged), "another machine's rounding"
+    changed = {**committed, "weights": {**weights, feature: [w + 0.01 for w in weights[feature]]}}
+    assert not same_model(committed, changed)
+    assert not same_model(committed, {**committed, "corpus_sha256": "0" * 64})
+    assert not same_model(committed, {**committed, "weights": {**weights, "c:新特征": [0.5]}})
