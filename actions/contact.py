@@ -116,16 +116,12 @@ class ActionPromise(BorrowerAction):
                 from actions.hardship import ActionAcknowledgeHardship
 
                 return await ActionAcknowledgeHardship().act_for(dispatcher, tracker, context)
-            if _CANT_NOW.search(text):
+            if parse.cant_pay_now(text):
                 # "我会还的 就是现在拿不出来": what can be afforded comes first, not a date.
                 from actions.negotiation import negotiate
 
                 return await negotiate(dispatcher, tracker, context, intent="cant_afford")
         return await follow_up(dispatcher, tracker, context, promise=True)
-
-
-# The will to pay, but not the money now: "就是现在拿不出来", "手头实在没钱".
-_CANT_NOW = re.compile(r"没钱|拿不出|凑不齐|凑不出|手头紧|还不上|还不起|付不起|没那么多")
 
 
 # A worry about later ("要是…还不上咋办", "万一…"), not a date promised.
@@ -179,6 +175,9 @@ class ActionStopContact(BorrowerAction):
             # (A particular hour asked for gets the honest answer that it cannot be set per person.)
             say(dispatcher, texts.quiet_hours(sleeps_by_day=parse.sleeps_by_day(text) or reminders.names_clock_hour(text)))
             return [*events, SlotSet("misunderstood", 0.0)]
+        if not text_of(tracker).startswith("/") and not parse.says_stop(text_of(tracker)):
+            # "收到你们短信了，我知道逾期了": a message mentioned, no stop asked for; nothing is turned off.
+            return await misheard(dispatcher, tracker, context)
         if context.borrower.flags.opted_out:
             # Off already ("算了 全部停掉", "行吧 那先停"): said so, not turned off a second time.
             say(dispatcher, texts.keep_stopped())

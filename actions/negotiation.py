@@ -22,6 +22,7 @@ from kuanxian.dialogue.parse import (
     mentions_hardship,
     names_plan_terms,
     pays_all_on_a_day,
+    pays_it_all_later,
 )
 from kuanxian.replies import Reply
 from kuanxian.replies import plans as texts
@@ -66,8 +67,9 @@ async def negotiate(
         from actions.hardship import handle_fee_relief
 
         return await handle_fee_relief(dispatcher, tracker, context)
-    if said.text and context.plan is None and pays_all_on_a_day(said.text, context.today):
-        # "20号一次还清": everything on one day is a promise to pay, not a plan of one installment.
+    if said.text and context.plan is None and (pays_all_on_a_day(said.text, context.today) or pays_it_all_later(said.text)):
+        # "20号一次还清", "不用分期，工钱一下来我一次还清": everything at once is a promise to pay (its day asked if
+        # not said), not a plan of one installment.
         from actions.contact import follow_up
 
         return await follow_up(dispatcher, tracker, context, promise=True)
@@ -89,6 +91,7 @@ async def negotiate(
                 first_date=due,
                 earliest=due,
                 frequency=context.plan.frequency.value,
+                holiday_days=context.plan.holiday_days,  # moving the day keeps the holiday agreed with it
             )
     on_record = recorded_hardship(tracker, context) if recorded is None else recorded
     if not on_record and (told or hardship_of(tracker, context)) and said.text and consents_to_record(said.text):

@@ -367,8 +367,12 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
-        "要登记什么困难情况的话 可以 你记上吧 是真的没工作: a hardship told with consent",
-        lambda t: t.action in UNSURE and parse.mentions_hardship(t.text) and parse.consents_to_record(t.text),
+        "要登记什么困难情况的话 可以 你记上吧 是真的没工作 / 登记困难可以 你记吧 (heard as yes to a person): consent",
+        lambda t: (
+            (t.action in UNSURE or (t.action == AFFIRM and t.tracker.get_slot("pending_offer") != "hardship_consent"))
+            and parse.consents_to_record(t.text)
+            and (parse.mentions_hardship(t.text) or "困难" in t.text or bool(t.tracker.get_slot("hardship_disclosed")))
+        ),
         "action_acknowledge_hardship",
     ),
     Reroute(
@@ -463,10 +467,26 @@ REROUTES: tuple[Reroute, ...] = (
         lambda t: t.action in UNSURE | {"action_greet"} and parse.wants_installments(t.text) and not parse.says_dispute(t.text),
         NEGOTIATE,
     ),
+    Reroute(
+        "要是那天钱没到，我再来跟你们说行不行: what happens if the day is missed, not 没太明白 or a date",
+        lambda t: t.action in UNSURE | {"action_promise", "action_remind_later"} and parse.asks_what_if_short(t.text),
+        "action_answer_missed_payment",
+        needs_context=False,
+    ),
+    Reroute(
+        "不是不想还，是手上现在真没钱, heard as not understood: what can be afforded (or, after a hardship, the options)",
+        lambda t: t.action in UNSURE and parse.cant_pay_now(t.text) and not t.names_terms,
+        lambda t: "action_acknowledge_hardship" if t.tracker.get_slot("hardship_disclosed") else NEGOTIATE,
+    ),
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
     Reroute(
         "缓两个月中不 / 两个月就够 过完年就能还, while the holiday's hardship question is open: the holiday talk goes on",
         lambda t: t.action in HOLIDAY_TALK | {DENY} and _holiday_asked_about(t),
+        NEGOTIATE,
+    ),
+    Reroute(
+        "最晚能推到什么时候？就按最晚的来, heard as the due date or anything else: the longest holiday",
+        lambda t: t.action not in KEEP_OWN_ACTION | {NEGOTIATE, "action_inform"} and parse.asks_longest_holiday(t.text),
         NEGOTIATE,
     ),
     Reroute(

@@ -85,15 +85,27 @@ def initial_slots() -> dict[str, Any]:
 class Database:
     engine: Any
 
-    async def add_plan(self, borrower_id: str, amount: str, count: int, first: date) -> Any:
+    async def add_plan(self, borrower_id: str, amount: str, count: int, first: date, *, holiday_days: int = 0) -> Any:
         """An active plan, stored as the hub stores an agreed one."""
+        from dataclasses import replace
+
         from kuanxian.storage import borrowers, plans
 
         async with self.engine.begin() as conn:
             borrower = await borrowers.get_borrower(conn, borrower_id)
             assert borrower is not None
-            schedule = build_schedule(borrower.balance, Decimal(amount), count, Frequency.MONTHLY, first)
+            schedule = replace(
+                build_schedule(borrower.balance, Decimal(amount), count, Frequency.MONTHLY, first), holiday_days=holiday_days
+            )
             return await plans.save_plan(conn, borrower_id, schedule, NOW, agreed_by="assistant")
+
+    async def add_hardship(self, borrower_id: str, category: str = "job_loss") -> None:
+        """A Hardship recorded with consent, as the hub stores RecordHardship."""
+        from kuanxian.domain.hardship import Hardship, HardshipCategory
+        from kuanxian.storage import hardships
+
+        async with self.engine.begin() as conn:
+            await hardships.record_hardship(conn, Hardship(borrower_id, HardshipCategory.parse(category), NOW))
 
     async def set_flags(self, borrower_id: str, **flags: Any) -> None:
         """What the hub writes when it applies OptOut, OpenDispute, …"""

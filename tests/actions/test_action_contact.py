@@ -575,3 +575,19 @@ async def test_mid_month_named_is_that_month_and_paying_it_all_on_a_day_is_a_pro
     assert mid.one(RecordPromise).promised_for == date(2025, 1, 15)
     later = await chat.send("1月20号 我一把还上 中不中", "propose_installment")
     assert later.one(RecordPromise).promised_for == date(2025, 1, 20), later.text
+
+
+async def test_a_message_merely_mentioned_turns_nothing_off(chat: Chat) -> None:
+    # c21-01: "收到你们短信了" was heard as "stop contacting me" and reminders were turned off.
+    turn = await chat.send("收到你们短信了，我知道逾期了", "stop_contact")
+    assert turn.of(OptOut) == [] and "关闭" not in turn.text, turn.text
+
+
+async def test_all_at_once_some_day_without_a_plan_is_a_promise_whose_day_is_asked(db: Database) -> None:
+    chat = Chat("demo-002")
+    lump = await chat.send("不用分期，工钱一下来我一次还清", "propose_installment")
+    assert "共1期" not in lump.text and lump.slots["awaiting"] == "promise_date", lump.text
+    day = await chat.send("1月20号吧，那时候肯定到账了", "nlu_fallback")
+    assert day.one(RecordPromise).promised_for == date(2025, 1, 20)
+    what_if = await chat.send("要是那天钱没到，我再来跟你们说行不行", "nlu_fallback")
+    assert "还不上" in what_if.text and "没太" not in what_if.text, what_if.text

@@ -627,3 +627,25 @@ async def test_more_words_about_a_holiday_while_its_hardship_question_is_open_st
     later = await chat.send("两个月就够 过完年活多了就能还", "remind_later")
     assert "哪一天" not in later.text and "每月还" not in later.text, later.text
     assert again.text != later.text, "the same question is not asked a third time"
+
+
+async def test_an_amount_each_time_is_not_one_installment(db: Database) -> None:
+    chat = Chat("demo-003")  # every two weeks is allowed
+    await chat.send("能不能两周还一次", "request_installment")
+    turn = await chat.send("一次还300行不", "propose_installment")
+    assert offered(turn)["amount"] == "300.00" and offered(turn)["count"] == 10, turn.text
+
+
+async def test_the_latest_start_asked_for_is_the_longest_holiday(chat: Chat) -> None:
+    await chat.send("我开了个小饭馆，今年冬天生意太差了", "disclose_hardship")
+    turn = await chat.send("最晚能推到什么时候？就按最晚的来", "ask_due_date")
+    assert "60天" in turn.text and "还款日是每月15号" not in turn.text, turn.text
+
+
+async def test_moving_the_day_of_an_agreed_plan_keeps_its_holiday(db: Database) -> None:
+    # c21-04: "还是每个月15号还" after a plan with a 60-day holiday was agreed dropped the holiday.
+    await db.add_hardship("demo-001")
+    await db.add_plan("demo-001", "500.00", 24, days(56), holiday_days=60)
+    chat = Chat("demo-001")
+    turn = await chat.send("还是每个月15号还，跟原来一样", "set_payment_date")
+    assert offered(turn)["holiday_days"] == 60 and "暂缓" in turn.text, turn.text

@@ -462,3 +462,23 @@ def test_how_to_turn_reminders_back_on_later_is_a_question_not_a_request(text: s
 )
 def test_the_offer_checked_in_rough_words(text: str, check: bool) -> None:
     assert parse.checks_back(text) is check
+
+
+def test_every_stop_example_in_the_nlu_data_says_stop_and_a_mere_mention_does_not() -> None:
+    # An opt-out needs the words to ask for it: the classifier alone once turned reminders off for
+    # "收到你们短信了，我知道逾期了" (c21-01).
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    from corpus_from_nlu import examples
+
+    said = [
+        t
+        for folder, pattern in (("data/nlu", "*.yml"), ("data/nlu/independent", "u*.yml"))
+        for i, t in examples(folder, pattern)
+        if i == "stop_contact"
+    ]
+    assert len(said) > 100
+    assert [t for t in said if not parse.says_stop(t)] == []
+    assert not parse.says_stop("收到你们短信了，我知道逾期了")

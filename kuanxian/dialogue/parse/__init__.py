@@ -31,7 +31,13 @@ from kuanxian.dialogue.parse.answers import (
 from kuanxian.dialogue.parse.days import day_of_month, first_date, later, next_day_of_month, pays_all_on_a_day, promise_date
 from kuanxian.dialogue.parse.disputes import says_dispute, says_wrong_person, withdraws_dispute
 from kuanxian.dialogue.parse.fees import asks_about_fees, asks_fee_relief, asks_plan_interest
-from kuanxian.dialogue.parse.hardship import asks_about_hardship_record, consents_to_record, mentions_hardship
+from kuanxian.dialogue.parse.hardship import (
+    asks_about_hardship_record,
+    asks_what_if_short,
+    cant_pay_now,
+    consents_to_record,
+    mentions_hardship,
+)
 from kuanxian.dialogue.parse.holidays import SPRING_FESTIVAL, asks_longest_holiday, defers_plan, holiday_days, wants_holiday
 from kuanxian.dialogue.parse.plan_terms import (
     bare_number,
@@ -41,6 +47,7 @@ from kuanxian.dialogue.parse.plan_terms import (
     lump_sum,
     money_in,
     names_plan_terms,
+    pays_it_all_later,
     refuses_amount,
     terms,
 )
@@ -54,6 +61,7 @@ from kuanxian.dialogue.parse.reminders import (
     complains_of_night_contact,
     fears_forgetting,
     keeps_stopped,
+    says_stop,
     sleeps_by_day,
     wants_reminders_back,
 )
@@ -93,7 +101,9 @@ __all__ = [
     "asks_quiet_hours",
     "asks_reminder_hours",
     "asks_time_zone",
+    "asks_what_if_short",
     "bare_number",
+    "cant_pay_now",
     "changes_card",
     "checks_back",
     "checks_reminders_stopped",
@@ -117,11 +127,13 @@ __all__ = [
     "next_day_of_month",
     "objects",
     "pays_all_on_a_day",
+    "pays_it_all_later",
     "promise_date",
     "refuses_amount",
     "says_bye_in_numbers",
     "says_dispute",
     "says_goodbye",
+    "says_stop",
     "says_wrong_person",
     "sleeps_by_day",
     "starts_yes",

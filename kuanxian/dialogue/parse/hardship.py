@@ -30,6 +30,22 @@ def consents_to_record(text: str) -> bool:
     return _RECORD_OK.search(text) is not None and _RECORD_NO.search(text) is None
 
 
+# The will to pay but not the money now: "就是现在拿不出来", "手上现在真没钱".
+_CANT_NOW = re.compile(r"没钱|拿不出|凑不齐|凑不出|手头紧|手上紧|还不上|还不起|付不起|没那么多")
+
+
+def cant_pay_now(text: str) -> bool:
+    return _CANT_NOW.search(text) is not None
+
+
+# "要是那天钱没到，我再来跟你们说行不行": a what-if about missing the day.
+_WHAT_IF_SHORT = re.compile(r"(?:要是|如果|万一|假如)[^。？?]{0,12}(?:没到|没到账|还不上|没钱|凑不齐|不够|晚了|迟了|来不及|拿不出)")
+
+
+def asks_what_if_short(text: str) -> bool:
+    return _WHAT_IF_SHORT.search(text) is not None
+
+
 def mentions_hardship(text: str) -> bool:
     return _HARDSHIP.search(text) is not None
 

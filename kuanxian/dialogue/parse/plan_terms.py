@@ -19,7 +19,7 @@ from kuanxian.dialogue.parse.holidays import holiday_days
 from kuanxian.money import parse_amount, parse_count
 
 _REFUSAL = re.compile(
-    r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上"
+    r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上|没钱|手头紧"
 )
 
 
@@ -30,6 +30,18 @@ _BARE_NUMBER = re.compile(
 
 # "一次还清", "缓完以后一次性结清": the whole balance in one payment.
 _LUMP_SUM = re.compile(r"一次(?:性)?(?:全部|全|都)?(?:还清|还完|结清|付清|还上|还掉|给清)")
+
+
+# "一次还300", "每回交500": an amount each time.
+_EACH_TIME = re.compile(r"(?:一次|一回|每次|每回)(?:还|交|付|给)?\s*[0-9零〇一二两三四五六七八九十百千万]")
+
+# "不用分期，工钱一下来我一次还清": no plan wanted, the whole balance at once.
+_NO_PLAN = re.compile(r"不用分期|不分期|不要分期|分期不用|不想分期|不用分|分期就算了|不搞分期")
+
+
+def pays_it_all_later(text: str) -> bool:
+    """The whole balance at once, some day, no plan wanted ("不用分期，工钱一下来我一次还清")."""
+    return lump_sum(text) and _NO_PLAN.search(text) is not None
 
 
 def lump_sum(text: str) -> bool:
@@ -120,6 +132,8 @@ def terms(text: str, today: Optional[date] = None) -> tuple[Optional[Decimal], O
     amount = amount or parse_amount(_without_income(_without_what_if(text)))
     if amount is not None and count is not None and amount == count:
         amount = None  # "分12期": the 12 is the count
+    if count == 1 and amount is not None and _EACH_TIME.search(text) and not _LUMP_SUM.search(text):
+        count = None  # "一次还300行不": 300 each time, not one installment
     holiday = holiday_days(text, today or date.today())
     if holiday is not None and count is not None and abs(count * 30 - holiday) <= 31 and not re.search(r"分\s*\S{1,3}\s*期|\d+\s*期", text):
         count = None

@@ -66,6 +66,20 @@ _STOPPED_CHECK = re.compile(
 _KEEP_STOPPED = re.compile(r"先停|停着|就停|停了吧|停掉吧|别发了|不用(?:再)?(?:提醒|发)|自己记(?:着|得|住)?|我自己会记")
 
 
+# Words that ask for fewer or no messages: without one, "stop contact" is the classifier's guess
+# ("收到你们短信了，我知道逾期了" only mentions a message).
+_STOP_WORDS = re.compile(
+    r"别|不要|不用|甭|莫|停|关|取消|退订|退訂|拒收|拒绝|不想|不需要|不必|少发|烦|骚扰|拉黑|屏蔽|够了|免打扰|勿|禁止|免了|删|移除"
+    r"|太多|太频繁|天天|一直发|老发|没完|bie ?fa"
+    r"|\bstop\b|unsubscribe|\btd\b|don'?t (?:contact|message|text|call)|no more|leave me alone|remove my",
+    re.IGNORECASE,
+)
+
+
+def says_stop(text: str) -> bool:
+    return _STOP_WORDS.search(text) is not None
+
+
 def keeps_stopped(text: str) -> bool:
     return _KEEP_STOPPED.search(text) is not None
 
