@@ -32,6 +32,7 @@ from kuanxian.hub.turns import TurnPipeline
 from kuanxian.hub.tx import Transactions
 from kuanxian.hub.webhooks import WebhookSender
 from kuanxian.safety import warm_up
+from kuanxian.safety.guard import explain
 from kuanxian.settings import Settings
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage.db import make_engine
@@ -117,8 +118,11 @@ class Hub:
             webhooks,
             redis,
         )
-        # Rules and models load before the first Borrower's turn, off the event loop.
+        # Rules and models load before the first Borrower's turn, off the event loop; so does the guard's
+        # nearest-corpus-line index (about 8 s of CPU): built later, inside a collector's first blocked reply, it held
+        # the interpreter long enough to stall live frames for everyone (a console test timed out under CI load).
         await asyncio.to_thread(warm_up)
+        await asyncio.to_thread(explain, "您好")
         if settings.demo:
             from kuanxian.hub.seed import seed_demo
 
