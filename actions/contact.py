@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -204,8 +204,6 @@ class ActionResumeContact(BorrowerAction):
             return [SlotSet("misunderstood", 0.0)]
         if parse.checks_reminders_stopped(text) and not parse.wants_reminders_back(text):
             # "那下次还款日你也不提醒了是吧": asking whether they are off is no wish to turn them on.
-            from datetime import timedelta
-
             at = datetime.combine(context.today + timedelta(days=1), FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
             outlook = reminder_outlook(context.borrower, at)
             say(dispatcher, texts.reminders_state(context.borrower.flags.opted_out, outlook, context.today))
@@ -218,8 +216,6 @@ class ActionResumeContact(BorrowerAction):
 
 def resume(dispatcher: CollectingDispatcher, context: Context, text: str) -> Events:
     """OptIn, said with when reminders will come (and at which hours, when the Borrower asked about them)."""
-    from datetime import timedelta
-
     from kuanxian.dialogue import parse
 
     command(dispatcher, OptIn())

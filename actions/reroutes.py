@@ -165,6 +165,16 @@ def _new_terms(turn: Turn) -> bool:
     return turn.names_terms and not parse.says_dispute(turn.text)
 
 
+def _hardship_told_first_time(turn: Turn) -> bool:
+    """A hardship in the words ("我上个月中风了"), none told or recorded before, and no terms named with it."""
+    return (
+        not turn.tracker.get_slot("hardship_disclosed")
+        and not (turn.context and turn.context.hardships)
+        and parse.mentions_hardship(turn.text)
+        and not turn.names_terms
+    )
+
+
 def _names_a_day(turn: Turn) -> bool:
     if turn.context is None:
         return False
@@ -383,13 +393,7 @@ REROUTES: tuple[Reroute, ...] = (
     ),
     Reroute(
         "我上个月中风了 住了半个月院 这个月的钱还不上: a hardship told, not only an excuse for paying late",
-        lambda t: (
-            t.action in {"action_explain_late", "action_promise"}
-            and not t.tracker.get_slot("hardship_disclosed")
-            and not (t.context and t.context.hardships)
-            and parse.mentions_hardship(t.text)
-            and not t.names_terms
-        ),
+        lambda t: t.action in {"action_explain_late", "action_promise"} and _hardship_told_first_time(t),
         "action_acknowledge_hardship",
     ),
     Reroute(
@@ -443,13 +447,7 @@ REROUTES: tuple[Reroute, ...] = (
     ),
     Reroute(
         "老头子九月份中风了 一直在医院跑, heard as not understood: a hardship told",
-        lambda t: (
-            t.action in UNSURE
-            and not t.tracker.get_slot("hardship_disclosed")
-            and not (t.context and t.context.hardships)
-            and parse.mentions_hardship(t.text)
-            and not t.names_terms
-        ),
+        lambda t: t.action in UNSURE and _hardship_told_first_time(t),
         "action_acknowledge_hardship",
     ),
     Reroute(
