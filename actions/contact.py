@@ -22,7 +22,7 @@ from kuanxian.commands import (
     WithdrawDispute,
 )
 from kuanxian.dialogue.outlook import reminder_outlook
-from kuanxian.dialogue.parse import promise_date
+from kuanxian.dialogue.parse import promise_date, refuses_installments
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.money import parse_amount
 from kuanxian.replies import contact as texts
@@ -39,6 +39,10 @@ async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context:
     if not promise and (found is None or found.date is None) and promised:
         # "到时候提醒我一下" after a promise: the promised day is the day.
         return remind_on(dispatcher, context, date.fromisoformat(str(promised)))
+    if promise and (found is None or found.date is None) and promised and refuses_installments(text):
+        # "分期我不要，说了不要" after "下个月二十号一次还": the promise stands, not its day asked again.
+        say(dispatcher, texts.promise_stands(date.fromisoformat(str(promised)), context.today, plan_refused=True))
+        return [SlotSet("awaiting", None), SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
     if found is None or found.date is None:
         asked_before = tracker.get_slot("awaiting") == awaiting
         if found is not None and found.needs_clarification == "payday":
@@ -52,6 +56,10 @@ async def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, context:
     day = found.date
     send_at = datetime.combine(day, FOLLOW_UP_TIME, tzinfo=context.borrower.zone)
     outlook = reminder_outlook(context.borrower, send_at)
+    if promise and promised and str(promised) == day.isoformat():
+        # "好，那你记一下，1月10号我把剩下的全部还了" once more: noted already, not noted (nor a reminder offered) again.
+        say(dispatcher, texts.promise_stands(day, context.today, plan_refused=False))
+        return [SlotSet("awaiting", None), SlotSet("misunderstood", 0.0)]
     if promise:
         command(dispatcher, RecordPromise(day, parse_amount(text), remind=False))
         say(dispatcher, texts.promise_noted(day, context.today, outlook))
@@ -89,8 +97,8 @@ class ActionPromise(BorrowerAction):
 
         text = text_of(tracker)
         talking_plan = bool(State.from_slot(tracker.get_slot("negotiation")).draft) or context.plan is not None
-        if talking_plan and (parse.day_of_month(text) is not None or _FIRST_INSTALLMENT.search(text)):
-            # "能不能改到每个月20号", "第一期就下个月28号": the plan's dates, not a promise to pay on a day.
+        if talking_plan and (parse.day_of_month(text) is not None or _FIRST_INSTALLMENT.search(text) or _MOVED_TO_DATE.search(text)):
+            # "能不能改到每个月20号", "第一期就下个月28号", "改成1月10号": the plan's dates, not a promise to pay on a day.
             from actions.negotiation import negotiate
 
             return await negotiate(dispatcher, tracker, context, intent="propose_installment")
@@ -129,6 +137,7 @@ _WHAT_IF = re.compile(r"咋办|怎么办|万一|如果.{0,12}(?:还不上|没钱
 
 # The first installment named: its date is a plan term.
 _FIRST_INSTALLMENT = re.compile(r"第一期|首期|第一笔|第一次还|头一期")
+_MOVED_TO_DATE = re.compile(r"(?:改|换|挪|调)(?:成|到|在)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 
 
 class ActionRemindLater(BorrowerAction):

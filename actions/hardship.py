@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import BorrowerAction, Context, Events, command, say, text_of
-from kuanxian.commands import PauseReminders, RecordHardship, RequestHandoff
+from kuanxian.commands import AgreePlan, PauseReminders, RecordHardship, RequestHandoff
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.hardship import HardshipCategory
 from kuanxian.replies import Reply
@@ -26,6 +28,17 @@ def pause_days(tracker: Tracker) -> int:
 def category_of(tracker: Tracker) -> HardshipCategory:
     value = next(tracker.get_latest_entity_values("hardship_type"), None) or tracker.get_slot("hardship_type")
     return HardshipCategory.parse(value)
+
+
+def interest_frozen_plan(context: Context) -> Optional[AgreePlan]:
+    """The agreed plan again with interest frozen, when a hardship now on record allows it (same amounts and days)."""
+    plan = context.plan
+    if plan is None or plan.interest_frozen or not context.borrower.policy.interest_freeze_on_hardship:
+        return None
+    unpaid = [i for i in plan.installments if i.outstanding > 0]
+    if not unpaid or unpaid[0].due < context.today:
+        return None
+    return AgreePlan(unpaid[0].amount, len(unpaid), plan.frequency, unpaid[0].due, plan.holiday_days, True)
 
 
 class ActionAcknowledgeHardship(BorrowerAction):
@@ -49,7 +62,11 @@ class ActionAcknowledgeHardship(BorrowerAction):
                 if context.plan is None:
                     return [*await record_consent(dispatcher, tracker, context, consent=True), SlotSet("misunderstood", 0.0)]
                 command(dispatcher, RecordHardship(category_of(tracker), True))
-                say(dispatcher, texts.recorded_with_plan())
+                frozen = interest_frozen_plan(context)
+                if frozen is not None:
+                    # "你们利息能不能别再涨了" … "行，困难情况你们记录吧": the freeze the record makes possible, applied.
+                    command(dispatcher, frozen)
+                say(dispatcher, texts.recorded_with_plan(interest_frozen=frozen is not None))
                 return [SlotSet("hardship_recorded", True), SlotSet("misunderstood", 0.0)]
             say(dispatcher, texts.heard_more(context.borrower))
             return [SlotSet("misunderstood", 0.0)]
@@ -90,6 +107,13 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
         intent = "request_deferral" if parse.wants_holiday(text) else "propose_installment"
         taken = await negotiate(dispatcher, tracker, context, intent=intent, text=text, recorded=consent or None)
         return [*taken, SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
+    if consent and context.plan is not None:
+        # A plan is agreed already: it stands (without interest from now on, where the record allows it).
+        frozen = interest_frozen_plan(context)
+        if frozen is not None:
+            command(dispatcher, frozen)
+        say(dispatcher, texts.recorded_with_plan(interest_frozen=frozen is not None))
+        return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", True)]
     say(dispatcher, texts.options(context.borrower, consent, pause_days(tracker)))
     return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
 

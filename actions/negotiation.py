@@ -23,6 +23,8 @@ from kuanxian.dialogue.parse import (
     names_plan_terms,
     pays_all_on_a_day,
     pays_it_all_later,
+    refuses_installments,
+    wants_holiday,
 )
 from kuanxian.replies import Reply
 from kuanxian.replies import plans as texts
@@ -67,9 +69,17 @@ async def negotiate(
         from actions.hardship import handle_fee_relief
 
         return await handle_fee_relief(dispatcher, tracker, context)
-    if said.text and context.plan is None and (pays_all_on_a_day(said.text, context.today) or pays_it_all_later(said.text)):
-        # "20号一次还清", "不用分期，工钱一下来我一次还清": everything at once is a promise to pay (its day asked if
-        # not said), not a plan of one installment.
+    if (
+        said.text
+        and context.plan is None
+        and (
+            pays_all_on_a_day(said.text, context.today)
+            or pays_it_all_later(said.text)
+            or (refuses_installments(said.text) and not wants_holiday(said.text))
+        )
+    ):
+        # "20号一次还清", "不用分期，工钱一下来我一次还清", "分期我不要，说了不要": everything at once is a promise to
+        # pay (its day asked if not said), not a plan of one installment.
         from actions.contact import follow_up
 
         return await follow_up(dispatcher, tracker, context, promise=True)

@@ -292,11 +292,12 @@ REROUTES: tuple[Reroute, ...] = (
         "action_stop_contact",
     ),
     Reroute(
-        "那用我自己的微信零钱只付可以不 / 我人在美国，怎么还款比较方便？ heard as a greeting: the ways to pay",
+        "那用我自己的微信零钱只付可以不 / 我人在美国，怎么还款比较方便？ / 2000我现在就在APP里头还，在哪点还？ heard as a"
+        " greeting or a promise: the ways to pay",
         lambda t: (
-            t.action in UNSURE | {"action_inform", "action_greet"}
+            t.action in UNSURE | {"action_inform", "action_greet", "action_promise"}
             and parse.asks_payment_channel(t.text)
-            and not t.names_terms
+            and (t.action == "action_promise" or not t.names_terms)  # (a sum paid now is no plan)
             and not parse.says_dispute(t.text)
         ),
         "action_answer_payment_method",
@@ -444,6 +445,18 @@ REROUTES: tuple[Reroute, ...] = (
         "下个月10号 answering 'which day?', heard as not understood: the day answers the question",
         lambda t: t.action in UNSURE and t.tracker.get_slot("awaiting") in ("promise_date", "reminder_date") and _names_a_day(t),
         "action_inform",
+    ),
+    Reroute(
+        "我说的二十号是阳历，一月二十号, after a day was promised, heard as not understood: the promise's day said again",
+        lambda t: (
+            t.action in UNSURE
+            and bool(t.tracker.get_slot("follow_date"))
+            and t.context is not None
+            and t.context.plan is None
+            and not parse.asks_question(t.text)  # "到1月10号那天还会不会再加钱？" is a question about that day
+            and _names_a_day(t)
+        ),
+        "action_promise",
     ),
     Reroute(
         "老头子九月份中风了 一直在医院跑, heard as not understood: a hardship told",

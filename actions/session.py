@@ -18,6 +18,8 @@ from kuanxian.replies import account as texts
 # Slots that describe the account and the negotiation, not the moment: kept across sessions.
 CARRIED_SLOTS = ("borrower_id", "wrong_person", "hardship_disclosed", "hardship_type", "negotiation")
 _RETURNING = re.compile(r"又来|回来了|上次|之前|不好意思|抱歉|对不起")
+# "还在吗", "在不在", "人呢": checking the chat is still there, mid-conversation.
+_STILL_THERE = re.compile(r"(?:你|您)?(?:还在|在不在|在吗|在么|在嘛)(?:吗|嘛|么|不)?|人呢|有人吗|有人在吗")
 
 
 class ActionSessionStart(Action):
@@ -54,6 +56,7 @@ def account_of(context: Context, hardship: bool, *, disclosed: bool = False) -> 
         hardship,
         reminder_outlook(context.borrower, context.now + timedelta(days=30)),
         disclosed=disclosed or hardship,
+        due_day=context.borrower.due_day,
     )
 
 
@@ -67,7 +70,16 @@ class ActionGreet(KuanxianAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
         borrower = context.borrower if context else None
-        returning = bool(_RETURNING.search(text_of(tracker)))
+        said = text_of(tracker).strip().rstrip("？?。.!！~～ ")
+        returning = bool(_RETURNING.search(said))
+        if _STILL_THERE.fullmatch(said):
+            # Not an answer: the question on the table stays open for the next message.
+            say(dispatcher, texts.still_here())
+            return [
+                SlotSet("pending_offer", tracker.get_slot("pending_offer")),
+                SlotSet("awaiting", tracker.get_slot("awaiting")),
+                SlotSet("misunderstood", 0.0),
+            ]
         say(dispatcher, texts.welcome_back(borrower) if returning else texts.greeting(borrower))
         state = State.from_slot(tracker.get_slot("negotiation"))
         if context is not None and not (state.draft and is_active_plan(state.draft, context)):

@@ -119,8 +119,8 @@ class Hub:
             redis,
         )
         # Rules and models load before the first Borrower's turn, off the event loop; so does the guard's
-        # nearest-corpus-line index (about 8 s of CPU): built later, inside a collector's first blocked reply, it held
-        # the interpreter long enough to stall live frames for everyone (a console test timed out under CI load).
+        # nearest-corpus-line index: built later, inside a collector's first blocked reply, it held the interpreter
+        # long enough to stall live frames for everyone.
         await asyncio.to_thread(warm_up)
         await asyncio.to_thread(explain, "您好")
         if settings.demo:

@@ -34,6 +34,11 @@ def welcome_back(borrower: Optional[Borrower]) -> Reply:
     return Reply(f"{name}欢迎回来，没关系的，不用放在心上。我们接着看看怎么安排比较好？", (BALANCE, PLAN, PERSON))
 
 
+def still_here() -> Reply:
+    """ "还在吗": yes, at once, without starting over."""
+    return Reply("我在的，一直在。您接着说就好，不着急。", (BALANCE, PLAN, PERSON))
+
+
 def balance(borrower: Borrower, today: date, plan: Optional[PaymentPlan] = None) -> Reply:
     overdue = f"目前已逾期{borrower.days_overdue}天。" if borrower.days_overdue > 0 else ""
     text = (

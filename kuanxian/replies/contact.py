@@ -116,6 +116,13 @@ def promise_noted(day: date, today: date, outlook: ReminderOutlook) -> Reply:
     return Reply(f"好的，记下了：您打算在{format_date_with_year(day, today)}还款。" + reminder_note(outlook, today, before_each=False))
 
 
+def promise_stands(day: date, today: date, *, plan_refused: bool) -> Reply:
+    """The day promised, said again ("1月10号我把剩下的全部还了") or with installments refused ("分期我不要")."""
+    if plan_refused:
+        return Reply(f"好的，不分期。您说的{format_date_with_year(day, today)}一次还清，我已经记下了，到时候直接在App里还款就可以。")
+    return Reply(f"已经记下了：您打算在{format_date_with_year(day, today)}还款。到时候直接在App里还款就可以，有变化随时告诉我。")
+
+
 def follow_up_scheduled(day: date, today: date) -> Reply:
     return Reply(f"好的，我会在{format_date_with_year(day, today)}上午提醒您一次。")
 

@@ -42,8 +42,13 @@ def heard_more(borrower: Borrower) -> Reply:
     )
 
 
-def recorded_with_plan() -> Reply:
-    """The consent given after a plan was agreed: recorded, and the plan stands."""
+def recorded_with_plan(*, interest_frozen: bool = False) -> Reply:
+    """The consent given after a plan was agreed: recorded, and the plan stands (now without interest, if so)."""
+    if interest_frozen:
+        return Reply(
+            "已经记录好了，谢谢您告诉我。按我们的政策，从现在起您的分期停止计息：每期的金额和日期都不变，不会再多出利息。"
+            "哪一期有困难，提前告诉我就好，我们再一起调整。"
+        )
     return Reply("已经记录好了，谢谢您告诉我。您的还款计划不变；哪一期有困难，提前告诉我就好，我们再一起调整。")
 
 

@@ -27,7 +27,7 @@ from .text import is_cjk, normalized, syllables
 if TYPE_CHECKING:
     import jieba
 
-__all__ = ["DEFAULT_CONFIG", "FeatureConfig", "featurize"]
+__all__ = ["DEFAULT_CONFIG", "FeatureConfig", "char_grams", "featurize"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,20 @@ def _unigram_ok(ch: str) -> bool:
     return is_cjk(ch) or not (ch.isascii() or ch.isspace())
 
 
+def char_grams(norm: str, shortest: int, longest: int) -> set[str]:
+    """The ``c:`` features of already normalised text: its character n-grams, shortest to longest."""
+    feats: set[str] = set()
+    for n in range(max(1, shortest), longest + 1):
+        for i in range(len(norm) - n + 1):
+            gram = norm[i : i + n]
+            if n == 1:
+                if _unigram_ok(gram):
+                    feats.add("c:" + gram)
+            elif not gram.isspace():
+                feats.add("c:" + gram)
+    return feats
+
+
 def featurize(text: str, config: FeatureConfig = DEFAULT_CONFIG) -> frozenset[str]:
     """The message's feature set (memoised: one turn asks two or three models about the same text)."""
     return _featurize(text, config)
@@ -98,16 +112,7 @@ def featurize(text: str, config: FeatureConfig = DEFAULT_CONFIG) -> frozenset[st
 @functools.lru_cache(maxsize=2048)
 def _featurize(text: str, config: FeatureConfig) -> frozenset[str]:
     norm = " ".join(normalized(text).split())
-    feats: set[str] = set()
-    n_chars = len(norm)
-    for n in range(max(1, config.char_min), config.char_max + 1):
-        for i in range(n_chars - n + 1):
-            gram = norm[i : i + n]
-            if n == 1:
-                if _unigram_ok(gram):
-                    feats.add("c:" + gram)
-            elif not gram.isspace():
-                feats.add("c:" + gram)
+    feats = char_grams(norm, config.char_min, config.char_max)
     tokens = syllables(norm)
     for n in range(max(1, config.pinyin_min), config.pinyin_max + 1):
         for i in range(len(tokens) - n + 1):

@@ -157,7 +157,7 @@ def _draft_on_the_table(chat: Chat) -> None:
                 "amount": "600.00",
                 "count": 20,
                 "frequency": "monthly",
-                "first_date": "2025-02-10",  # where the engine puts a first payment asked today
+                "first_date": "2025-02-15",  # where a first payment asked today goes: the usual day (15th) next month
                 "holiday_days": 0,
                 "hardship": False,
             },
@@ -350,3 +350,13 @@ async def test_the_amount_wondered_at_gets_its_parts_and_the_day_asked_gets_the_
     assert "11,200.00" in wondered.text and "800.00" in wondered.text, wondered.text
     day = await chat.send("那我每个月是几号要还？", "ask_plan_details")
     assert "15号" in day.text and "还没有确定的还款计划" not in day.text, day.text
+
+
+async def test_still_there_mid_conversation_is_answered_at_once_and_the_open_question_stays_open(chat: Chat) -> None:
+    await chat.send("我最近失业了", "disclose_hardship")
+    asked = await chat.send("能不能先缓一缓再还", "request_deferral")
+    assert "同意" in asked.text
+    turn = await chat.send("还在吗", "greet")
+    assert turn.texts[0] == account_texts.still_here().text, turn.texts
+    assert "您好，我是宽限还款助手" not in turn.text
+    assert turn.slots["pending_offer"] == asked.slots["pending_offer"] is not None, "a yes next still answers the question"

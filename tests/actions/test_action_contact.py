@@ -55,6 +55,31 @@ async def test_a_yes_to_the_reminder_offer_schedules_it_and_an_amount_is_kept_wi
     assert yes.one(ScheduleReminder).send_at == datetime(2025, 1, 17, 10, 0, tzinfo=SHANGHAI)
 
 
+async def test_everything_on_a_day_with_a_worry_asked_after_it_is_a_promise_not_a_plan_of_one(chat: Chat) -> None:
+    turn = await chat.send("那我下个月二十号一次还一万二，够不够，会不会到那天又涨了", "propose_installment")
+    assert turn.of(AgreePlan) == [] and "共1期" not in turn.text, turn.text
+    assert turn.one(RecordPromise).promised_for == date(2025, 2, 20)
+
+
+async def test_no_installments_said_after_the_promise_keeps_the_promise_without_asking_its_day_again(chat: Chat) -> None:
+    await chat.send("我2月20号一次还清", "promise_to_pay")
+    turn = await chat.send("分期我不要，说了不要，我就想一次弄完省心", "request_installment")
+    assert turn.commands == [] and "哪一天" not in turn.text, turn.text
+    assert "不分期" in turn.text and "2月20日" in turn.text
+    again = await chat.send("我说的二十号是阳历，二月二十号", "inform", action="action_fallback")
+    assert again.of(RecordPromise) == [] and "已经记下了" in again.text and "2月20日" in again.text, again.text
+    moved = await chat.send("我说错了，是2月22号", "inform", action="action_fallback")
+    assert moved.one(RecordPromise).promised_for == date(2025, 2, 22), moved.text
+
+
+async def test_no_installments_with_a_plan_offered_agrees_nothing_and_asks_the_day(chat: Chat) -> None:
+    offer = await chat.send("每个月还五百 分二十四期", "propose_installment")
+    assert offer.slots["pending_offer"] == "plan_confirm"
+    turn = await chat.send("分期我不要", "request_installment")
+    assert turn.of(AgreePlan) == [], "a no to installments is never a yes to the plan on the table"
+    assert "哪一天" in turn.text and turn.slots["awaiting"] == "promise_date"
+
+
 async def test_a_promise_without_a_date_is_asked_for_one_and_a_bare_date_answers_it(chat: Chat) -> None:
     asked = await chat.send("我会尽快还的", "promise_to_pay")
     assert asked.commands == [] and "哪一天" in asked.text
@@ -591,3 +616,14 @@ async def test_all_at_once_some_day_without_a_plan_is_a_promise_whose_day_is_ask
     assert day.one(RecordPromise).promised_for == date(2025, 1, 20)
     what_if = await chat.send("要是那天钱没到，我再来跟你们说行不行", "nlu_fallback")
     assert "还不上" in what_if.text and "没太" not in what_if.text, what_if.text
+
+
+async def test_the_promised_day_said_again_is_not_noted_twice_nor_its_reminder_offered_again(chat: Chat) -> None:
+    await chat.send("我今天先还2000，剩下的1月20号一起还清，可以不？", "promise_to_pay")
+    question = await chat.send("到1月20号那天还会不会再加钱？", "nlu_fallback")
+    assert question.of(RecordPromise) == [] and "记下了" not in question.text, question.text
+    again = await chat.send("好，那你记一下，1月20号我把剩下的全部还了", "promise_to_pay")
+    assert again.of(RecordPromise) == [] and "已经记下了" in again.text and "提醒您一次吗" not in again.text, again.text
+    where = await chat.send("2000我现在就在APP里头还，在哪点还？", "promise_to_pay")
+    assert where.action == "action_answer_payment_method" or "App" in where.text, where.text
+    assert "哪一天" not in where.text

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from actionkit import Chat, Database, days
 
-from kuanxian.commands import OpenDispute, PauseReminders, RecordHardship, RequestHandoff
+from kuanxian.commands import AgreePlan, OpenDispute, PauseReminders, RecordHardship, RequestHandoff
+from kuanxian.dates import Frequency
 from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.hardship import HardshipCategory
 
@@ -129,13 +132,26 @@ async def test_a_hardship_told_with_consent_in_the_same_breath_is_recorded_witho
     assert "您同意我们把这个情况记录" not in turn.text and turn.slots.get("pending_offer") != "hardship_consent"
 
 
-async def test_consent_given_turns_later_with_a_plan_agreed_is_recorded_and_the_plan_stands(db: Database, chat: Chat) -> None:
+async def test_consent_given_turns_later_with_a_plan_agreed_is_recorded_and_the_plan_goes_on_without_interest(
+    db: Database, chat: Chat
+) -> None:
+    # demo-001's policy freezes interest during a plan for hardship: the record makes it possible, so it is applied.
     await chat.send("我老伴去年住院 钱都花在医院里了 一下子还不了那么多", "disclose_hardship")
     await db.add_plan("demo-001", "500.00", 24, days(10))
     await chat.send("每个月还五百 分二十四期", "propose_installment")
     later = await chat.send("那你帮我记上吧 我家里是真的困难 不是骗你们的", "disclose_hardship")
     assert later.one(RecordHardship).consent is True
-    assert "计划不变" in later.text
+    assert later.one(AgreePlan) == AgreePlan(Decimal("500.00"), 24, Frequency.MONTHLY, days(10), 0, True)
+    assert "停止计息" in later.text and "金额和日期都不变" in later.text
+
+
+async def test_consent_given_turns_later_with_a_plan_agreed_under_a_policy_without_a_freeze_leaves_the_plan(db: Database) -> None:
+    chat = Chat("demo-002")  # no interest freeze in this lender's policy
+    await chat.send("我老婆住院了 钱都花在医院里了", "disclose_hardship")
+    await db.add_plan("demo-002", "535.00", 10, days(10))
+    later = await chat.send("那你帮我记上吧 我家里是真的困难", "disclose_hardship")
+    assert later.one(RecordHardship).consent is True
+    assert not later.of(AgreePlan) and "计划不变" in later.text
 
 
 async def test_a_stroke_told_as_the_reason_for_paying_late_is_a_hardship_heard_and_consent_asked(db: Database) -> None:

@@ -40,23 +40,23 @@ async def test_a_plan_talked_over_several_turns_is_agreed_with_exactly_the_terms
     assert asked.commands == [] and asked.slots["pending_offer"] is None, "nothing to say yes to yet"
 
     first = await chat.send("每月500", "inform")
-    assert "每月还500.00元，共24期，第一期在2月10日（周一）" in first.text
-    assert offered(first)["first_date"] == "2025-02-10"
+    assert "每月还500.00元，共24期，第一期在2月15日（周六）" in first.text  # the usual day (15th) next month
+    assert offered(first)["first_date"] == "2025-02-15"
 
-    moved = await chat.send("能不能每月15号扣", "set_payment_date")
-    assert "每月还500.00元，共24期，第一期在2月15日（周六）" in moved.text
+    moved = await chat.send("能不能每月28号扣", "set_payment_date")
+    assert "每月还500.00元，共24期，第一期在1月28日（周二）" in moved.text
     draft = offered(moved)
     assert moved.commands == [], "an offer is not an agreement"
 
     aside = await chat.send("那我总共欠多少", "ask_balance")
     assert "12,000.00" in aside.text
-    assert "每月还500.00元，共24期，第一期在2月15日" in aside.text, "the offer is picked up again after the question"
+    assert "每月还500.00元，共24期，第一期在1月28日" in aside.text, "the offer is picked up again after the question"
     assert aside.slots["pending_offer"] == "plan_confirm"
 
     agreed = await chat.send("好的", "affirm")
     plan = agreed.one(AgreePlan)
-    assert plan == terms_of(draft) == AgreePlan(Decimal("500.00"), 24, Frequency.MONTHLY, date(2025, 2, 15), 0, False)
-    assert "已经为您确认还款计划" in agreed.text and "每月还500.00元，共24期，第一期在2月15日（周六）" in agreed.text
+    assert plan == terms_of(draft) == AgreePlan(Decimal("500.00"), 24, Frequency.MONTHLY, date(2025, 1, 28), 0, False)
+    assert "已经为您确认还款计划" in agreed.text and "每月还500.00元，共24期，第一期在1月28日（周二）" in agreed.text
     assert hub_accepts("demo-001", plan), "the hub's plan engine takes these exact terms"
     assert agreed.slots["negotiation"] is None and agreed.slots["pending_offer"] is None
     assert len(agreed.commands) == 1
@@ -75,7 +75,7 @@ async def test_restating_the_offered_plan_agrees_it(chat: Chat) -> None:
     assert "每月还1,000.00元，共12期" in offer.text
 
     agreed = await chat.send("行吧，那就12期", "propose_installment")
-    assert agreed.one(AgreePlan) == terms_of(draft) == AgreePlan(Decimal("1000.00"), 12, Frequency.MONTHLY, date(2025, 2, 10))
+    assert agreed.one(AgreePlan) == terms_of(draft) == AgreePlan(Decimal("1000.00"), 12, Frequency.MONTHLY, date(2025, 2, 15))
     assert "已经为您确认还款计划" in agreed.text
     assert "您看确认这个计划吗" not in agreed.text, "not the same offer again"
 
@@ -140,7 +140,8 @@ async def test_a_holiday_within_policy_after_a_recorded_hardship_is_part_of_the_
     assert "含60天暂缓期" in offer.text
     agreed = await chat.send("好的", "affirm")
     plan = agreed.one(AgreePlan)
-    assert (plan.holiday_days, plan.hardship, plan.first_date) == (60, True, days(60))
+    # After the 60 days, back on the usual day: 2025-03-11 is day 60, the 15th follows.
+    assert (plan.holiday_days, plan.hardship, plan.first_date) == (60, True, date(2025, 3, 15))
     assert plan == terms_of(offered(offer))
     assert hub_accepts("demo-001", plan)
 
@@ -218,6 +219,33 @@ async def test_a_holiday_now_and_the_plan_later_is_not_taken_for_a_promise(chat:
     assert turn.of(RecordPromise) == [], "no promise to pay on a date nobody named"
     handoff = turn.one(RequestHandoff)
     assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["holiday_days"] == 60
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("两个月之后我找到工作再跟你们谈分期", "nlu_fallback"),
+        ("嗯，到时候你在这上面提醒我一下就行，别打电话，我现在听见电话响就心慌", "remind_later"),
+    ],
+)
+async def test_the_plan_put_off_in_other_words_after_a_holiday_is_granted_hands_the_holiday_to_a_person(
+    chat: Chat, text: str, heard: str
+) -> None:
+    await chat.send("我最近失业了", "disclose_hardship", entities=JOB_LOSS)
+    await chat.send("可以", "affirm")
+    await chat.send("能不能先停两个月再还", "request_deferral")
+
+    turn = await chat.send(text, heard)
+    assert turn.of(RecordPromise) == [] and "哪一天" not in turn.text, turn.text
+    handoff = turn.one(RequestHandoff)
+    assert handoff.reason is HandoffReason.DEFERRAL and handoff.details["holiday_days"] == 60
+
+
+async def test_a_date_moved_on_an_agreed_plan_is_a_new_first_date_not_a_promise(db: Database, chat: Chat) -> None:
+    await db.add_plan("demo-001", "1000.00", 12, date(2025, 2, 5))
+    turn = await chat.send("等一下，5号工资还没发，改成2月10号", "promise_to_pay")
+    assert turn.of(RecordPromise) == [], turn.text
+    assert offered(turn)["first_date"] == "2025-02-10" and turn.slots["pending_offer"] == "plan_confirm"
 
 
 async def test_a_holiday_after_a_hardship_told_but_not_recorded_asks_to_record_it_first(chat: Chat) -> None:
@@ -556,8 +584,8 @@ async def test_questions_about_the_plan_on_the_table_are_answered_and_her_own_pl
 
 async def test_the_day_kept_with_a_plan_on_the_table_heard_as_a_due_date_question_sets_the_day(db: Database) -> None:
     chat = Chat("demo-002")
-    offer = await chat.send("房东涨房租了，900多有点吃紧，改成每个月600行不行", "propose_installment")
-    assert not offered(offer)["first_date"].endswith("-05")
+    offer = await chat.send("房东涨房租了，900多有点吃紧，改成每个月600，20号扣行不行", "propose_installment")
+    assert offered(offer)["first_date"].endswith("-20")
     kept = await chat.send("可以，还款日还是5号不变", "ask_due_date")
     assert offered(kept)["first_date"].endswith("-05"), kept.text
 
@@ -649,3 +677,10 @@ async def test_moving_the_day_of_an_agreed_plan_keeps_its_holiday(db: Database) 
     chat = Chat("demo-001")
     turn = await chat.send("还是每个月15号还，跟原来一样", "set_payment_date")
     assert offered(turn)["holiday_days"] == 60 and "暂缓" in turn.text, turn.text
+
+
+async def test_a_day_moved_a_little_on_an_agreed_plan_lands_near_the_next_payment_not_within_days(db: Database) -> None:
+    chat = Chat("demo-001")
+    await db.add_plan("demo-001", "500.00", 24, date(2025, 2, 15))
+    turn = await chat.send("我退休金是10号到账 能不能定在每个月12号", "set_payment_date")
+    assert offered(turn)["first_date"] == "2025-02-12", turn.text

@@ -97,8 +97,11 @@ def lender(hub: HubApi) -> Iterator[LenderSite]:
 def browser(hub: HubApi) -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
         missing_service(f"Debian chromium is not installed at {CHROMIUM} (apt-get install -y chromium fonts-wqy-microhei)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # In `make test` these pages share two CPUs with the hub suite and the Rasa training: a reply a person would
+    # see in a second can take several. Assertions wait up to 15 s (Playwright's default is 5) for what must appear.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -40,7 +40,9 @@ def test_a_holiday_is_read_as_days(text: str, days: int) -> None:
     assert parse.wants_holiday(text)
 
 
-@pytest.mark.parametrize("text", ["分12期", "每月500", "两个月后我有钱", "我3个月后发工资", "第一期放在1月25号", ""])
+@pytest.mark.parametrize(
+    "text", ["分12期", "每月500", "两个月后我有钱", "我3个月后发工资", "第一期放在1月25号", "", "10号有时候也会推迟", "工资延后了"]
+)
 def test_no_holiday_without_a_holiday_word(text: str) -> None:
     assert parse.holiday_days(text, TODAY) is None
     assert not parse.wants_holiday(text)
@@ -87,13 +89,15 @@ def test_no_day_of_the_month(text: str) -> None:
         ("2月10号起", date(2025, 2, 10)),
         ("从2月10号开始", date(2025, 2, 10)),
         ("第一期放在3月25号", date(2025, 3, 25)),
+        ("等一下，5号工资还没发，改成2月10号", date(2025, 2, 10)),
+        ("算了，还是2月15号吧，10号有时候也会推迟，保险一点", date(2025, 2, 15)),
     ],
 )
 def test_a_first_payment_date(text: str, first: date) -> None:
     assert parse.first_date(text, TODAY) == first
 
 
-@pytest.mark.parametrize("text", ["2月10号", "每个月10号扣", "第一期放在1月15号", "第一期怎么算"])
+@pytest.mark.parametrize("text", ["2月10号", "每个月10号扣", "第一期放在1月15号", "第一期怎么算", "改成每月500"])
 def test_no_first_date_without_a_cue_or_on_a_day_already_here(text: str) -> None:
     assert parse.first_date(text, TODAY) is None
 
@@ -482,3 +486,38 @@ def test_every_stop_example_in_the_nlu_data_says_stop_and_a_mere_mention_does_no
     assert len(said) > 100
     assert [t for t in said if not parse.says_stop(t)] == []
     assert not parse.says_stop("收到你们短信了，我知道逾期了")
+
+
+@pytest.mark.parametrize(
+    ("text", "later"),
+    [
+        ("30天之后我找到工作再跟你们谈分期", True),
+        ("嗯，到时候你在这上面提醒我一下就行，别打电话", True),
+        ("那先这样，过俩月再说", True),
+        ("我以后每个月还500", False),
+        ("之后每个月10号还", False),
+    ],
+)
+def test_the_plan_put_off_until_after_the_holiday(text: str, later: bool) -> None:
+    assert parse.defers_plan(text) is later
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [("分期我不要，说了不要", True), ("不分期", True), ("分期就算了", True), ("我想分期", False), ("分期要多久", False)],
+)
+def test_installments_refused(text: str, refused: bool) -> None:
+    assert parse.refuses_installments(text) is refused
+
+
+@pytest.mark.parametrize(
+    ("text", "promise"),
+    [
+        ("那我下个月二十号一次还五千三百五，够不够，会不会到那天又涨了", True),
+        ("下个月二十号一次还清", True),
+        ("能不能20号一次还清？", False),
+        ("20号一次还清还是分期划算", False),
+    ],
+)
+def test_everything_on_a_day_is_a_promise_even_with_a_worry_asked_after_it(text: str, promise: bool) -> None:
+    assert parse.pays_all_on_a_day(text, date(2026, 12, 7)) is promise

@@ -812,3 +812,27 @@ def test_a_biweekly_draft_resumed_after_a_question_stays_biweekly() -> None:
     assert offered.state.draft and offered.state.draft["frequency"] == "biweekly"
     resumed = resume(offered.state, acct)
     assert resumed is not None and "每两周还100.00元" in resumed.reply.text, resumed.reply.text
+
+
+@pytest.mark.parametrize(
+    ("due_day", "said", "holiday", "first"),
+    [
+        (28, "每月500", 0, date(2025, 2, 28)),  # no day named: the usual day next month
+        (5, "每月500", 0, date(2025, 2, 5)),
+        (28, "每月500", 60, date(2025, 3, 28)),  # after the holiday (ends 2025-03-16), back on the usual day
+        (28, "每月20号还500", 0, date(2025, 2, 20)),  # a day named wins
+    ],
+)
+def test_a_plan_with_no_day_named_keeps_the_borrowers_usual_day(due_day: int, said: str, holiday: int, first: date) -> None:
+    usual = Account(BORROWER.balance, BORROWER.policy, TODAY, True, ReminderOutlook(True), due_day=due_day)
+    result = step(State(holiday_days=holiday, asked="terms"), Said("inform", said), usual)
+    assert result.pending == "plan_confirm", result.reply.text
+    assert result.state.draft is not None and result.state.draft["first_date"] == first.isoformat()
+
+
+def test_the_day_of_the_plan_on_the_table_said_again_keeps_its_dates() -> None:
+    usual = Account(BORROWER.balance, BORROWER.policy, TODAY, False, ReminderOutlook(True), due_day=28)
+    offer = step(State(asked="terms"), Said("inform", "一个月三百行不"), usual)
+    assert offer.state.draft is not None and offer.state.draft["first_date"] == "2025-02-28"
+    again = step(offer.state, Said("set_payment_date", "行 还是每个月28号"), usual)
+    assert again.state.draft is not None and again.state.draft["first_date"] == "2025-02-28", again.reply.text

@@ -12,13 +12,15 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from kuanxian.commands import AgreePlan
-from kuanxian.dates import Frequency
+from kuanxian.dates import Frequency, add_months, month_end
 from kuanxian.dialogue import parse
 from kuanxian.dialogue.negotiation.state import Account, State
 from kuanxian.domain.policy import Policy
 from kuanxian.plans import Decision, Proposal, evaluate
 from kuanxian.replies import plans as texts
 from kuanxian.replies.common import Reply
+
+_LEAST_NOTICE_DAYS = 14
 
 
 def _frequency(state: State, policy: Policy) -> Frequency:
@@ -40,6 +42,9 @@ def _proposal(state: State, account: Account) -> Proposal:
     start: Optional[date] = None
     if state.first_date:
         start = date.fromisoformat(state.first_date)
+    elif state.day_of_month and _draft_day(state) == state.day_of_month:
+        # "行 还是每个月28号" with the plan on the table already on the 28th: its dates stay.
+        start = date.fromisoformat(str(state.draft["first_date"]))  # type: ignore[index]
     elif state.day_of_month:
         after = account.today + timedelta(days=state.holiday_days) if state.holiday_days else account.today + timedelta(days=6)
         if state.earliest:
@@ -47,6 +52,11 @@ def _proposal(state: State, account: Account) -> Proposal:
         start = parse.next_day_of_month(account.today, state.day_of_month, after=after)
     elif state.holiday_days:
         start = account.today + timedelta(days=state.holiday_days)
+        if account.due_day and _frequency(state, account.policy) is Frequency.MONTHLY:
+            # After the holiday, back on the usual day ("还是每个月28号扣，跟原来一样").
+            start = parse.next_day_of_month(account.today, account.due_day, after=start - timedelta(days=1))
+    elif account.due_day and _frequency(state, account.policy) is Frequency.MONTHLY:
+        start = _usual_day_next_month(account.today, account.due_day)
     return Proposal(
         amount=Decimal(state.amount) if state.amount else None,
         count=state.count,
@@ -57,13 +67,36 @@ def _proposal(state: State, account: Account) -> Proposal:
     )
 
 
+def _draft_day(state: State) -> Optional[int]:
+    """The day of the month the plan on the table falls on, if any."""
+    if not state.draft or not state.draft.get("first_date"):
+        return None
+    return date.fromisoformat(str(state.draft["first_date"])).day
+
+
+def _same_day_a_month_sooner(start: date, day: int) -> date:
+    month = add_months(start.replace(day=1), -1)
+    return month.replace(day=min(day, month_end(month.year, month.month)))
+
+
+def _usual_day_next_month(today: date, due_day: int) -> Optional[date]:
+    """The Borrower's usual day next month, if that leaves two weeks' notice (else the engine's default)."""
+    nxt = add_months(today.replace(day=1), 1)
+    first = nxt.replace(day=min(due_day, month_end(nxt.year, nxt.month)))
+    return first if (first - today).days >= _LEAST_NOTICE_DAYS else None
+
+
 def _evaluate(state: State, account: Account, proposal: Proposal) -> Decision:
     """The engine's decision; a day of the month a week's notice would push past the latest allowed
     first date is honoured with its sooner occurrence instead."""
     decision = evaluate(account.balance, account.policy, proposal, today=account.today)
     if "start_too_late" in decision.reasons and state.day_of_month and not state.first_date and not state.holiday_days:
-        sooner = replace(proposal, start=parse.next_day_of_month(account.today, state.day_of_month))
-        decision = evaluate(account.balance, account.policy, sooner, today=account.today)
+        # The same day a month sooner ("定在每个月12号" on a plan whose next payment is 1月15日: 1月12日), if that
+        # still leaves a week's notice; else its next occurrence.
+        earlier = _same_day_a_month_sooner(proposal.start, state.day_of_month) if proposal.start else None
+        if earlier is None or earlier <= account.today + timedelta(days=6):
+            earlier = parse.next_day_of_month(account.today, state.day_of_month)
+        decision = evaluate(account.balance, account.policy, replace(proposal, start=earlier), today=account.today)
     holiday = min(state.holiday_days, account.policy.payment_holiday_days) if account.hardship else 0
     if holiday > 0:
         # The first date already carries the holiday; the plan says so (as the hub will store it).

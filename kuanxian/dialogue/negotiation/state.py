@@ -85,6 +85,8 @@ class Account:
     outlook: ReminderOutlook
     # Told of a hardship but not (yet) agreed to its record: hardship terms need the record first.
     disclosed: bool = False
+    # The Borrower's usual day of the month (the loan's due day): a plan with no day named keeps it.
+    due_day: Optional[int] = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from kuanxian.dialogue.parse.plan_terms import (
     names_plan_terms,
     pays_it_all_later,
     refuses_amount,
+    refuses_installments,
     terms,
 )
 from kuanxian.dialogue.parse.reminders import (
@@ -130,6 +131,7 @@ __all__ = [
     "pays_it_all_later",
     "promise_date",
     "refuses_amount",
+    "refuses_installments",
     "says_bye_in_numbers",
     "says_dispute",
     "says_goodbye",

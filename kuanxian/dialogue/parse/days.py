@@ -31,6 +31,8 @@ _MONTH_END = re.compile(r"每个?月(?:的)?(?:月底|最后一天|月末)")
 
 _FIRST_CUE = re.compile(
     r"第一期|首期|头一期|第一笔|第一次(?:还|扣|就|是|在|放)?|头一次|开始还|起还|开始扣|从.{0,8}开始|[号日]\s*(?:开始|起)"
+    # "改成1月10号", "还是1月15号吧": a first date moved to a named month and day
+    r"|(?:(?:改|换|挪|调)(?:成|到|在)|还是)(?=\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*[0-9一二三四五六七八九十])"
     r"|first (?:payment|installment)|start",
     re.IGNORECASE,
 )
@@ -72,7 +74,10 @@ def promise_date(text: str, today: date) -> Optional[DateParse]:
 
 def pays_all_on_a_day(text: str, today: date) -> bool:
     """ "20号一次还清", "分期不用，20号全部还": a promise to pay everything on a day, not a one-installment plan."""
-    if _ALL_AT_ONCE.search(text) is None or "还是" in text or asks_question(text) or wants_holiday(text):
+    paying = [c for c in _CLAUSES.split(text) if _ALL_AT_ONCE.search(c)]
+    if not paying or "还是" in text or any(asks_question(c) for c in paying) or wants_holiday(text):
+        # A worry asked after it ("下个月二十号一次还五千三百五，够不够") leaves the promise standing;
+        # "能不能20号一次还清？" is a question, not a promise.
         return False
     found = parse_date(text, today=today)
     return found is not None and found.date is not None

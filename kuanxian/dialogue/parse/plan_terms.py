@@ -36,7 +36,14 @@ _LUMP_SUM = re.compile(r"一次(?:性)?(?:全部|全|都)?(?:还清|还完|结�
 _EACH_TIME = re.compile(r"(?:一次|一回|每次|每回)(?:还|交|付|给)?\s*[0-9零〇一二两三四五六七八九十百千万]")
 
 # "不用分期，工钱一下来我一次还清": no plan wanted, the whole balance at once.
-_NO_PLAN = re.compile(r"不用分期|不分期|不要分期|分期不用|不想分期|不用分|分期就算了|不搞分期")
+_NO_PLAN = re.compile(
+    r"不用分期|不分期|不要分期|分期不用|不想分期|不用分|分期就算了|不搞分期|分期(?:我|就|咱)?(?:不要|不想要|不需要|不办|算了)"
+)
+
+
+def refuses_installments(text: str) -> bool:
+    """ "分期我不要，说了不要", "不分期": no plan of installments wanted, whatever else is said."""
+    return _NO_PLAN.search(text) is not None
 
 
 def pays_it_all_later(text: str) -> bool:
