@@ -187,6 +187,10 @@ class ActionHandleThank(KuanxianAction):
         return []
 
 
+# Comfort waved off, the conversation not ended: "我没事 你别安慰了", "说正事吧".
+_BACK_TO_BUSINESS = re.compile(r"我没事|别安慰|不用安慰|不用劝|说正事|说正经的|谈正事")
+
+
 class ActionGoodbye(KuanxianAction):
     """A goodbye: a yes in the same breath ("好嘞！确认✅ 拜拜") confirms what was on the table first; a goodbye
     right after one (the hub sends the Borrower's last messages) gets a shorter line, not the same one again."""
@@ -201,6 +205,13 @@ class ActionGoodbye(KuanxianAction):
 
         if _yes_in_passing(tracker):
             return await ActionHandleAffirm().act(dispatcher, tracker, context)
+        text = text_of(tracker)
+        if context is not None and _BACK_TO_BUSINESS.search(text) and not parse.says_goodbye(text):
+            # "我没事 你别安慰了 就是这阵子紧": no goodbye; kindness waved off, the matter in hand goes on.
+            from actions.session import resume_negotiation
+
+            say(dispatcher, account_texts.back_to_business())
+            return resume_negotiation(dispatcher, tracker, context)
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         recent = metadata.get("recent") if isinstance(metadata, dict) else None
         before = recent[-1] if isinstance(recent, list) and recent and isinstance(recent[-1], str) else ""

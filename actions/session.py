@@ -81,16 +81,21 @@ class ActionGreet(KuanxianAction):
                 SlotSet("misunderstood", 0.0),
             ]
         say(dispatcher, texts.welcome_back(borrower) if returning else texts.greeting(borrower))
-        state = State.from_slot(tracker.get_slot("negotiation"))
-        if context is not None and not (state.draft and is_active_plan(state.draft, context)):
-            pending = resume(
-                state,
-                account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed"))),
-            )
-            if pending is not None:
-                say(dispatcher, pending.reply)
-                return [SlotSet("pending_offer", pending.pending), SlotSet("misunderstood", 0.0)]
-        return [SlotSet("misunderstood", 0.0)]
+        return resume_negotiation(dispatcher, tracker, context)
+
+
+def resume_negotiation(dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+    """The negotiation's open question (or kept draft) asked again, if there is one."""
+    state = State.from_slot(tracker.get_slot("negotiation"))
+    if context is not None and not (state.draft and is_active_plan(state.draft, context)):
+        pending = resume(
+            state,
+            account_of(context, recorded_hardship(tracker, context), disclosed=bool(tracker.get_slot("hardship_disclosed"))),
+        )
+        if pending is not None:
+            say(dispatcher, pending.reply)
+            return [SlotSet("pending_offer", pending.pending), SlotSet("misunderstood", 0.0)]
+    return [SlotSet("misunderstood", 0.0)]
 
 
 def is_active_plan(draft: Mapping[str, Any], context: Context) -> bool:

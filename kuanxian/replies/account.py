@@ -34,6 +34,11 @@ def welcome_back(borrower: Optional[Borrower]) -> Reply:
     return Reply(f"{name}欢迎回来，没关系的，不用放在心上。我们接着看看怎么安排比较好？", (BALANCE, PLAN, PERSON))
 
 
+def back_to_business() -> Reply:
+    """ "我没事 你别安慰了": heard, and on with the matter."""
+    return Reply("好的，明白。我们接着说正事。")
+
+
 def still_here() -> Reply:
     """ "还在吗": yes, at once, without starting over."""
     return Reply("我在的，一直在。您接着说就好，不着急。", (BALANCE, PLAN, PERSON))

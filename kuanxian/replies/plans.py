@@ -229,6 +229,15 @@ def holiday_needs_a_person() -> Reply:
     )
 
 
+def holiday_record_or_person() -> Reply:
+    """The hardship told, its record asked twice without a yes: other ways, not "tell us your situation" again."""
+    return Reply(
+        "您的情况我明白。暂缓要把这个情况记录在账户里才能办；如果不想记录也完全没关系：我可以请工作人员和您单独商量暂缓，"
+        "或者您直接说一个每月能还的金额，我们先按正常分期来安排。想记录的话，回复“同意记录”就可以。",
+        (PERSON,),
+    )
+
+
 def holiday_to_person(days: int) -> Reply:
     return Reply(f"好的，您想暂缓大约{days}天的事，我请工作人员来和您单独商量，他们会在这里回复您。在这之前，别的问题也可以继续问我。")
 

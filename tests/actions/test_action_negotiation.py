@@ -684,3 +684,11 @@ async def test_a_day_moved_a_little_on_an_agreed_plan_lands_near_the_next_paymen
     await db.add_plan("demo-001", "500.00", 24, date(2025, 2, 15))
     turn = await chat.send("我退休金是10号到账 能不能定在每个月12号", "set_payment_date")
     assert offered(turn)["first_date"] == "2025-02-12", turn.text
+
+
+async def test_comfort_waved_off_heard_as_a_goodbye_goes_on_with_the_open_question(chat: Chat) -> None:
+    await chat.send("我爹上礼拜走了 钱都寄回家办丧事了", "disclose_hardship")
+    asked = await chat.send("这俩月手里没钱了 能不能先缓缓", "request_deferral")
+    turn = await chat.send("我没事 你别安慰了 就是这阵子紧", "goodbye")
+    assert turn.texts[0] == account_texts.back_to_business().text and "感谢您的时间" not in turn.text, turn.texts
+    assert len(turn.texts) == 2 and turn.slots["pending_offer"] == asked.slots["pending_offer"] is not None, turn.texts

@@ -22,7 +22,7 @@ def _holiday(state: State, account: Account) -> Optional[Step]:
     if not account.hardship and account.disclosed and not beyond:
         # Already told us why: a holiday is noted on the account, so ask to record it (a yes takes it up).
         if (state.asked == "holiday_reason" and state.asked_times >= MAX_ASKS) or state.record_asks >= MAX_ASKS:
-            return _ask(state, "holiday_person", texts.holiday_needs_a_person(), pending="transfer_offer")
+            return _ask(state, "holiday_person", texts.holiday_record_or_person(), pending="transfer_offer")
         asked = replace(state, record_asks=state.record_asks + 1)
         reply = texts.holiday_record_reminder(allowed or wanted) if state.record_asks else texts.holiday_needs_record(allowed or wanted)
         return _ask(asked, "holiday_reason", reply, pending="hardship_consent")

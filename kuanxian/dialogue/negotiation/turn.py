@@ -173,4 +173,10 @@ def resume(state: State, account: Account, *, returning: bool = False) -> Option
         except (PlanError, ValueError, KeyError, InvalidOperation):  # a draft from an old or damaged slot
             return None
         return Step(texts.resume_draft(decision.plan, account.today, returning=returning), state, "plan_confirm")
+    if state.asked == "holiday_reason" and state.holiday_days and account.disclosed and not account.hardship:
+        # The holiday waits on the record's consent: that question again.
+        days = min(state.holiday_days, account.policy.payment_holiday_days) or state.holiday_days
+        return Step(texts.holiday_record_reminder(days), state, "hardship_consent")
+    if state.asked == "terms":
+        return Step(texts.ask_terms(2, account.policy.max_term_months), state)
     return None

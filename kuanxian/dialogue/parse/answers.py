@@ -85,7 +85,8 @@ _NO = re.compile(rf"^(?:{_NO_WORDS})(?:[\s,，。.!！~～]*(?:{_NO_WORDS}|谢�
 
 
 # Consent to record a hardship, said in a sentence: "你们要记录就记吧，没关系".
-_CONSENT_YES = re.compile(r"记吧|记下吧|记录吧|可以记|可以登记|同意记录|同意|没关系|没事|无所谓|可以的|记上吧")
+# ("我没事" is about the writer, not the record.)
+_CONSENT_YES = re.compile(r"记吧|记下吧|记录吧|可以记|可以登记|同意记录|同意|没关系|(?<!我)没事|无所谓|可以的|记上吧")
 
 
 _CONSENT_NO = re.compile(r"不(?:要|用|想|同意|愿意|希望)(?:你们)?(?:记|登记|记录|留)|别记|不用记|不要记")
