@@ -521,3 +521,9 @@ def test_installments_refused(text: str, refused: bool) -> None:
 )
 def test_everything_on_a_day_is_a_promise_even_with_a_worry_asked_after_it(text: str, promise: bool) -> None:
     assert parse.pays_all_on_a_day(text, date(2026, 12, 7)) is promise
+
+
+@pytest.mark.parametrize(("text", "answer"), [("我没事 你别安慰了 就是这阵子紧", None), ("没事，记吧", True), ("不要给我记", False)])
+def test_i_am_fine_is_no_consent_to_record_a_hardship(text: str, answer: bool | None) -> None:
+    assert parse.yes_no(text, "hardship_consent") is answer
+    assert parse.consents_to_record(text) is bool(answer)
