@@ -43,20 +43,20 @@ async def test_a_plan_talked_over_several_turns_is_agreed_with_exactly_the_terms
     assert "每月还500.00元，共24期，第一期在2月15日（周六）" in first.text  # the usual day (15th) next month
     assert offered(first)["first_date"] == "2025-02-15"
 
-    moved = await chat.send("能不能每月28号扣", "set_payment_date")
-    assert "每月还500.00元，共24期，第一期在1月28日（周二）" in moved.text
+    moved = await chat.send("能不能每月28号扣", "set_payment_date")  # the month of the plan on the table
+    assert "每月还500.00元，共24期，第一期在2月28日（周五）" in moved.text
     draft = offered(moved)
     assert moved.commands == [], "an offer is not an agreement"
 
     aside = await chat.send("那我总共欠多少", "ask_balance")
     assert "12,000.00" in aside.text
-    assert "每月还500.00元，共24期，第一期在1月28日" in aside.text, "the offer is picked up again after the question"
+    assert "每月还500.00元，共24期，第一期在2月28日" in aside.text, "the offer is picked up again after the question"
     assert aside.slots["pending_offer"] == "plan_confirm"
 
     agreed = await chat.send("好的", "affirm")
     plan = agreed.one(AgreePlan)
-    assert plan == terms_of(draft) == AgreePlan(Decimal("500.00"), 24, Frequency.MONTHLY, date(2025, 1, 28), 0, False)
-    assert "已经为您确认还款计划" in agreed.text and "每月还500.00元，共24期，第一期在1月28日（周二）" in agreed.text
+    assert plan == terms_of(draft) == AgreePlan(Decimal("500.00"), 24, Frequency.MONTHLY, date(2025, 2, 28), 0, False)
+    assert "已经为您确认还款计划" in agreed.text and "每月还500.00元，共24期，第一期在2月28日（周五）" in agreed.text
     assert hub_accepts("demo-001", plan), "the hub's plan engine takes these exact terms"
     assert agreed.slots["negotiation"] is None and agreed.slots["pending_offer"] is None
     assert len(agreed.commands) == 1

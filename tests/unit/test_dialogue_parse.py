@@ -527,3 +527,24 @@ def test_everything_on_a_day_is_a_promise_even_with_a_worry_asked_after_it(text:
 def test_i_am_fine_is_no_consent_to_record_a_hardship(text: str, answer: bool | None) -> None:
     assert parse.yes_no(text, "hardship_consent") is answer
     assert parse.consents_to_record(text) is bool(answer)
+
+
+def test_consent_in_sichuanese_with_a_question_after_it_is_a_yes() -> None:
+    assert parse.yes_no("可以 受伤这个事你们记嘛 要不要我拍医院的证明给你", "hardship_consent") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "dispute"), [("这样算分期吗？会不会再多收钱？", False), ("你们多收了我200", True), ("是不是多扣了", True)]
+)
+def test_a_worry_about_being_charged_more_later_is_no_dispute(text: str, dispute: bool) -> None:
+    assert parse.says_dispute(text) is dispute
+
+
+@pytest.mark.parametrize(("text", "yes"), [("四百多……行吧，咬咬牙", True), ("不行，咬咬牙也不行", False)])
+def test_a_yes_then_the_resolve_to_manage_it_accepts(text: str, yes: bool) -> None:
+    assert parse.accepts_in_the_end(text) is yes
+
+
+@pytest.mark.parametrize("text", ["最近店里生意孬得很 美甲的客人少了一半", "我现在工资被砍了一半"])
+def test_an_income_cut_is_a_hardship(text: str) -> None:
+    assert parse.mentions_hardship(text)

@@ -50,6 +50,10 @@ def _proposal(state: State, account: Account) -> Proposal:
         if state.earliest:
             after = max(after, date.fromisoformat(state.earliest) - timedelta(days=1))
         start = parse.next_day_of_month(account.today, state.day_of_month, after=after)
+        same_month = _in_the_drafts_month(state, state.day_of_month)
+        if same_month is not None and same_month > after:
+            # "每个月20号扣嘛" with the plan on the table starting 1月15日: 1月20日, not this month's 20th.
+            start = same_month
     elif state.holiday_days:
         start = account.today + timedelta(days=state.holiday_days)
         if account.due_day and _frequency(state, account.policy) is Frequency.MONTHLY:
@@ -72,6 +76,14 @@ def _draft_day(state: State) -> Optional[int]:
     if not state.draft or not state.draft.get("first_date"):
         return None
     return date.fromisoformat(str(state.draft["first_date"])).day
+
+
+def _in_the_drafts_month(state: State, day: int) -> Optional[date]:
+    """`day` in the month the plan on the table starts in, if there is one."""
+    if not state.draft or not state.draft.get("first_date"):
+        return None
+    first = date.fromisoformat(str(state.draft["first_date"]))
+    return first.replace(day=min(day, month_end(first.year, first.month)))
 
 
 def _same_day_a_month_sooner(start: date, day: int) -> date:

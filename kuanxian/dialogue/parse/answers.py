@@ -86,7 +86,9 @@ _NO = re.compile(rf"^(?:{_NO_WORDS})(?:[\s,，。.!！~～]*(?:{_NO_WORDS}|谢�
 
 # Consent to record a hardship, said in a sentence: "你们要记录就记吧，没关系".
 # ("我没事" is about the writer, not the record.)
-_CONSENT_YES = re.compile(r"记吧|记下吧|记录吧|可以记|可以登记|同意记录|同意|没关系|(?<!我)没事|无所谓|可以的|记上吧")
+_CONSENT_YES = re.compile(
+    r"记吧|记下吧|记录吧|可以记|可以登记|同意记录|同意|没关系|(?<!我)没事|无所谓|可以的|记上吧|(?:你们|你)(?:就)?(?:记|登记|记录)(?:嘛|呗|吧|上|下来)"
+)
 
 
 _CONSENT_NO = re.compile(
@@ -124,7 +126,13 @@ def accepts_in_the_end(text: str) -> bool:
     last = clauses[-1]
     if re.search(r"[0-9零〇一二两三四五六七八九十百千万]", last) or any(_FLAT_NO.fullmatch(c) for c in clauses):
         return False  # "不行，300可以": other terms, not this offer
+    if _RESOLVE.fullmatch(last) and _SHORT_YES.fullmatch(clauses[-2]):
+        return True  # "四百多……行吧，咬咬牙": the yes, then the resolve to manage it
     return _LAST_CLAUSE_YES.fullmatch(last) is not None and not re.search(r"[?？吗]", text[-3:])
+
+
+_RESOLVE = re.compile(r"(?:我)?(?:咬咬牙|咬牙|拼了|拼一拼|努努力|挤一挤|省一省|紧一紧|勉强|扛一扛)(?:吧|了|呗)?")
+_SHORT_YES = re.compile(r"(?:那)?(?:行|好|可以|成|中)(?:吧|的|啊)?")
 
 
 _FLAT_NO = re.compile(r"(?:不行|不可以|不要|不同意|不能|不得行|不中|算了)(?:吧|的|啊)?")
