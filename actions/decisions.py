@@ -237,7 +237,11 @@ class ActionHandleDeny(KuanxianAction):
             say(dispatcher, contact_texts.no_reminder())
             return [*_clear(), SlotSet("follow_date", None)]
         if pending == "hardship_consent" and context is not None:
-            return await record_consent(dispatcher, tracker, context, consent=False)
+            from kuanxian.dialogue import parse
+
+            # "可以 受伤这个事你们记嘛 要不要我拍医院的证明给你" heard as a no: the words say yes.
+            consent = parse.yes_no(text_of(tracker), pending) is True
+            return await record_consent(dispatcher, tracker, context, consent=consent)
         if pending == "plan_confirm":
             from kuanxian.dialogue import parse
 

@@ -107,6 +107,25 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
         intent = "request_deferral" if parse.wants_holiday(text) else "propose_installment"
         taken = await negotiate(dispatcher, tracker, context, intent=intent, text=text, recorded=consent or None)
         return [*taken, SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]
+    if consent and context.plan is None and state.draft:
+        # A plan on the table ("店里生意不好这个事你可以记下来 立息能停的话就停嘛"): offered again on hardship terms
+        # (interest frozen where the policy allows), for the Borrower's yes.
+        from dataclasses import replace
+
+        from actions.session import account_of
+        from kuanxian.dialogue.negotiation import resume
+
+        kept = replace(state, draft={**state.draft, "hardship": True})
+        again = resume(kept, account_of(context, True, disclosed=True))
+        if again is not None:
+            say(dispatcher, Reply("已经记录好了，谢谢您。"))
+            say(dispatcher, again.reply)
+            return [
+                SlotSet("negotiation", kept.to_slot()),
+                SlotSet("pending_offer", again.pending),
+                SlotSet("hardship_disclosed", True),
+                SlotSet("hardship_recorded", True),
+            ]
     if consent and context.plan is not None:
         # A plan is agreed already: it stands (without interest from now on, where the record allows it).
         frozen = interest_frozen_plan(context)

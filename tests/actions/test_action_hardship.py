@@ -166,3 +166,24 @@ async def test_a_restaurant_closed_for_three_months_heard_as_a_complaint_is_a_ha
     chat = Chat("demo-003")
     turn = await chat.send("我要疯了 餐馆说装修 直接关三个月 一分钱都没有", "complain")
     assert turn.of(RequestHandoff) == [] and turn.slots["pending_offer"] == "hardship_consent", turn.text
+
+
+async def test_consent_heard_as_a_no_by_the_classifier_is_taken_from_the_words(chat: Chat) -> None:
+    await chat.send("我前段时间送外卖被车挂倒了 腿骨折了", "disclose_hardship")
+    turn = await chat.send("可以 受伤这个事你们记嘛 要不要我拍医院的证明给你", "deny")
+    assert turn.one(RecordHardship).consent is True and "不做记录" not in turn.text, turn.text
+    refused = Chat("demo-002")
+    await refused.send("我前段时间送外卖被车挂倒了 腿骨折了", "disclose_hardship")
+    no = await refused.send("不要给我记", "deny")
+    assert no.of(RecordHardship) == [] and "不做记录" in no.text, no.text
+
+
+async def test_consent_with_a_plan_on_the_table_offers_it_again_on_hardship_terms_for_a_yes(chat: Chat) -> None:
+    offer = await chat.send("每个月还五百 分二十四期", "propose_installment")
+    assert offer.slots["pending_offer"] == "plan_confirm" and "停止计息" not in offer.text
+    await chat.send("最近店里生意孬得很 客人少了一半", "disclose_hardship")
+    recorded = await chat.send("店里生意不好这个事你可以记下来 利息能停的话就停嘛", "affirm")
+    assert recorded.one(RecordHardship).consent is True and recorded.of(AgreePlan) == [], "nothing agreed without a yes"
+    assert "停止计息" in recorded.text and recorded.slots["pending_offer"] == "plan_confirm", recorded.text
+    agreed = await chat.send("可以 就这样定了", "affirm")
+    assert agreed.one(AgreePlan).hardship is True
