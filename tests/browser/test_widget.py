@@ -274,3 +274,21 @@ def test_socket_reconnects_and_replays_from_the_last_seq(new_page: Any, hub: Hub
     assert len(routes) >= 2 and f"after={last}" in routes[1].url, [r.url for r in routes]
     assert shown(page) == server_view(hub, borrower)  # in order, nothing twice
     shots(page, "replayed")
+
+
+def test_a_message_typed_while_the_session_is_still_opening_is_sent_when_it_opens(new_page: Any, hub: HubApi, lender: LenderSite) -> None:
+    """A slow first load: the borrower types before POST /sessions has answered; the words are kept, not dropped."""
+    borrower = hub.new_borrower("慢网络")
+    page: Page = new_page()
+    held: list[Route] = []
+    page.route(re.compile(r".*/api/widget/sessions$"), lambda route: held.append(route))
+    page.goto(f"{lender.url}/lender.html?borrower={borrower}")
+    open_widget(page)
+    eventually_sync(lambda: bool(held) or None, timeout=10, what="the session request, held back")
+    text = "网太慢了 我先打一句"
+    widget_send(page, text)
+    expect(page.get_by_test_id("kx-notice")).to_contain_text("连上后马上为您发送")
+    page.unroute(re.compile(r".*/api/widget/sessions$"))  # the held request goes on to the hub now
+    expect(bubbles(page, "borrower", text)).to_have_count(1)
+    expect(bubbles(page, "bot", f"收到：{text}")).to_have_count(1)
+    assert [t for _, _, t in server_view(hub, borrower)].count(text) == 1

@@ -21,6 +21,7 @@ export class KuanxianWidget extends HTMLElement {
   #view = null;
   #transport = null;
   #outbox = null;
+  #early = []; // [text, display] typed while the session was still opening: sent as soon as it is open
   #session = null;
   #tokenGetter = null;
   #generation = 0;
@@ -147,6 +148,8 @@ export class KuanxianWidget extends HTMLElement {
     this.#outbox.addEventListener("change", () => view.transcript.setPending(this.#outbox.items));
     this.#outbox.addEventListener("notice", (event) => view.notice(event.detail.text, { key: "outbox" }));
     view.transcript.setPending(this.#outbox.items);
+    for (const [text, display] of this.#early.splice(0)) this.#outbox.add(text, display);
+    view.clearNotice("early");
 
     const transport = new Transport({ hub: this.hub, token: session.session_token, after: 0, mode: this.getAttribute("transport") || "auto" });
     this.#transport = transport;
@@ -195,6 +198,7 @@ export class KuanxianWidget extends HTMLElement {
     this.#transport?.stop();
     this.#transport = null;
     this.#outbox = null;
+    this.#early = []; // a restart may be another borrower: nothing typed for the last one goes to them
     this.#session = null;
     this.#synced = false;
   }
@@ -270,12 +274,20 @@ export class KuanxianWidget extends HTMLElement {
   }
 
   // Sending -----------------------------------------------------------------------------------------
+  /** Returns false when the text could not be taken (the view then gives it back to the input). */
   #send(text, display) {
-    if (!this.#outbox) {
-      this.#view.notice(this.#session ? T.sessionFailed : T.noToken, { key: "session" });
-      return;
+    if (this.#outbox) {
+      this.#outbox.add(text, display);
+      return true;
     }
-    this.#outbox.add(text, display);
+    if (this.#starting === this.#generation) {
+      // Typed while the session is still opening (a slow first load): kept, and sent the moment it opens.
+      this.#early.push([text, display]);
+      this.#view.notice(T.sendWhenConnected, { key: "early", kind: "info" });
+      return true;
+    }
+    this.#view.notice(this.#session ? T.sessionFailed : T.noToken, { key: "session" });
+    return false;
   }
 
   // Open, close, read marks ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ export const T = Object.freeze({
   },
   noToken: "暂时无法确认您的身份，请刷新页面或重新登录后再试。",
   sessionFailed: "暂时连不上服务，我们会自动重试。",
+  sendWhenConnected: "正在连接，连上后马上为您发送。",
   offlineNotice: "网络好像断开了，恢复后会自动发送您的消息。",
   tooLong: (max) => `消息太长了（最多 ${max} 字），请分几次发送。`,
 });

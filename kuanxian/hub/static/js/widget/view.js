@@ -26,7 +26,7 @@ export class WidgetView {
   #handlers;
   transcript;
 
-  /** handlers: onSend(text), onChoice(button), onRetry(clientId), onOpen(), onClose() */
+  /** handlers: onSend(text) (false: not taken), onChoice(button), onRetry(clientId), onOpen(), onClose() */
   constructor(shadowRoot, handlers) {
     this.#handlers = handlers;
     adoptStyles(shadowRoot);
@@ -182,7 +182,10 @@ export class WidgetView {
     }
     input.value = "";
     this.#syncComposer();
-    this.#handlers.onSend(text);
+    if (this.#handlers.onSend(text) === false) {
+      input.value = text; // not taken (no session): the words stay in the box, not lost
+      this.#syncComposer();
+    }
     input.focus({ preventScroll: true });
   }
 }
