@@ -97,7 +97,7 @@ class ActionPromise(BorrowerAction):
 
         text = text_of(tracker)
         talking_plan = bool(State.from_slot(tracker.get_slot("negotiation")).draft) or context.plan is not None
-        if talking_plan and (parse.day_of_month(text) is not None or _FIRST_INSTALLMENT.search(text) or _MOVED_TO_DATE.search(text)):
+        if talking_plan and (parse.day_of_month(text) is not None or _FIRST_INSTALLMENT.search(text) or parse.moves_to_a_month(text)):
             # "能不能改到每个月20号", "第一期就下个月28号", "改成1月10号": the plan's dates, not a promise to pay on a day.
             from actions.negotiation import negotiate
 
@@ -137,7 +137,6 @@ _WHAT_IF = re.compile(r"咋办|怎么办|万一|如果.{0,12}(?:还不上|没钱
 
 # The first installment named: its date is a plan term.
 _FIRST_INSTALLMENT = re.compile(r"第一期|首期|第一笔|第一次还|头一期")
-_MOVED_TO_DATE = re.compile(r"(?:改|换|挪|调)(?:成|到|在)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 
 
 class ActionRemindLater(BorrowerAction):

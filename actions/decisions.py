@@ -226,6 +226,8 @@ class ActionHandleDeny(KuanxianAction):
         return "action_handle_deny"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        from kuanxian.dialogue import parse
+
         pending = tracker.get_slot("pending_offer")
         confirmed = await confirm_if_taken(dispatcher, tracker, context)  # "适合啊！！我同意了 确认 确认 确认"
         if confirmed is not None:
@@ -237,14 +239,10 @@ class ActionHandleDeny(KuanxianAction):
             say(dispatcher, contact_texts.no_reminder())
             return [*_clear(), SlotSet("follow_date", None)]
         if pending == "hardship_consent" and context is not None:
-            from kuanxian.dialogue import parse
-
             # "可以 受伤这个事你们记嘛 要不要我拍医院的证明给你" heard as a no: the words say yes.
             consent = parse.yes_no(text_of(tracker), pending) is True
             return await record_consent(dispatcher, tracker, context, consent=consent)
         if pending == "plan_confirm":
-            from kuanxian.dialogue import parse
-
             if parse.accepts_in_the_end(text_of(tracker)):
                 # "500……有点紧，咬咬牙可以": the doubt is said, and the offer taken.
                 return await ActionHandleAffirm().act(dispatcher, tracker, context)

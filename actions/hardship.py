@@ -41,6 +41,15 @@ def interest_frozen_plan(context: Context) -> Optional[AgreePlan]:
     return AgreePlan(unpaid[0].amount, len(unpaid), plan.frequency, unpaid[0].due, plan.holiday_days, True)
 
 
+def keep_plan_on_hardship_terms(dispatcher: CollectingDispatcher, context: Context) -> None:
+    """A hardship just recorded with a plan agreed: the plan stands, without interest from now on where the record
+    allows it ("你们利息能不能别再涨了" … "行，困难情况你们记录吧"), and the Borrower is told which."""
+    frozen = interest_frozen_plan(context)
+    if frozen is not None:
+        command(dispatcher, frozen)
+    say(dispatcher, texts.recorded_with_plan(interest_frozen=frozen is not None))
+
+
 class ActionAcknowledgeHardship(BorrowerAction):
     """Thank, Explain, ask eXplicit consent before recording anything; reminders pause meanwhile."""
 
@@ -62,11 +71,7 @@ class ActionAcknowledgeHardship(BorrowerAction):
                 if context.plan is None:
                     return [*await record_consent(dispatcher, tracker, context, consent=True), SlotSet("misunderstood", 0.0)]
                 command(dispatcher, RecordHardship(category_of(tracker), True))
-                frozen = interest_frozen_plan(context)
-                if frozen is not None:
-                    # "你们利息能不能别再涨了" … "行，困难情况你们记录吧": the freeze the record makes possible, applied.
-                    command(dispatcher, frozen)
-                say(dispatcher, texts.recorded_with_plan(interest_frozen=frozen is not None))
+                keep_plan_on_hardship_terms(dispatcher, context)
                 return [SlotSet("hardship_recorded", True), SlotSet("misunderstood", 0.0)]
             say(dispatcher, texts.heard_more(context.borrower))
             return [SlotSet("misunderstood", 0.0)]
@@ -127,11 +132,7 @@ async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, con
                 SlotSet("hardship_recorded", True),
             ]
     if consent and context.plan is not None:
-        # A plan is agreed already: it stands (without interest from now on, where the record allows it).
-        frozen = interest_frozen_plan(context)
-        if frozen is not None:
-            command(dispatcher, frozen)
-        say(dispatcher, texts.recorded_with_plan(interest_frozen=frozen is not None))
+        keep_plan_on_hardship_terms(dispatcher, context)
         return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", True)]
     say(dispatcher, texts.options(context.borrower, consent, pause_days(tracker)))
     return [SlotSet("pending_offer", None), SlotSet("hardship_disclosed", True), SlotSet("hardship_recorded", consent)]

@@ -18,6 +18,7 @@ __all__ = [
     "add_months",
     "local_today",
     "month_end",
+    "on_day",
     "parse_date",
     "parse_frequency",
 ]
@@ -88,6 +89,11 @@ class DateParse:
 def month_end(year: int, month: int) -> int:
     """Number of days in the month."""
     return calendar.monthrange(year, month)[1]
+
+
+def on_day(d: date, day: int) -> date:
+    """`day` in the month of `d`, clamped to the month end (on_day(Feb 10, 31) → Feb 28/29)."""
+    return d.replace(day=min(day, month_end(d.year, d.month)))
 
 
 def add_months(d: date, months: int) -> date:

@@ -32,7 +32,6 @@ from kuanxian.hub.turns import TurnPipeline
 from kuanxian.hub.tx import Transactions
 from kuanxian.hub.webhooks import WebhookSender
 from kuanxian.safety import warm_up
-from kuanxian.safety.guard import explain
 from kuanxian.settings import Settings
 from kuanxian.storage import conversations as conversation_store
 from kuanxian.storage.db import make_engine
@@ -118,11 +117,8 @@ class Hub:
             webhooks,
             redis,
         )
-        # Rules and models load before the first Borrower's turn, off the event loop; so does the guard's
-        # nearest-corpus-line index: built later, inside a collector's first blocked reply, it held the interpreter
-        # long enough to stall live frames for everyone.
+        # Rules, models and the guard's explanation index load before the first Borrower's turn, off the event loop.
         await asyncio.to_thread(warm_up)
-        await asyncio.to_thread(explain, "您好")
         if settings.demo:
             from kuanxian.hub.seed import seed_demo
 

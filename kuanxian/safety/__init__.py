@@ -17,8 +17,12 @@ def warm_up() -> None:
     Without it the first message of a fresh process pays several seconds of
     JSON parsing inside a Borrower's turn.
     """
+    from .guard import explain
     from .identity import assess_speaker
 
     review_message("您好")
     assess_distress("您好")
     assess_speaker("您好")
+    # The guard's nearest-corpus-line index too: built later, inside a collector's first blocked reply, it held
+    # the interpreter long enough to stall live frames for everyone.
+    explain("您好")

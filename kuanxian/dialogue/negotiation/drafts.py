@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from kuanxian.commands import AgreePlan
-from kuanxian.dates import Frequency, add_months, month_end
+from kuanxian.dates import Frequency, add_months, on_day
 from kuanxian.dialogue import parse
 from kuanxian.dialogue.negotiation.state import Account, State
 from kuanxian.domain.policy import Policy
@@ -42,15 +42,16 @@ def _proposal(state: State, account: Account) -> Proposal:
     start: Optional[date] = None
     if state.first_date:
         start = date.fromisoformat(state.first_date)
-    elif state.day_of_month and _draft_day(state) == state.day_of_month:
+    elif state.day_of_month and (drafted := _draft_first(state)) is not None and drafted.day == state.day_of_month:
         # "行 还是每个月28号" with the plan on the table already on the 28th: its dates stay.
-        start = date.fromisoformat(str(state.draft["first_date"]))  # type: ignore[index]
+        start = drafted
     elif state.day_of_month:
         after = account.today + timedelta(days=state.holiday_days) if state.holiday_days else account.today + timedelta(days=6)
         if state.earliest:
             after = max(after, date.fromisoformat(state.earliest) - timedelta(days=1))
         start = parse.next_day_of_month(account.today, state.day_of_month, after=after)
-        same_month = _in_the_drafts_month(state, state.day_of_month)
+        drafted = _draft_first(state)
+        same_month = on_day(drafted, state.day_of_month) if drafted is not None else None
         if same_month is not None and same_month > after:
             # "每个月20号扣嘛" with the plan on the table starting 1月15日: 1月20日, not this month's 20th.
             start = same_month
@@ -71,30 +72,16 @@ def _proposal(state: State, account: Account) -> Proposal:
     )
 
 
-def _draft_day(state: State) -> Optional[int]:
-    """The day of the month the plan on the table falls on, if any."""
+def _draft_first(state: State) -> Optional[date]:
+    """The first payment date of the plan on the table, if there is one."""
     if not state.draft or not state.draft.get("first_date"):
         return None
-    return date.fromisoformat(str(state.draft["first_date"])).day
-
-
-def _in_the_drafts_month(state: State, day: int) -> Optional[date]:
-    """`day` in the month the plan on the table starts in, if there is one."""
-    if not state.draft or not state.draft.get("first_date"):
-        return None
-    first = date.fromisoformat(str(state.draft["first_date"]))
-    return first.replace(day=min(day, month_end(first.year, first.month)))
-
-
-def _same_day_a_month_sooner(start: date, day: int) -> date:
-    month = add_months(start.replace(day=1), -1)
-    return month.replace(day=min(day, month_end(month.year, month.month)))
+    return date.fromisoformat(str(state.draft["first_date"]))
 
 
 def _usual_day_next_month(today: date, due_day: int) -> Optional[date]:
     """The Borrower's usual day next month, if that leaves two weeks' notice (else the engine's default)."""
-    nxt = add_months(today.replace(day=1), 1)
-    first = nxt.replace(day=min(due_day, month_end(nxt.year, nxt.month)))
+    first = on_day(add_months(today.replace(day=1), 1), due_day)
     return first if (first - today).days >= _LEAST_NOTICE_DAYS else None
 
 
@@ -105,7 +92,7 @@ def _evaluate(state: State, account: Account, proposal: Proposal) -> Decision:
     if "start_too_late" in decision.reasons and state.day_of_month and not state.first_date and not state.holiday_days:
         # The same day a month sooner ("定在每个月12号" on a plan whose next payment is 1月15日: 1月12日), if that
         # still leaves a week's notice; else its next occurrence.
-        earlier = _same_day_a_month_sooner(proposal.start, state.day_of_month) if proposal.start else None
+        earlier = on_day(add_months(proposal.start.replace(day=1), -1), state.day_of_month) if proposal.start else None
         if earlier is None or earlier <= account.today + timedelta(days=6):
             earlier = parse.next_day_of_month(account.today, state.day_of_month)
         decision = evaluate(account.balance, account.policy, replace(proposal, start=earlier), today=account.today)

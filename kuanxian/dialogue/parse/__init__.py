@@ -28,7 +28,15 @@ from kuanxian.dialogue.parse.answers import (
     starts_yes,
     yes_no,
 )
-from kuanxian.dialogue.parse.days import day_of_month, first_date, later, next_day_of_month, pays_all_on_a_day, promise_date
+from kuanxian.dialogue.parse.days import (
+    day_of_month,
+    first_date,
+    later,
+    moves_to_a_month,
+    next_day_of_month,
+    pays_all_on_a_day,
+    promise_date,
+)
 from kuanxian.dialogue.parse.disputes import says_dispute, says_wrong_person, withdraws_dispute
 from kuanxian.dialogue.parse.fees import asks_about_fees, asks_fee_relief, asks_plan_interest
 from kuanxian.dialogue.parse.hardship import (
@@ -124,6 +132,7 @@ __all__ = [
     "lump_sum",
     "mentions_hardship",
     "money_in",
+    "moves_to_a_month",
     "names_plan_terms",
     "next_day_of_month",
     "objects",

@@ -29,13 +29,24 @@ _DAY_THEN = re.compile(r"(?<![0-9月])" + _DAY_NUM + r"\s*(?:扣|还|划|交|付
 _MONTH_END = re.compile(r"每个?月(?:的)?(?:月底|最后一天|月末)")
 
 
+# A date moved: "改成", "换到", "挪在" … then a named month.
+_MOVE_TO = r"(?:改|换|挪|调)(?:成|到|在)"
+_NAMED_MONTH = r"\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+_MOVED_TO_A_MONTH = re.compile(_MOVE_TO + _NAMED_MONTH)
+
+
 _FIRST_CUE = re.compile(
     r"第一期|首期|头一期|第一笔|第一次(?:还|扣|就|是|在|放)?|头一次|开始还|起还|开始扣|从.{0,8}开始|[号日]\s*(?:开始|起)"
     # "改成1月10号", "还是1月15号吧": a first date moved to a named month and day
-    r"|(?:(?:改|换|挪|调)(?:成|到|在)|还是)(?=\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*[0-9一二三四五六七八九十])"
+    rf"|(?:{_MOVE_TO}|还是)(?={_NAMED_MONTH}\s*[0-9一二三四五六七八九十])"
     r"|first (?:payment|installment)|start",
     re.IGNORECASE,
 )
+
+
+def moves_to_a_month(text: str) -> bool:
+    """ "改成1月10号", "挪到2月": a date moved to a named month (with a plan talked about, the plan's dates)."""
+    return _MOVED_TO_A_MONTH.search(text) is not None
 
 
 _ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一次性还|一次还|一把还|一把(?:都)?给|一次给清")
