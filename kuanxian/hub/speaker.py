@@ -23,14 +23,17 @@ __all__ = [
     "helper_declared",
     "identity_asked",
     "identity_verdict",
-    "may_concern_identity",
     "relays_holder",
 ]
 
 # Someone else on the Borrower's phone who wants no more messages, or who has a stranger's phone or number.
-STOP_CONTACT = re.compile(r"别再|不要再|不用再|莫再|莫要再|莫发|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打")
+STOP_CONTACT = re.compile(
+    r"别再|不要再|不用再|莫再|莫要再|莫发|别联系|不要联系|别发了|别给我发|不要发了|别打|不要打|唔好再|咪再|唔使再|唔好(?:send|发|打)"
+)
 STRANGER = re.compile(
-    r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|不认识(?:原来的)?(?:机主|这个人|这人|此人|他|她)|新办的(?:卡|号)|换了号|号码是新的"
+    r"二手|旧手机|买的手机|捡的手机|捡到|打错|发错|新办的(?:卡|号)|换了号|号码是新的"
+    r"|(?:不|唔)(?:认识|识|认得)(?:原来的|咩|乜|什么|啥)?(?:机主|这个人|这人|此人|呢个人|嗰个人|他|她|佢"
+    r"|[王李陈张刘赵黄周吴](?:女士|先生|生|小姐|太))"
     r"|(?:那个|这个|上面那个|原来那个)人我(?:也)?不认识|我(?:也)?不姓(?:那个|这个|他那个)"
 )
 # The holder saying someone types for them ("我是李先生本人 右手不灵便 我儿子在旁边帮我打字"): still the holder.
@@ -59,9 +62,12 @@ ASKS_WAIT = re.compile(
 
 # Answers to "您是这个贷款账户的本人吗？"
 _IS_HOLDER = re.compile(
-    r"^(?:嗯|恩|对|是|是的|对的|是我|是啊|对啊|没错|本人|我是本人|我就是|就是我|我是|yes|y)[啊呀的。.!！~ ]*$|是本人|我本人"
+    r"^(?:嗯|恩|对|是|是的|对的|是我|是啊|对啊|没错|本人|我是本人|我就是|就是我|我是|yes|y|系|系呀|系啊|系我)[啊呀的。.!！~ ]*$"
+    r"|是本人|我本人|系本人|我是借款人|是我(?:自己)?借的"
 )
-_NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$")
+_NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$|唔系(?:本人|我)|我唔系|^唔系[啊呀喔。.!！ ]*$")
+# After the question, words that deny any part in the account ("我唔识咩王女士，唔关我事").
+_DISOWNS = re.compile(r"(?:不|唔)关我(?:的)?事|(?:跟|同|和)我(?:没|冇|没有)(?:关系|关|嘢)|(?:没|冇)(?:这|呢)个人")
 
 
 def declares_helper(text: str) -> bool:
@@ -82,9 +88,11 @@ async def identity_asked(conn: AsyncConnection, conversation_id: str, seq: int) 
     """The Borrower's message the assistant answered with the identity question, if that question is the
     last thing said before message `seq`."""
     said = await message_store.recent(conn, conversation_id, sender=SenderType.SYSTEM, limit=1)
+    if not said or said[-1].text != notices.identity_check():
+        return None  # the common case: one read
     earlier = [m for m in await message_store.recent(conn, conversation_id, sender=SenderType.BORROWER, limit=2) if m.seq < seq]
     bot = await message_store.recent(conn, conversation_id, sender=SenderType.BOT, limit=1)
-    if not said or not earlier or said[-1].text != notices.identity_check():
+    if not earlier:
         return None
     question, before = said[-1], earlier[-1]
     if not before.seq < question.seq < seq or (bot and bot[-1].seq > question.seq):
@@ -92,24 +100,19 @@ async def identity_asked(conn: AsyncConnection, conversation_id: str, seq: int) 
     return before
 
 
-def may_concern_identity(text: str) -> bool:
-    """A yes or no to the identity question, a stranger's words, or a message the speaker check flags."""
-    stripped = text.strip().lower()
-    if _NOT_HOLDER.search(text) or _IS_HOLDER.search(stripped) or STRANGER.search(text):
-        return True
-    found = assess_speaker(text)
-    return found.third_party or bool(found.cues)
-
-
-def identity_verdict(text: str, asked: bool, *, helper: bool = False) -> str:
+def identity_verdict(text: str, asked: bool, *, helper: bool = False, asked_about: str = "") -> str:
     """ "holder", "third_party", "ask" (the model alone is unsure: ask who is writing), or "confirmed" (a yes to that question).
 
-    `helper`: the holder said earlier that someone types for them, and this message passes on the holder's words."""
+    `helper`: the holder said earlier that someone types for them, and this message passes on the holder's words.
+    `asked_about`: the message the question answered; after a stranger's words there ("二手机"), anything but a yes
+    is still the stranger ("我唔识咩王女士", "点样logout？"): nothing about the account."""
     if asked:
-        if _NOT_HOLDER.search(text):
+        if _NOT_HOLDER.search(text) or _DISOWNS.search(text):
             return "third_party"
         if _IS_HOLDER.search(text.strip().lower()):
             return "confirmed"
+        if STRANGER.search(asked_about):
+            return "third_party"
     if declares_helper(text) or (helper and relays_holder(text)):
         return "holder"
     found = assess_speaker(text)

@@ -55,7 +55,6 @@ from kuanxian.hub.speaker import (
     helper_declared,
     identity_asked,
     identity_verdict,
-    may_concern_identity,
     relays_holder,
 )
 from kuanxian.hub.tx import Transactions, Tx
@@ -230,12 +229,12 @@ class TurnPipeline(CrisisTurns):
         asked: Optional[Message] = None
         if speaker is Speaker.HOLDER and level != "crisis" and not crisis_hold:
             # (Never "您是本人吗？" to someone a person is on the way to for a crisis.)
-            # Whether the identity question is the last thing said matters only for an answer to it or a doubt:
-            # an ordinary turn reads nothing more.
+            # Whether the identity question is the last thing said (one read when it is not): an answer that is
+            # not a yes to it, after a stranger's words, gets nothing about the account.
             async with self.transactions.read() as conn:
-                asked = await identity_asked(conn, conversation_id, seq) if may_concern_identity(message.text) else None
+                asked = await identity_asked(conn, conversation_id, seq)
                 helper = relays_holder(message.text) and await helper_declared(conn, conversation_id, seq)
-            verdict = identity_verdict(message.text, asked is not None, helper=helper)
+            verdict = identity_verdict(message.text, asked is not None, helper=helper, asked_about=asked.text if asked else "")
             if verdict == "ask":
                 await self._ask_identity(conversation, message)
                 return
