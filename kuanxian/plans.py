@@ -111,7 +111,7 @@ def default_first_due(today: date, frequency: Frequency) -> date:
     return today + timedelta(days=_STEP_DAYS[frequency])
 
 
-def _latest_first_due(today: date, policy: Policy, hardship: bool) -> date:
+def latest_first_due(today: date, policy: Policy, hardship: bool) -> date:
     """Last day of next month, plus the holiday allowance for hardship."""
     nxt = add_months(today.replace(day=1), 1)
     end = nxt.replace(day=month_end(nxt.year, nxt.month))
@@ -214,7 +214,7 @@ def evaluate(balance: Decimal, policy: Policy, proposal: Proposal, *, today: dat
         holiday = policy.payment_holiday_days
 
     first = (proposal.start or default_first_due(today, freq)) + timedelta(days=holiday)
-    latest = _latest_first_due(today, policy, proposal.hardship)
+    latest = latest_first_due(today, policy, proposal.hardship)
     if first > latest:
         reasons.append("start_too_late")
         first = latest

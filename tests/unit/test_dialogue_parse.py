@@ -33,6 +33,7 @@ TODAY = date(2025, 1, 15)  # a Wednesday
         ("缓到3月份再还", 45),
         ("等到二月", 17),
         ("等到1月", 351),  # January has begun: next January
+        ("一个月以后开始 每个月600", 30),
     ],
 )
 def test_a_holiday_is_read_as_days(text: str, days: int) -> None:
@@ -124,7 +125,18 @@ def test_next_day_of_month(today: date, day: int, after: Optional[date], expecte
 
 
 @pytest.mark.parametrize(
-    "text", ["1075太多了… 600行不行", "太多了", "我还不起", "压力太大了", "这个有点多", "真的拿不出来", "每个月还不上"]
+    "text",
+    [
+        "1075太多了… 600行不行",
+        "太多了",
+        "我还不起",
+        "压力太大了",
+        "这个有点多",
+        "真的拿不出来",
+        "每个月还不上",
+        "800有啲吃力",
+        "500都顶唔顺",
+    ],
 )
 def test_a_refusal(text: str) -> None:
     assert parse.refuses_amount(text)
@@ -447,6 +459,7 @@ def test_a_plan_taken_in_so_many_words(text: str, accepts: bool) -> None:
         ("关了过后以后想开的话咋个开？", True),
         ("怎么恢复提醒？帮我恢复", False),
         ("恢复提醒", False),
+        ("都系帮我开返啦", False),
     ],
 )
 def test_how_to_turn_reminders_back_on_later_is_a_question_not_a_request(text: str, how: bool) -> None:
@@ -486,6 +499,8 @@ def test_every_stop_example_in_the_nlu_data_says_stop_and_a_mere_mention_does_no
     assert len(said) > 100
     assert [t for t in said if not parse.says_stop(t)] == []
     assert not parse.says_stop("收到你们短信了，我知道逾期了")
+    # An English word beside Chinese has no word boundary: "stop所有提醒" is a stop; "stopwatch" is not.
+    assert parse.says_stop("stop所有通知") and parse.says_stop("唔使日日提我") and not parse.says_stop("stopwatch坏了")
 
 
 @pytest.mark.parametrize(
@@ -515,12 +530,18 @@ def test_installments_refused(text: str, refused: bool) -> None:
     [
         ("那我下个月二十号一次还五千三百五，够不够，会不会到那天又涨了", True),
         ("下个月二十号一次还清", True),
+        ("我2月3号出粮，到时一次过还晒佢", True),
         ("能不能20号一次还清？", False),
         ("20号一次还清还是分期划算", False),
     ],
 )
 def test_everything_on_a_day_is_a_promise_even_with_a_worry_asked_after_it(text: str, promise: bool) -> None:
     assert parse.pays_all_on_a_day(text, date(2026, 12, 7)) is promise
+
+
+def test_a_yes_in_the_words_of_consent_answers_the_income_questions_too() -> None:
+    assert parse.yes_no("可以 你们记下来 单子我都留着", "ie_consent") is True
+    assert parse.yes_no("这个不要记", "ie_consent") is False
 
 
 @pytest.mark.parametrize(("text", "answer"), [("我没事 你别安慰了 就是这阵子紧", None), ("没事，记吧", True), ("不要给我记", False)])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
@@ -344,6 +344,15 @@ def test_counter_proposals_are_heard_and_no_offer_is_made_a_third_time() -> None
         ("500.00", 24, "2025-02-15"): 2,
     }
     assert_humane(talk)
+
+
+def test_an_amount_called_too_hard_beside_a_new_count_gives_way_to_the_count() -> None:
+    talk = Talk()
+    talk.say("propose_installment", "分6期，每个月2000")
+    assert talk.offered_plan().count == 6
+    said = talk.say("propose_installment", "2000有啲吃力，可唔可以改做12期")
+    assert "不需要分12期" not in said.reply.text
+    assert talk.offered_plan().count == 12 and talk.offered_plan().regular_amount == Decimal("1000.00")
 
 
 # ------------------------------------------------- unaffordable: reassess first --
@@ -836,3 +845,18 @@ def test_the_day_of_the_plan_on_the_table_said_again_keeps_its_dates() -> None:
     assert offer.state.draft is not None and offer.state.draft["first_date"] == "2025-02-28"
     again = step(offer.state, Said("set_payment_date", "行 还是每个月28号"), usual)
     assert again.state.draft is not None and again.state.draft["first_date"] == "2025-02-28", again.reply.text
+
+
+def test_a_later_start_said_again_with_an_amount_while_the_record_is_asked_keeps_the_holiday() -> None:
+    """On leave with no pay: "三个礼拜以后再开始, 每月300" then, after a pause, "三个礼拜以后开始 每个月300 行吧".
+    The second is the same holiday, not a plan without one; with the record agreed the plan starts after it."""
+    told = replace(account(), disclosed=True)
+    first = step(State(), Said("request_deferral", "能不能一个月之后再开始还 到时候每个月还600"), told)
+    assert first.pending == "hardship_consent"
+    again = step(first.state, Said("propose_installment", "一个月以后开始 每个月600 行吧"), told)
+    assert again.pending == "hardship_consent" and again.state.holiday_days == 30, again.reply.text
+    assert again.state.draft is None and "共" not in again.reply.text
+    recorded = step(again.state, Said("request_deferral", ""), replace(told, hardship=True))
+    assert recorded.pending == "plan_confirm" and recorded.state.draft
+    assert recorded.state.draft["holiday_days"] == 30 and recorded.state.draft["amount"] == "600.00"
+    assert date.fromisoformat(recorded.state.draft["first_date"]) >= TODAY + timedelta(days=30)

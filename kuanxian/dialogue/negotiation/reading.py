@@ -62,6 +62,8 @@ def _absorb(state: State, said: Said, account: Account) -> State:
     amount, count = parse.terms(text, today)
     if amount is not None and count is None and amount == account.balance and not _PAYS_IT_NOW.search(text):
         amount = None  # "这3000我会还的，就是现在真的没有收入": the debt named, not an amount per month
+    if amount is not None and count is not None and parse.refuses_amount(text) and _same_amount(state.amount, amount):
+        amount = None  # "900有啲吃力。可唔可以改成12期？": the amount on the table refused, a count asked for
     if amount is not None and count is None and _count_not_amount(text, amount, account.policy):
         count = int(amount)  # "最多24啊…那24吧", "那18个月 18": months, not 24 yuan a month
         amount = None
@@ -104,6 +106,10 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         # beyond it), not an installment plan.
         state = replace(state, holiday_days=account.policy.payment_holiday_days or 30)
     return state
+
+
+def _same_amount(on_table: Optional[str], named: Decimal) -> bool:
+    return on_table is not None and Decimal(on_table) == named
 
 
 # A number said with no unit or period word: money ("300块", "每月300") or a count ("24期") only by its size.

@@ -25,7 +25,7 @@ from kuanxian.dialogue.negotiation.offers import _offer, _reassess
 from kuanxian.dialogue.negotiation.reading import _absorb, _holiday_months, _names_terms
 from kuanxian.dialogue.negotiation.state import HOLIDAY_QUESTIONS, MAX_ASKS, MAX_OFFERS, Account, Said, State, Step, _ask, _handoff_step
 from kuanxian.domain.handoff import HandoffReason
-from kuanxian.plans import PlanError, Proposal, evaluate
+from kuanxian.plans import PlanError, Proposal, evaluate, latest_first_due
 from kuanxian.replies import plans as texts
 from kuanxian.replies.common import Reply
 
@@ -78,8 +78,10 @@ def step(state: State, said: Said, account: Account) -> Step:
         and before.asked in HOLIDAY_QUESTIONS
         and _names_terms(said.text, account.today)
         and _holiday_months(before, said.text) is None
+        and not _asks_the_holiday_again(said, account)
     ):
-        # Asked why they need a holiday, they answered with terms: a plan without one.
+        # Asked why they need a holiday, they answered with terms: a plan without one (unless the terms start
+        # later than a plan without a holiday may: "两个月以后开始 每个月200 可以吧" is the holiday again).
         state = replace(state, holiday_days=0)
     granted = before.holiday_days and before.asked == "terms" and account.hardship and state.amount is None and state.count is None
     if granted and parse.defers_plan(said.text):
@@ -146,6 +148,14 @@ def step(state: State, said: Said, account: Account) -> Step:
 _ACCEPTS = re.compile(r"可以|行吧|行 |就这样|先这样|咬咬牙|那就|就按|确认|同意|定下来")
 # "不是 五百我咬咬牙可以的": correcting what the assistant understood, not objecting to the terms.
 _LEADING_CORRECTION = re.compile(r"^\s*(?:不是|不不|不对)+[\s，,。!！]*")
+
+
+def _asks_the_holiday_again(said: Said, account: Account) -> bool:
+    """A later start said again with the terms: a while first, or a first date only a holiday allows."""
+    if parse.holiday_days(said.text, account.today) is not None:
+        return True
+    first = parse.first_date(said.text, account.today)
+    return first is not None and first > latest_first_due(account.today, account.policy, hardship=False)
 
 
 def start_income_check(state: State) -> Step:

@@ -165,7 +165,8 @@ def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
         return False
     if pending == "plan_confirm" and _SETTLE.match(stripped):
         return True  # "好，那你帮我定下来"
-    if pending == "hardship_consent":
+    if pending in ("hardship_consent", "ie_consent"):
+        # (Asked whether we may ask about income, "可以 你们记下来嘛" is a yes too.)
         if _CONSENT_NO.search(stripped):
             return False
         if _CONSENT_YES.search(stripped):

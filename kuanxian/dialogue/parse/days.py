@@ -49,7 +49,7 @@ def moves_to_a_month(text: str) -> bool:
     return _MOVED_TO_A_MONTH.search(text) is not None
 
 
-_ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一次性还|一次还|一把还|一把(?:都)?给|一次给清")
+_ALL_AT_ONCE = re.compile(r"全部还|全还|都还上|还清|结清|付清|一次性还|一次还|一把还|一把(?:都)?给|一次给清|一次过(?:还|俾|畀)|还晒")
 
 
 _PAY_WORD = re.compile(r"还|付|结清|转账|打款")

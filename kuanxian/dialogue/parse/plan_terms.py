@@ -20,6 +20,7 @@ from kuanxian.money import parse_amount, parse_count
 
 _REFUSAL = re.compile(
     r"太多|太高|太贵|还不起|付不起|负担不了|承受不了|扛不住|吃不消|拿不出|不够|压力(?:太)?大|受不了|多了点|有点多|太重|还不上|没钱|手头紧"
+    r"|吃力|顶唔顺|唔够|还唔起|俾唔起|负担唔到|too much|afford唔到|can'?t afford"
 )
 
 
@@ -28,8 +29,10 @@ _BARE_NUMBER = re.compile(
 )
 
 
-# "一次还清", "缓完以后一次性结清": the whole balance in one payment.
-_LUMP_SUM = re.compile(r"一次(?:性)?(?:全部|全|都)?(?:还清|还完|结清|付清|还上|还掉|给清)")
+# "一次还清", "缓完以后一次性结清", Cantonese "一次过还晒": the whole balance in one payment.
+_LUMP_SUM = re.compile(
+    r"一次(?:性)?(?:全部|全|都)?(?:还清|还完|结清|付清|还上|还掉|给清)|一次过(?:还|俾|畀|交|找)(?:晒|清|埋)?|(?:还|俾|畀)晒(?:佢|所有|全部)?"
+)
 
 
 # "一次还300", "每回交500": an amount each time.

@@ -51,7 +51,7 @@ def sleeps_by_day(text: str) -> bool:
 
 # Reminders wanted back after a stop ("那还是发吧 只发短信", "恢复提醒"); not "别发了吧".
 _BACK_ON = re.compile(
-    r"(?<![别不])(?:还是|照常|继续|接着|重新|再)(?:给我)?(?:发|提醒|通知|开着|打开|开回|开)|恢复(?:提醒|发|通知)?|(?:打开|开回|开启|开一下)提醒|提醒.{0,4}(?:打开|开回来|恢复)"
+    r"(?<![别不])(?:还是|照常|继续|接着|重新|再)(?:给我)?(?:发|提醒|通知|开着|打开|开回|开)|恢复(?:提醒|发|通知)?|开返|开番|(?:打开|开回|开启|开一下)提醒|提醒.{0,4}(?:打开|开回来|恢复)"
 )
 _NOT_BACK = re.compile(r"别|不要|不用|甭|不想")
 
@@ -70,8 +70,8 @@ _KEEP_STOPPED = re.compile(r"先停|停着|就停|停了吧|停掉吧|别发了|
 # ("收到你们短信了，我知道逾期了" only mentions a message).
 _STOP_WORDS = re.compile(
     r"别|不要|不用|甭|莫|停|关|取消|退订|退訂|拒收|拒绝|不想|不需要|不必|少发|烦|骚扰|拉黑|屏蔽|够了|免打扰|勿|禁止|免了|删|移除"
-    r"|太多|太频繁|天天|一直发|老发|没完|bie ?fa"
-    r"|\bstop\b|unsubscribe|\btd\b|don'?t (?:contact|message|text|call)|no more|leave me alone|remove my",
+    r"|太多|太频繁|天天|一直发|老发|没完|bie ?fa|唔使|唔好|唔想|咪再|日日"
+    r"|(?<![a-z])stop(?![a-z])|unsubscribe|\btd\b|don'?t (?:contact|message|text|call)|no more|leave me alone|remove my",
     re.IGNORECASE,
 )
 
