@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, say, text_of
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, awaiting_person, say, text_of
 from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.dialogue import parse
 from kuanxian.dialogue.negotiation import State, draft_fingerprint, draft_interest, resume
@@ -73,6 +73,9 @@ class ActionAnswerDueDate(_Answer):
             # "那两个月以后是几号开始还？" with a plan on the table: its first payment (in the plan restated), not the
             # account's old due day.
             return _with_resume(dispatcher, tracker, context)
+        if parse.asks_balance(text_of(tracker)):
+            # "那我还欠好多钱 最晚哪天要还": both questions answered, the amount first.
+            say(dispatcher, texts.balance(context.borrower, context.today, context.plan))
         return await super().act_for(dispatcher, tracker, context)
 
 
@@ -213,11 +216,6 @@ class _Question:
     answer: Callable[[Tracker, Optional[Context]], Reply]
 
 
-def _awaiting_person(tracker: Tracker) -> bool:
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    return isinstance(metadata, dict) and bool(metadata.get("awaiting_person"))
-
-
 def _with_context(reply: Callable[[Tracker, Context], Reply]) -> Callable[[Tracker, Optional[Context]], Reply]:
     def answer(tracker: Tracker, context: Optional[Context]) -> Reply:
         if context is None:  # the row's `applies` asks for a context first
@@ -263,7 +261,7 @@ _QUESTIONS: tuple[_Question, ...] = (
     _Question(
         "那之前说的停三个月那个工作人员还会找我吗: the handoff as it stands",
         lambda text, c: parse.asks_if_person_coming(text),
-        lambda t, c: texts.person_status(_awaiting_person(t)),
+        lambda t, c: texts.person_status(awaiting_person(t)),
     ),
 )
 
@@ -283,7 +281,7 @@ class ActionFallback(KuanxianAction):
             if question.applies(text, context):
                 say(dispatcher, question.answer(tracker, context))
                 return kept
-        if _awaiting_person(tracker):
+        if awaiting_person(tracker):
             # Waiting for a person (questions above are still answered): "we didn't understand" helps nobody; say the person will read it.
             say(dispatcher, texts.person_will_read())
             return kept

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import Context, Events, KuanxianAction, command, say, text_of
+from actions.runtime import Context, Events, KuanxianAction, awaiting_person, command, say, text_of
 from kuanxian.commands import RequestHandoff
 from kuanxian.dialogue.negotiation import State, summary_details
 from kuanxian.domain.handoff import HandoffReason, Priority
@@ -82,6 +82,10 @@ class ActionHandleComplaint(KuanxianAction):
             # "你们天天发消息烦不烦啊？？…有完没完": too many reminders; offered to stop them, and a person, not sent one unasked.
             say(dispatcher, texts.reminders_too_many())
             return [SlotSet("pending_offer", "transfer_offer"), SlotSet("misunderstood", 0.0)]
+        if awaiting_person(tracker):
+            # A person is already on the way: what is added reaches them with the conversation, not as another request.
+            say(dispatcher, texts.complaint_added())
+            return [SlotSet("pending_offer", None), SlotSet("misunderstood", 0.0)]
         say(dispatcher, texts.complaint())
         command(
             dispatcher, RequestHandoff(HandoffReason.COMPLAINT, Priority.HIGH, text_of(tracker)[:200] or "借款人投诉", _details(tracker))

@@ -182,6 +182,12 @@ def _names_a_day(turn: Turn) -> bool:
     return found is not None and found.date is not None
 
 
+def _draft_on_the_table(turn: Turn) -> bool:
+    from kuanxian.dialogue.negotiation import State
+
+    return bool(State.from_slot(turn.tracker.get_slot("negotiation")).draft)
+
+
 def _interest_question(turn: Turn) -> bool:
     if turn.action not in INTEREST_MISHEARD or not parse.asks_plan_interest(turn.text) or parse.says_dispute(turn.text):
         return False
@@ -490,6 +496,16 @@ REROUTES: tuple[Reroute, ...] = (
         lambda t: "action_acknowledge_hardship" if t.tracker.get_slot("hardship_disclosed") else NEGOTIATE,
     ),
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
+    Reroute(
+        "900有啲吃力。可唔可以改成12期？ with a plan on the table, heard as a hardship told: the new terms are offered",
+        lambda t: t.action == "action_acknowledge_hardship" and t.names_terms and _draft_on_the_table(t),
+        NEGOTIATE,
+    ),
+    Reroute(
+        "每个月500行不行 利息还要一直算不, heard as a request to waive fees: new terms, with the interest answered beside them",
+        lambda t: t.action == "action_handle_fee_relief" and t.names_terms and parse.asks_plan_interest(t.text),
+        NEGOTIATE,
+    ),
     Reroute(
         "缓两个月中不 / 两个月就够 过完年就能还, while the holiday's hardship question is open: the holiday talk goes on",
         lambda t: t.action in HOLIDAY_TALK | {DENY} and _holiday_asked_about(t),

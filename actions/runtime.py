@@ -110,6 +110,12 @@ def text_of(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def awaiting_person(tracker: Tracker) -> bool:
+    """The hub says a person has been asked for and has not joined yet (the message's metadata)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return isinstance(metadata, dict) and bool(metadata.get("awaiting_person"))
+
+
 def intent_of(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 

@@ -175,6 +175,11 @@ def complaint() -> Reply:
     return Reply("非常抱歉给您带来了不好的感受。您的意见我已经记录下来，并为您优先转接工作人员处理，请稍等。")
 
 
+def complaint_added() -> Reply:
+    """More said about a complaint while the person is on the way."""
+    return Reply("您补充的情况我都记下了，处理投诉的工作人员接入后会看到您说的每一句，不需要再重复。给您带来这样的经历，真的很抱歉。")
+
+
 def handback() -> Reply:
     return Reply("工作人员已将对话交回给我。还有什么我可以帮您的吗？", (PERSON,))
 

@@ -40,6 +40,12 @@ async def test_the_due_date_answer_names_the_day_of_month_and_the_next_date(chat
     assert turn.commands == []
 
 
+async def test_the_balance_and_the_due_date_asked_together_are_both_answered(chat: Chat) -> None:
+    turn = await chat.send("我一共欠几多 啥时候最晚要还", "ask_due_date")
+
+    assert "12,000.00" in turn.text and "1月15日" in turn.text
+
+
 async def test_the_next_due_date_rolls_into_next_month_after_the_due_day(db: Database) -> None:
     turn = await Chat("demo-002").send("还款日是哪天", "ask_due_date")
     assert "每月5号" in turn.text and "2月5日（周三）" in turn.text
@@ -183,6 +189,25 @@ async def test_interest_during_the_plan_on_the_table_is_answered_and_the_plan_st
     assert turn.commands == [], "no complaint, no handoff, no plan agreed by the question"
     assert turn.slots.get("pending_offer") == "plan_confirm", "a yes afterwards still confirms the plan"
     assert "/affirm" in [b["payload"] for b in turn.buttons], "the plan can still be confirmed with one tap"
+
+
+async def test_a_lower_amount_asked_with_an_interest_question_heard_as_fee_relief_is_a_new_offer(chat: Chat) -> None:
+    _draft_on_the_table(chat)
+
+    turn = await chat.send("那每月800可以吗 分期了利息还会接着算吗", "request_fee_relief")
+
+    assert "800.00" in turn.text and "15期" in turn.text, "the amount asked for is offered"
+    assert "借款合同" in turn.text, "and the interest question answered beside it"
+    assert turn.slots.get("pending_offer") == "plan_confirm"
+
+
+async def test_more_installments_asked_beside_an_income_cut_with_a_plan_on_the_table_are_offered(chat: Chat) -> None:
+    _draft_on_the_table(chat)
+
+    turn = await chat.send("厂里这个月不开工资了，600太吃力，能不能分24期", "disclose_hardship")
+
+    assert "500.00" in turn.text and "24期" in turn.text, "the count asked for is offered, not lost behind a question"
+    assert turn.slots.get("pending_offer") == "plan_confirm"
 
 
 async def test_interest_during_an_agreed_plan_is_answered_while_waiting_for_a_person(chat: Chat, db: Database) -> None:

@@ -382,6 +382,16 @@ async def test_an_angry_word_about_too_many_reminders_is_offered_a_stop_and_a_pe
     assert serious.of(RequestHandoff), "someone else contacted: a person looks at it at once"
 
 
+async def test_more_said_about_a_complaint_while_a_person_is_on_the_way_is_not_another_request(db: Database) -> None:
+    from kuanxian.commands import RequestHandoff
+
+    chat = Chat("demo-003")
+    first = await chat.send("我要投诉你们以前的催收，打电话给我表哥说我欠钱", "complain")
+    assert first.of(RequestHandoff)
+    more = await chat.send("而且是半夜三点打的，我吓得一晚没睡", "complain", metadata={"awaiting_person": True})
+    assert more.of(RequestHandoff) == [] and more.text and more.text != first.text
+
+
 async def test_reminders_asked_back_after_a_stop_with_the_hours_are_turned_on(db: Database) -> None:
     chat = Chat("demo-003")
     await db.set_flags("demo-003", opted_out=True)

@@ -96,6 +96,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "goodbye", account.goodbye()
     yield "goodbye_again", account.goodbye_again()
     yield "reminders_too_many", contact.reminders_too_many()
+    yield "complaint_added", contact.complaint_added()
     yield "quiet_hours", contact.quiet_hours()
     yield "quiet_hours_sleeps_by_day", contact.quiet_hours(sleeps_by_day=True)
     yield "offer_resume", contact.offer_resume()
