@@ -541,7 +541,7 @@ def test_everything_on_a_day_is_a_promise_even_with_a_worry_asked_after_it(text:
 
 def test_a_yes_in_the_words_of_consent_answers_the_income_questions_too() -> None:
     assert parse.yes_no("可以 你们记下来 单子我都留着", "ie_consent") is True
-    assert parse.yes_no("这个不要记", "ie_consent") is False
+    assert parse.yes_no("五百我咬咬牙可以的 就是利息还加不加", "ie_consent") is None
 
 
 @pytest.mark.parametrize(("text", "answer"), [("我没事 你别安慰了 就是这阵子紧", None), ("没事，记吧", True), ("不要给我记", False)])

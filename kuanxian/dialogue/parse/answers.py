@@ -91,6 +91,10 @@ _CONSENT_YES = re.compile(
 )
 
 
+# "Write it down" said in so many words (not a bare "可以的", which may answer something else).
+_RECORD_IT = re.compile(r"记吧|记下吧|记录吧|可以记|记上吧|(?:你们|你)(?:就)?(?:记|登记|记录)(?:嘛|呗|吧|上|下来)")
+
+
 _CONSENT_NO = re.compile(
     r"不(?:要|用|想|同意|愿意|希望)(?:你们)?(?:帮我|给我|替我)?(?:记|登记|记录|留)|别(?:帮我|给我|替我)?记|不用记|不要记"
 )
@@ -165,8 +169,9 @@ def yes_no(text: str, pending: Optional[str] = None) -> Optional[bool]:
         return False
     if pending == "plan_confirm" and _SETTLE.match(stripped):
         return True  # "好，那你帮我定下来"
-    if pending in ("hardship_consent", "ie_consent"):
-        # (Asked whether we may ask about income, "可以 你们记下来嘛" is a yes too.)
+    if pending == "ie_consent" and _RECORD_IT.search(stripped) and not _CONSENT_NO.search(stripped):
+        return True  # asked whether we may ask about income: "可以 你们记下来嘛" is a yes too
+    if pending == "hardship_consent":
         if _CONSENT_NO.search(stripped):
             return False
         if _CONSENT_YES.search(stripped):
