@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, awaiting_person, say, text_of
+from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, awaiting_person, draft_on_the_table, say, text_of
 from actions.session import account_of, is_active_plan, recorded_hardship
 from kuanxian.dialogue import parse
 from kuanxian.dialogue.negotiation import State, draft_fingerprint, draft_interest, resume
@@ -69,7 +69,7 @@ class ActionAnswerDueDate(_Answer):
         return "action_answer_due_date"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
-        if context.plan is None and State.from_slot(tracker.get_slot("negotiation")).draft:
+        if context.plan is None and draft_on_the_table(tracker):
             # "那两个月以后是几号开始还？" with a plan on the table: its first payment (in the plan restated), not the
             # account's old due day.
             return _with_resume(dispatcher, tracker, context)
@@ -110,7 +110,7 @@ class ActionAnswerPlanDetails(_Answer):
         return "action_answer_plan_details"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
-        if context.plan is None and State.from_slot(tracker.get_slot("negotiation")).draft:
+        if context.plan is None and draft_on_the_table(tracker):
             # "第一期是哪天还？" about the plan on the table: the offer itself says it (dates included).
             return _with_resume(dispatcher, tracker, context)
         return await super().act_for(dispatcher, tracker, context)

@@ -10,7 +10,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import BorrowerAction, Context, Events, KuanxianAction, borrower_id_of, command, intent_of, say, text_of
+from actions.runtime import (
+    BorrowerAction,
+    Context,
+    Events,
+    KuanxianAction,
+    borrower_id_of,
+    command,
+    draft_on_the_table,
+    intent_of,
+    say,
+    text_of,
+)
 from kuanxian.commands import (
     MarkWrongContact,
     OpenDispute,
@@ -93,10 +104,9 @@ class ActionPromise(BorrowerAction):
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
         from kuanxian.dialogue import parse
-        from kuanxian.dialogue.negotiation import State
 
         text = text_of(tracker)
-        talking_plan = bool(State.from_slot(tracker.get_slot("negotiation")).draft) or context.plan is not None
+        talking_plan = draft_on_the_table(tracker) or context.plan is not None
         if talking_plan and (parse.day_of_month(text) is not None or _FIRST_INSTALLMENT.search(text) or parse.moves_to_a_month(text)):
             # "能不能改到每个月20号", "第一期就下个月28号", "改成1月10号": the plan's dates, not a promise to pay on a day.
             from actions.negotiation import negotiate

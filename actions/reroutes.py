@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Optional
 from kuanxian.dialogue import parse
 
 from .handoff import SERIOUS_COMPLAINT
+from .runtime import draft_on_the_table
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -180,12 +181,6 @@ def _names_a_day(turn: Turn) -> bool:
         return False
     found = parse.promise_date(turn.text, turn.context.today)
     return found is not None and found.date is not None
-
-
-def _draft_on_the_table(turn: Turn) -> bool:
-    from kuanxian.dialogue.negotiation import State
-
-    return bool(State.from_slot(turn.tracker.get_slot("negotiation")).draft)
 
 
 def _interest_question(turn: Turn) -> bool:
@@ -498,7 +493,7 @@ REROUTES: tuple[Reroute, ...] = (
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
     Reroute(
         "900有啲吃力。可唔可以改成12期？ with a plan on the table, heard as a hardship told: the new terms are offered",
-        lambda t: t.action == "action_acknowledge_hardship" and t.names_terms and _draft_on_the_table(t),
+        lambda t: t.action == "action_acknowledge_hardship" and t.names_terms and draft_on_the_table(t.tracker),
         NEGOTIATE,
     ),
     Reroute(

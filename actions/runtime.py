@@ -116,6 +116,13 @@ def awaiting_person(tracker: Tracker) -> bool:
     return isinstance(metadata, dict) and bool(metadata.get("awaiting_person"))
 
 
+def draft_on_the_table(tracker: Tracker) -> bool:
+    """A plan has been offered in this negotiation and not yet agreed or dropped (the negotiation slot's draft)."""
+    from kuanxian.dialogue.negotiation import State
+
+    return bool(State.from_slot(tracker.get_slot("negotiation")).draft)
+
+
 def intent_of(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
