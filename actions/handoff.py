@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.contact import ActionOpenDispute
 from actions.runtime import Context, Events, KuanxianAction, awaiting_person, command, say, text_of
 from kuanxian.commands import RequestHandoff
 from kuanxian.dialogue.negotiation import State, summary_details
@@ -58,6 +59,11 @@ class ActionRequestHuman(KuanxianAction):
         return "action_request_human"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        from kuanxian.dialogue import parse
+
+        if context is not None and parse.says_dispute(text_of(tracker)) and not context.borrower.flags.dispute_open:
+            # "那我要找真人 把这个搞清楚 多出来的150我不认": the debt questioned, recorded, and a person for the dispute.
+            return await ActionOpenDispute().act_for(dispatcher, tracker, context)
         say(dispatcher, texts.request_human())
         command(
             dispatcher,

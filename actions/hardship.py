@@ -167,4 +167,12 @@ class ActionHandleFeeRelief(BorrowerAction):
         return "action_handle_fee_relief"
 
     async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        from kuanxian.dialogue import parse
+        from kuanxian.replies import account
+
+        text = text_of(tracker)
+        if not parse.asks_fee_relief(text) and parse.says_understood(text):
+            # "哦 是利息和手续费 懂了": the fees were explained and understood; no waiver was asked for.
+            say(dispatcher, account.understood())
+            return [SlotSet("misunderstood", 0.0)]
         return await handle_fee_relief(dispatcher, tracker, context)

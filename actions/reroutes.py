@@ -73,6 +73,8 @@ HOLIDAY_TALK = UNSURE | {
 _KEEPS_OWN_WHEN_STOPPED = frozenset(
     {"action_resume_contact", "action_request_human", "action_open_dispute", "action_wrong_person", "action_listen_kindly"}
 )
+# What the classifier may call the balance questioned ("5350？？不对吧"): terms, a promise, a date, an answer.
+_TERMS_OR_ANSWERS = frozenset({NEGOTIATE, "action_promise", "action_inform", "action_answer_payment_method", "action_answer_due_date"})
 _TERMS_AFTER_PAYING = re.compile(r"剩下的?.{0,6}(?:每月|每个月|分)|其余.{0,4}(?:每月|分)")
 _IF = re.compile(r"如果|要是|假如|万一")
 # A person asked for in so many words ("你帮我找人问问", "给我转个工作人员"); not "会不会找人上门" (a fear).
@@ -134,7 +136,7 @@ def _holiday_on_the_table(turn: Turn) -> bool:
     state = State.from_slot(turn.tracker.get_slot("negotiation"))
     if not (state.holiday_days and state.asked == "terms" and state.amount is None and state.count is None):
         return False
-    return parse.defers_plan(turn.text) or bool(_ABOUT_THE_HOLIDAY.search(turn.text))
+    return parse.defers_plan(turn.text) or parse.closes(turn.text) or bool(_ABOUT_THE_HOLIDAY.search(turn.text))
 
 
 def _holiday_asked_about(turn: Turn) -> bool:
@@ -181,6 +183,36 @@ def _names_a_day(turn: Turn) -> bool:
         return False
     found = parse.promise_date(turn.text, turn.context.today)
     return found is not None and found.date is not None
+
+
+_A_DAY = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]")
+
+
+def _names_the_drafts_day(turn: Turn) -> bool:
+    """ "5号就5号": the day of the plan on the table, said back."""
+    from kuanxian.dialogue.negotiation import State
+    from kuanxian.money import cn_to_int
+
+    draft = State.from_slot(turn.tracker.get_slot("negotiation")).draft
+    if not draft or not draft.get("first_date"):
+        return False
+    day = int(str(draft["first_date"])[-2:])
+    return any(cn_to_int(m.group(1)) == day for m in _A_DAY.finditer(turn.text))
+
+
+def _names_new_terms(turn: Turn) -> bool:
+    """An amount or a count of installments, or a day or date for the plan on the table ("每月15号扣…是按纽约时间还是
+    北京时间算"); with no plan on the table, a day alone is the one asked about ("是国内的28号还是我这边的28号")."""
+    if turn.context is None:
+        return False
+    return parse.terms(turn.text, turn.context.today) != (None, None) or (turn.names_terms and draft_on_the_table(turn.tracker))
+
+
+def _denies_harm(text: str) -> bool:
+    """ "我不会想不开的": the Borrower says they will not harm themselves (the safety lexicon's reading)."""
+    from kuanxian.safety.lexicon import assess_lexicon
+
+    return "denied_risk" in assess_lexicon(text).signals
 
 
 def _interest_question(turn: Turn) -> bool:
@@ -244,6 +276,17 @@ REROUTES: tuple[Reroute, ...] = (
             and parse.about_reminders_after_payoff(t.text)
         ),
         "action_stop_contact",
+    ),
+    Reroute(
+        "能不能先还一半 剩下的下个月还 heard as a reason for paying late, a promise or a holiday: a plan of two payments",
+        lambda t: (
+            t.action not in KEEP_OWN_ACTION | {NEGOTIATE}
+            and t.context is not None
+            and t.context.plan is None
+            and parse.half_now_rest_later(t.text)
+            and not parse.says_dispute(t.text)
+        ),
+        NEGOTIATE,
     ),
     Reroute(
         "我只想人工帮我查个300 with the debt questioned: the dispute, not a plan of 300 a month",
@@ -327,11 +370,12 @@ REROUTES: tuple[Reroute, ...] = (
         NEGOTIATE,
     ),
     Reroute(
-        "可以，还款日还是5号不变 with a plan on the table: the day of the month for it, not the due date asked",
+        "可以，还款日还是5号不变 / 5号就5号 到时候你给额说一声 with a plan on the table: the day of the month for it, not the"
+        " due date asked or a reminder on its own",
         lambda t: (
-            t.action == "action_answer_due_date"
+            t.action in ("action_answer_due_date", "action_remind_later")
             and t.tracker.get_slot("pending_offer") == "plan_confirm"
-            and parse.day_of_month(t.text) is not None
+            and (parse.day_of_month(t.text) is not None or _names_the_drafts_day(t))
             and not parse.asks_question(t.text)
         ),
         NEGOTIATE,
@@ -371,9 +415,13 @@ REROUTES: tuple[Reroute, ...] = (
         "action_promise",
     ),
     Reroute(
-        "怎么证明你是正规的？ (not a complaint), 12月20号是纽约时间还是北京时间？ (not new terms): answered",
+        "怎么证明你是正规的？ (not a complaint), 12月20号是纽约时间还是北京时间？ / 是国内的28号还是我这边的28号 (no new terms): answered",
         lambda t: (
-            t.action not in KEEP_OWN_ACTION and (parse.asks_if_genuine(t.text) or (parse.asks_time_zone(t.text) and not t.names_terms))
+            t.action not in KEEP_OWN_ACTION
+            and (
+                (parse.asks_if_genuine(t.text) and not parse.asks_collection_fears(t.text))
+                or (parse.asks_time_zone(t.text) and not _names_new_terms(t))
+            )
         ),
         FALLBACK,
         needs_context=False,
@@ -430,10 +478,10 @@ REROUTES: tuple[Reroute, ...] = (
         needs_context=False,
     ),
     Reroute(
-        "5350？？不对吧 我上个月还了一千啊 / 我这账不对啊 heard as terms, a promise, a yes or a no: the balance questioned",
+        "5350？？不对吧 我上个月还了一千啊 / 我这账不对啊 heard as terms, a promise, a yes, a no or not understood: the balance questioned",
         lambda t: (
             (
-                t.action in {NEGOTIATE, "action_promise", "action_inform", "action_answer_payment_method", "action_answer_due_date"}
+                t.action in UNSURE | _TERMS_OR_ANSWERS
                 or (t.action in {AFFIRM, DENY, "action_handle_thank", "action_greet"} and not t.tracker.get_slot("pending_offer"))
             )
             and parse.says_dispute(t.text)
@@ -470,6 +518,12 @@ REROUTES: tuple[Reroute, ...] = (
         "action_answer_balance",
     ),
     Reroute(
+        "没事，就是心里憋屈，跟你说说。我不会想不开的 heard as a question about collectors: listened to, kindly",
+        lambda t: t.action == "action_answer_fears" and not parse.asks_collection_fears(t.text) and _denies_harm(t.text),
+        "action_listen_kindly",
+        needs_context=False,
+    ),
+    Reroute(
         "会不会有人上门？我爸妈年纪大了, heard as not understood or a greeting: the fears answered",
         lambda t: t.action in UNSURE | {"action_greet"} and parse.asks_collection_fears(t.text),
         "action_answer_fears",
@@ -491,6 +545,11 @@ REROUTES: tuple[Reroute, ...] = (
         lambda t: "action_acknowledge_hardship" if t.tracker.get_slot("hardship_disclosed") else NEGOTIATE,
     ),
     Reroute("每月200 heard as not understood: the negotiation takes the terms", _new_terms, NEGOTIATE),
+    Reroute(
+        "过了春节行不行 / 能不能等一等 heard as off-topic or not understood: a holiday asked for",
+        lambda t: t.action in UNSURE and parse.asks_to_wait(t.text) and not t.names_terms and not parse.says_dispute(t.text),
+        NEGOTIATE,
+    ),
     Reroute(
         "900有啲吃力。可唔可以改成12期？ with a plan on the table, heard as a hardship told: the new terms are offered",
         lambda t: t.action == "action_acknowledge_hardship" and t.names_terms and draft_on_the_table(t.tracker),
@@ -523,7 +582,7 @@ REROUTES: tuple[Reroute, ...] = (
         "action_answer_due_date",
     ),
     Reroute(
-        "到时候再说 / 停的这俩月利息还涨不, with a holiday granted and its terms asked: they belong to it",
+        "到时候再说 / 停的这俩月利息还涨不 / 好 谢谢, with a holiday granted and its terms asked: they belong to it",
         lambda t: t.action in HOLIDAY_TALK and _holiday_on_the_table(t),
         NEGOTIATE,
     ),

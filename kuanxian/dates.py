@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from kuanxian.latin import latin_word
 from kuanxian.money import cn_to_int
 
 __all__ = [
@@ -38,17 +39,17 @@ class Frequency(StrEnum):
 _BIWEEKLY_RE = re.compile(
     r"每\s*(?:两|2|二)\s*(?:个)?\s*(?:周|星期|礼拜)|(?:两|2|二)\s*(?:个)?\s*(?:周|星期|礼拜)\s*(?:一次|一还|还一次)"
     r"|半\s*个?\s*月\s*(?:一次|一还|还一次)|每\s*半\s*个?\s*月|双周|隔周|每隔一\s*(?:周|星期)|半月付"
-    r"|\bbi-?weekly\b|\bfortnightly\b|\bevery\s+(?:two|2|other)\s+weeks?\b",
+    r"|" + latin_word(r"bi-?weekly|fortnightly|every\s+(?:two|2|other)\s+weeks?"),
     re.I,
 )
 _WEEKLY_RE = re.compile(
     r"每\s*(?:一)?\s*(?:个)?\s*(?:周|星期|礼拜)|(?:一|1)\s*(?:个)?\s*(?:周|星期|礼拜)\s*(?:一次|一还|还一次)"
-    r"|周付|按周|周还|周供|\bweekly\b|\bevery\s+week\b|\bper\s+week\b|\beach\s+week\b",
+    r"|周付|按周|周还|周供|" + latin_word(r"weekly|(?:every|per|each)\s+week"),
     re.I,
 )
 _MONTHLY_RE = re.compile(
     r"每\s*(?:一)?\s*(?:个)?\s*月|(?:一|1)\s*(?:个)?\s*月\s*(?:一次|一还|还一次)|月付|按月|月供|月还|月结"
-    r"|\bmonthly\b|\bevery\s+month\b|\bper\s+month\b|\beach\s+month\b",
+    r"|" + latin_word(r"monthly|(?:every|per|each)\s+month"),
     re.I,
 )
 

@@ -247,13 +247,19 @@ def evaluate(balance: Decimal, policy: Policy, proposal: Proposal, *, today: dat
                 reasons.append("below_minimum")
                 a = minimum
             if a * n < b:
+                # "分七期 一个月还个五百": the amount is what they can afford, so the term grows to fit it, within
+                # policy; only a term past the longest allowed raises the amount.
                 reasons.append("count_too_small")
-                a = _ceil_div(b, n)
+                if _ceil_div(b, a) > max_n:
+                    if "term_too_long" not in reasons:
+                        reasons.append("term_too_long")
+                    a = _ceil_div(b, max_n)
             elif a * (n - 1) >= b and "below_minimum" not in reasons:
                 reasons.append("count_too_large")
 
     n_final = _ceil_div(b, a)
-    if n_req is not None and n_final != n_req and not {"term_too_long", "below_minimum", "count_too_large"} & set(reasons):
+    counted = {"term_too_long", "below_minimum", "count_too_large", "count_too_small"}
+    if n_req is not None and n_final != n_req and not counted & set(reasons):
         reasons.append("count_too_large")  # rounding to the fen made the last installments unnecessary
 
     plan = build_schedule(from_fen(b), from_fen(a), n_final, freq, first)

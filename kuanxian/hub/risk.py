@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from kuanxian.domain.message import Message
+from kuanxian.latin import latin_word
 from kuanxian.safety import assess_distress
 from kuanxian.safety.crisis import DIRECT_QUESTION, RISK_CONFIRMED_OPENING, RISK_DENIED
 from kuanxian.safety.lexicon import assess_lexicon
@@ -38,7 +39,8 @@ ANSWER_WITHIN = 3
 
 # A no to "你是不是在想结束自己的生命？" at the start of the answer, or a reassurance anywhere in it.
 _NO = re.compile(
-    r"^[\W_]*(?:没有(?!人|别人|谁)|没(?!人|有人|别人|谁)|不是|不会|不不|没想|没这么想|没那么想|没那个意思|没事|我没事|放心|想多了|误会|开玩笑|随口|别担心|不用担心|哪有|no\b|nope)",
+    r"^[\W_]*(?:没有(?!人|别人|谁)|没(?!人|有人|别人|谁)|不是|不会|不不|没想|没这么想|没那么想|没那个意思"
+    r"|没事|我没事|放心|想多了|误会|开玩笑|随口|别担心|不用担心|哪有|" + latin_word("no|nope") + ")",
     re.I,
 )
 _REASSURED = re.compile(

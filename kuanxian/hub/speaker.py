@@ -19,7 +19,9 @@ __all__ = [
     "STOP_CONTACT",
     "STRANGER",
     "WANTS_PERSON",
+    "confirms_holder",
     "declares_helper",
+    "hands_back",
     "helper_declared",
     "identity_asked",
     "identity_verdict",
@@ -68,6 +70,34 @@ _IS_HOLDER = re.compile(
 _NOT_HOLDER = re.compile(r"不是(?:本人|我|的)|我不是|不是啊|^不[。.!！ ]*$|唔系(?:本人|我)|我唔系|^唔系[啊呀喔。.!！ ]*$")
 # After the question, words that deny any part in the account ("我唔识咩王女士，唔关我事").
 _DISOWNS = re.compile(r"(?:不|唔)关我(?:的)?事|(?:跟|同|和)我(?:没|冇|没有)(?:关系|关|嘢)|(?:没|冇)(?:这|呢)个人")
+
+
+# The holder taking the phone back after someone else typed ("你好 我是王 刚才是我孙子打的字", "手机还给我了"): the
+# holder once more.
+_KIN_HELPER = r"(?:孙子|孙女|外孙女?|儿子|女儿|闺女|老伴|老公|老婆|爱人|媳妇|侄子|侄女|家里人|亲戚|朋友|同事|邻居|别人|个仔|个女)"
+_HANDS_BACK = re.compile(
+    r"(?:刚才|刚刚|前面|头先|之前)(?:那些|的话|的字|的消息)?(?:是|系)?(?:我(?:的|个)?)?"
+    + _KIN_HELPER
+    + r"(?:在)?(?:帮我|替我)?(?:打|发|写|讲|说|问)"
+    r"|(?:手机|电话)(?:已经)?(?:还|拿|递|交|俾)(?:回|返)?(?:给|俾)?(?:我|返我)了?(?:[，,。 ]|$)"
+    r"|(?:现在|这会儿|而家|宜家)(?:是|系|换)(?:我)?(?:本人|自己)|(?:现在|这会儿|而家)(?:是|系)我(?:在)?(?:打|讲|说)"
+)
+# Only a claim ("我是本人"): asked the identity question first.
+_CLAIMS_HOLDER = re.compile(r"我(?:才)?是(?:账户|这个账户的?)?本人|我就是借款人|我系本人|我(?:就)?是(?:账户)?(?:持有人|借款的人)")
+
+
+def hands_back(text: str) -> str:
+    """ "back": the phone handed back, said in so many words; "claim": only "我是本人"; "" otherwise."""
+    if _NOT_HOLDER.search(text):
+        return ""
+    if _HANDS_BACK.search(text):
+        return "back"
+    return "claim" if _CLAIMS_HOLDER.search(text) else ""
+
+
+def confirms_holder(text: str) -> bool:
+    """A yes to "您是这个贷款账户的本人吗？"."""
+    return _NOT_HOLDER.search(text) is None and _DISOWNS.search(text) is None and _IS_HOLDER.search(text.strip().lower()) is not None
 
 
 def declares_helper(text: str) -> bool:

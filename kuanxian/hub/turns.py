@@ -35,7 +35,7 @@ from kuanxian.domain.handoff import HandoffReason, Priority
 from kuanxian.domain.message import Button, Message, NewMessage, SenderType
 from kuanxian.hub.brain import Brain, BrainReply, BrainUnavailable, TurnContext
 from kuanxian.hub.bus import EventBus
-from kuanxian.hub.commands import revert_recent
+from kuanxian.hub.commands import audit, revert_recent
 from kuanxian.hub.crisis_turns import CrisisTurns
 from kuanxian.hub.delivery import Delivery, Outgoing
 from kuanxian.hub.errors import not_found, too_many
@@ -52,6 +52,8 @@ from kuanxian.hub.speaker import (
     STOP_CONTACT,
     STRANGER,
     WANTS_PERSON,
+    confirms_holder,
+    hands_back,
     helper_declared,
     identity_asked,
     identity_verdict,
@@ -59,6 +61,7 @@ from kuanxian.hub.speaker import (
 )
 from kuanxian.hub.tx import Transactions, Tx
 from kuanxian.safety import assess_distress
+from kuanxian.safety.distress import crisis_probability
 from kuanxian.safety.identity import assess_speaker
 from kuanxian.settings import Settings
 from kuanxian.storage import borrowers as borrower_store
@@ -82,6 +85,8 @@ MAX_TURN_ATTEMPTS = 3
 CONTEXT_MESSAGES = 3
 # A third party's words before they said who they are: changes this recent are reverted.
 THIRD_PARTY_LOOKBACK = timedelta(minutes=30)
+# After a plain no to the crisis question, a crisis read by the model alone below this is a doubt, not a new sign.
+MARGINAL_CRISIS = 0.5
 
 
 @dataclass(frozen=True)
@@ -214,7 +219,18 @@ class TurnPipeline(CrisisTurns):
             check = replace(check, denied_at=seq)
         # After a plain "no" to the direct question, what came before it no longer raises the bar by itself.
         context = [m.text for m in earlier if (check.denied_at or 0) < m.seq < seq][-CONTEXT_MESSAGES:]
-        level = assess_distress(without_denial(message.text) if check.denied_at == seq else message.text, context).level
+        assessment = assess_distress(without_denial(message.text) if check.denied_at == seq else message.text, context)
+        level = assessment.level
+        if (
+            level == "crisis"
+            and check.denied_at is not None
+            and check.denied_at != seq
+            and assessment.signals == ("model.crisis",)
+            and crisis_probability(message.text) < MARGINAL_CRISIS
+        ):
+            # After a plain no, with a person already on the way for it: a doubtful reading of the model alone, with no
+            # word of risk ("如果我拖到月底再还 会怎么样"), is answered with care, not with the crisis script again.
+            level = "distress"
         if prompted is not None and level != "crisis":
             message = replace(message, text=prompted.text)  # read once more, now as the question it was
         if check.denied_at is not None and check.denied_at != seq and says_yes(check, message.text):
@@ -243,6 +259,21 @@ class TurnPipeline(CrisisTurns):
             elif verdict == "confirmed" and asked is not None:
                 # A yes to the question: the assistant answers what they asked before it.
                 message = replace(message, text=asked.text)
+        elif speaker is Speaker.THIRD_PARTY and level != "crisis" and not crisis_hold and not borrower.flags.wrong_contact:
+            # Someone else typed, and now the holder has the phone back ("我是王 刚才是我孙子打的字"): the holder again,
+            # recorded for the collector. A bare "我是本人" is asked the identity question first, and a yes to it
+            # counts. (Never after a stranger or a wrong number.)
+            async with self.transactions.read() as conn:
+                asked = await identity_asked(conn, conversation_id, seq)
+            back = hands_back(message.text) if asked is None else ""
+            if back == "claim":
+                await self._ask_identity(conversation, message)
+                return
+            if back == "back" or (asked is not None and confirms_holder(message.text)):
+                conversation = await self._holder_back(conversation, borrower)
+                speaker = Speaker.HOLDER
+                if asked is not None:
+                    message = replace(message, text=asked.text)
         if level == "crisis":
             await self._crisis(
                 conversation, borrower, message, after_no=check.denied_at is not None, answered=says_yes(check, message.text)
@@ -302,6 +333,24 @@ class TurnPipeline(CrisisTurns):
             conversation = await self._reopened(tx, conversation)
             await self._say(tx, conversation, message.seq, [Outgoing(notices.identity_check(), buttons)])
             await turn_store.finish(tx.conn, conversation.conversation_id, message.seq, tx.now)
+
+    async def _holder_back(self, conversation: Conversation, borrower: Borrower) -> Conversation:
+        """The holder says they have their phone back (in so many words, or a yes to the identity question)."""
+        async with self.transactions() as tx:
+            await conversation_store.set_speaker(tx.conn, conversation.conversation_id, Speaker.HOLDER, tx.now)
+            await audit(
+                tx,
+                borrower.borrower_id,
+                conversation.conversation_id,
+                "holder_back",
+                "speaker",
+                Speaker.THIRD_PARTY.value,
+                Speaker.HOLDER.value,
+                note="说自己是账户本人（手机交还给本人）",
+            )
+            conversation = replace(conversation, speaker=Speaker.HOLDER)
+            tx.emit(StatusChanged(conversation))
+        return conversation
 
     async def _third_party(self, conversation: Conversation, borrower: Borrower, message: Message, asked: Optional[Message] = None) -> None:
         """Nothing about the account, no change to it; the collector is told without the Borrower's data.

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from kuanxian.latin import latin_word
+
 from .amounts import MAX_AMOUNT, quantize
 from .numerals import Num, digit_value, evaluate, find_numerals, fold
 
@@ -28,6 +30,8 @@ _MARKER_AFTER_RE = re.compile(r"(?:多|来|余)?\s*(?:元(?!旦)|圆|块钱|块|
 
 # 多/来/余 right after a number ("about"): look past them for what is being counted (一百多天, 20多个).
 _APPROX_SUFFIX_RE = re.compile(r"[多来余]\s*")
+# 几 likewise after tens or more of a written-out number ("一百六十几", "三千几"), not after a bare 十 ("十几块").
+_APPROX_JI_AFTER = re.compile(r"(?:[一二两三四五六七八九]十|[百千万])$")
 
 _MARKER_BEFORE_RE = re.compile(r"(?:¥|￥|rmb|cny|人民币)\s*$", re.I)
 
@@ -38,7 +42,7 @@ _FOLLOW_BAD_RE = re.compile(
     r"|切|边|致|旦|向|共|半|部|栋|幢|单元|室|全|分(?![0-9零〇一二两三四五六七八九十成期为]))"
 )
 
-_FOLLOW_BAD_EN_RE = re.compile(r"\s+(?:months?|weeks?|days?|years?|installments?|instalments?|times|periods?|percent)\b", re.I)
+_FOLLOW_BAD_EN_RE = re.compile(r"\s+" + latin_word("months?|weeks?|days?|years?|installments?|instalments?|times|periods?|percent"), re.I)
 
 _PRECEDE_BAD_RE = re.compile(r"(?:第|分之|几|好几|大几)\s*$")
 
@@ -174,6 +178,8 @@ def _follow_bad(s: str, end: int) -> bool:
     if end < len(s) and s[end].isascii() and s[end].isalpha():
         return True  # glued to letters: 4G, 5kg, 12GB
     approx = _APPROX_SUFFIX_RE.match(stripped)
+    if approx is None and stripped.startswith("几") and _APPROX_JI_AFTER.search(s[max(0, end - 2) : end]):
+        approx = re.match(r"几\s*", stripped)
     if approx is not None:
         stripped = stripped[approx.end() :]
         if stripped.startswith(("点", "一点", "些", "一些")):

@@ -209,6 +209,11 @@ def goodbye_again() -> Reply:
     return Reply("好的，再见，照顾好自己。")
 
 
+def understood() -> Reply:
+    """An explanation taken in ("哦 是利息和手续费 懂了"): nothing more is pressed."""
+    return Reply("好的。还有其他想了解的，随时问我。")
+
+
 def you_are_welcome() -> Reply:
     return Reply("不客气，能帮上忙就好。还有其他需要吗？")
 

@@ -87,6 +87,11 @@ def longest_term(max_months: int, decision: Decision, today: date) -> Reply:
     )
 
 
+def plan_answer(plan: PaymentPlan, today: date) -> Reply:
+    """ "那十八个月的话，一个月要多少": a question whose answer is the plan on the table."""
+    return Reply(f"就是现在这个方案：{describe(plan, today)}想按这个来的话，点确认就可以。", (CONFIRM, THINK, TOO_MUCH))
+
+
 def plan_error(error: PlanError, balance: Decimal) -> Reply:
     if error.code == "amount_exceeds_balance":
         return Reply(

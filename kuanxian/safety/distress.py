@@ -26,7 +26,7 @@ from .decision import distress_level, load_thresholds, model_level
 from .lexicon import LEVELS, DistressAssessment, Level, assess_lexicon, euphemism
 from .model import LinearModel, load_model
 
-__all__ = ["LEVELS", "DistressAssessment", "Level", "assess_distress"]
+__all__ = ["LEVELS", "DistressAssessment", "Level", "assess_distress", "crisis_probability"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -34,6 +34,11 @@ def _evidence(text: str) -> tuple[DistressAssessment, tuple[tuple[str, float], .
     """Lexicon verdict and model probabilities for one message (cached: context repeats)."""
     probs = load_model("distress").predict(text)
     return assess_lexicon(text), tuple(sorted(probs.items()))
+
+
+def crisis_probability(text: str) -> float:
+    """The committed model's P(crisis) for one message (cached with the rest of its evidence)."""
+    return dict(_evidence(text)[1]).get("crisis", 0.0) if text and text.strip() else 0.0
 
 
 def assess_distress(text: str, context: Sequence[str] = (), *, model: Optional[LinearModel] = None) -> DistressAssessment:

@@ -20,6 +20,8 @@ from typing import Optional
 
 import yaml
 
+from kuanxian.latin import ascii_boundaries
+
 from .decision import load_thresholds, speaker_flagged
 from .model import LinearModel, load_model
 from .text import _table, normalize
@@ -55,7 +57,7 @@ class SpeakerAssessment:
 
 def _pattern(pattern: str) -> str:
     """A pattern's literal characters normalised like texts (regex syntax untouched)."""
-    return unicodedata.normalize("NFKC", pattern).lower().translate(_table())
+    return ascii_boundaries(unicodedata.normalize("NFKC", pattern).lower().translate(_table()))
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:

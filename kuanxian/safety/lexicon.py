@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 import yaml
 
+from kuanxian.latin import ascii_boundaries
+
 from .text import normalize
 
 __all__ = ["LEVELS", "DistressAssessment", "Level", "assess_lexicon", "euphemism"]
@@ -113,7 +115,7 @@ def _alternation(patterns: list[str], where: str, macros: dict[str, str] | None 
     for p in patterns:
         if not isinstance(p, str) or not p:
             raise ValueError(f"distress.yml {where}: patterns must be non-empty strings")
-        p = unicodedata.normalize("NFKC", _expand(p, macros or {}, where))
+        p = ascii_boundaries(unicodedata.normalize("NFKC", _expand(p, macros or {}, where)))
         try:
             re.compile(p, re.IGNORECASE)
         except re.error as exc:
@@ -182,7 +184,7 @@ def _load(path: Path = LEXICON_PATH) -> _Lexicon:
         crisis=_groups(data.get("crisis"), "crisis", macros),
         distress=_groups(data.get("distress"), "distress", macros),
         neg_zh=re.compile(str(neg.get("cues_zh", "(?:没有|没|不)")) + "$"),
-        neg_en=re.compile(str(neg.get("cues_en", r"\bnot\b")), re.IGNORECASE),
+        neg_en=re.compile(ascii_boundaries(str(neg.get("cues_en", r"\bnot\b"))), re.IGNORECASE),
         window_zh=int(neg.get("window_zh", 2)),
         window_en=int(neg.get("window_en", 2)),
     )

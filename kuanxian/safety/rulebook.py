@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from kuanxian.latin import ascii_boundaries
+
 from .corpus import CATEGORIES as CORPUS_CATEGORIES
 from .text import _table
 
@@ -134,7 +136,7 @@ def _expand(pattern: str, macros: Mapping[str, str]) -> str:
 
 def _norm_pattern(pattern: str) -> str:
     """Normalise a pattern's literal characters the same way texts are."""
-    return unicodedata.normalize("NFKC", pattern).translate(_table())
+    return ascii_boundaries(unicodedata.normalize("NFKC", pattern).translate(_table()))
 
 
 def _compile(patterns: list[str], where: str, macros: Mapping[str, str]) -> re.Pattern[str] | None:

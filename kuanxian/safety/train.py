@@ -68,11 +68,12 @@ FEATURES: dict[str, FeatureConfig] = {
 }
 
 _SAFETY_DIR = CORPUS_DIR.parent
-# Hand-written files whose verdicts are model features, and the code that turns text into features.
+# Hand-written files whose verdicts are model features, and the code that turns text into features (paths relative
+# to kuanxian/safety; kuanxian/latin.py turns the `\b` of their English patterns into English word boundaries).
 INPUT_FILES: dict[str, tuple[str, ...]] = {
-    "guard": ("rules.yml", "rules.py", "rulebook.py", "features.py", "text.py", "evidence.py"),
-    "distress": ("distress.yml", "lexicon.py", "features.py", "text.py", "evidence.py"),
-    "identity": ("identity.yml", "identity.py", "features.py", "text.py", "evidence.py"),
+    "guard": ("rules.yml", "rules.py", "rulebook.py", "features.py", "text.py", "evidence.py", "../latin.py"),
+    "distress": ("distress.yml", "lexicon.py", "features.py", "text.py", "evidence.py", "../latin.py"),
+    "identity": ("identity.yml", "identity.py", "features.py", "text.py", "evidence.py", "../latin.py"),
 }
 
 

@@ -637,3 +637,63 @@ async def test_the_promised_day_said_again_is_not_noted_twice_nor_its_reminder_o
     where = await chat.send("2000我现在就在APP里头还，在哪点还？", "promise_to_pay")
     assert where.action == "action_answer_payment_method" or "App" in where.text, where.text
     assert "哪一天" not in where.text
+
+
+# -------------------------------------------------- what held-out scripts c29-c30 showed --
+
+
+async def test_a_person_asked_for_over_a_sum_not_owned_opens_the_dispute(chat: Chat) -> None:
+    turn = await chat.send("那我要找真人 把这个搞清楚 多出来的150我不认", "request_human")
+    assert any(isinstance(c, OpenDispute) for c in turn.commands)
+    assert turn.one(RequestHandoff).reason is HandoffReason.DISPUTE
+
+
+async def test_a_sum_promised_at_signing_not_understood_by_the_classifier_opens_the_dispute(chat: Chat) -> None:
+    turn = await chat.send("为什么是12000？借的时候说好利息一共200的", "nlu_fallback")
+    assert any(isinstance(c, OpenDispute) for c in turn.commands)
+    assert "没太明白" not in turn.text
+
+
+async def test_half_now_and_the_rest_next_month_heard_as_a_reason_for_lateness_is_a_plan_of_two(chat: Chat) -> None:
+    turn = await chat.send("我上个月工资晚发了 所以才逾期的 能不能先还一半 剩下的下个月还", "explain_late")
+    assert turn.slots["pending_offer"] == "plan_confirm", turn.text
+    assert "共2期" in turn.text and "6,000.00元" in turn.text
+
+
+async def test_after_the_spring_festival_heard_as_off_topic_is_a_holiday_asked_for(chat: Chat) -> None:
+    turn = await chat.send("过了春节行不行", "out_of_scope")
+    assert "帮不上忙" not in turn.text and "没太明白" not in turn.text, turn.text
+    assert "60天" in turn.text, turn.text
+
+
+async def test_the_fees_understood_heard_as_a_waiver_asked_for_is_only_acknowledged(chat: Chat) -> None:
+    turn = await chat.send("哦 是利息和手续费 懂了", "request_fee_relief")
+    assert turn.commands == [] and "减免" not in turn.text, turn.text
+    assert turn.slots["pending_offer"] is None
+
+
+async def test_sadness_with_a_promise_not_to_harm_themselves_heard_as_a_question_about_collectors_is_listened_to(
+    chat: Chat,
+) -> None:
+    turn = await chat.send("没事，就是心里憋屈，跟你说说。我不会想不开的，家里还有老娘要管", "ask_collection_practices")
+    assert "上门" not in turn.text and "通讯录" not in turn.text, turn.text
+
+
+async def test_which_countrys_day_is_answered_not_taken_as_a_new_day_for_a_plan(db: Database) -> None:
+    turn = await Chat("demo-003").send("还有就是每个月28号，是国内的28号还是我这边的28号", "set_payment_date")
+    assert "纽约" in turn.text or "美国" in turn.text or "时间" in turn.text, turn.text
+    assert turn.slots["pending_offer"] != "plan_confirm" and "分期" not in turn.text, turn.text
+
+
+async def test_the_day_of_the_plan_on_the_table_taken_with_a_reminder_asked_agrees_the_plan(db: Database) -> None:
+    chat = Chat("demo-002")
+    offer = await chat.send("能不能分七期 一个月还个五百 行不行", "propose_installment")
+    assert offer.slots["pending_offer"] == "plan_confirm" and "每月500" in offer.text, offer.text
+    taken = await chat.send("5号就5号 额记性不好 到时候你给额说一声", "remind_later")
+    plan = taken.one(AgreePlan)
+    assert (plan.amount, plan.count, plan.first_date.day) == (Decimal("500.00"), 11, 5), taken.text
+
+
+async def test_true_or_false_about_calls_to_work_and_posts_is_the_fears_answered(chat: Chat) -> None:
+    turn = await chat.send("还有 我同事说你们会打电话到单位 还会发朋友圈曝光 真的假的", "ask_collection_practices")
+    assert "不会" in turn.text and ("单位" in turn.text or "同事" in turn.text or "公开" in turn.text), turn.text

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 
 from hub.client import Api, later, utc_now
+from kuanxian.safety import assess_distress
+from kuanxian.safety.distress import crisis_probability
 from kuanxian.safety.identity import assess_speaker
 
 CRISIS = "我真的撑不下去了，想从楼上跳下去，一了百了"
@@ -468,3 +470,52 @@ async def test_a_yes_word_that_goes_on_about_the_reminders_is_not_a_yes_to_the_d
     await widget.answers_after(await widget.send(CRISIS))
     answer = await widget.answers_after(await widget.send("对，先全部停掉"))
     assert not any("勇气" in m["text"] for m in answer), answer
+
+
+async def test_the_holder_taking_the_phone_back_is_answered_as_the_holder(api: Api) -> None:
+    widget = await api.widget()
+    helper = await widget.answers_after(await widget.send("您好，我是帮我奶奶打字的，她眼睛花了看不清，这是她的手机"))
+    assert helper and not any(DETAIL.search(m["text"]) for m in helper), helper
+    demo = await api.console("demo")
+    assert (await demo.transcript(widget.conversation_id))["speaker"] == "third_party"
+
+    back = await widget.answers_after(await widget.send("你好 我是王 刚才是我孙子打的字"))
+    assert back and any(m["sender_type"] == "bot" for m in back), back
+    assert (await demo.transcript(widget.conversation_id))["speaker"] == "holder"
+    plan = await widget.answers_after(await widget.send("分3期"))
+    assert any(m["sender_type"] == "bot" and DETAIL.search(m["text"]) for m in plan), "the holder talks about their own account again"
+
+
+async def test_someone_else_then_only_saying_they_are_the_holder_is_asked_and_a_yes_counts(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send("我是他儿子 我爸问他还欠你们多少钱"))
+    asked = await widget.answers_after(await widget.send("我是本人"))
+    assert any("本人吗" in m["text"] for m in asked) and not any(DETAIL.search(m["text"]) for m in asked), asked
+    demo = await api.console("demo")
+    assert (await demo.transcript(widget.conversation_id))["speaker"] == "third_party", "nothing until the answer"
+    await widget.answers_after(await widget.send("是"))
+    assert (await demo.transcript(widget.conversation_id))["speaker"] == "holder"
+
+
+async def test_a_stranger_with_the_phone_saying_they_are_the_holder_gets_nothing(api: Api) -> None:
+    widget = await api.widget()
+    await widget.answers_after(await widget.send("你好 这个手机是我在县城手机店买的二手的 一直跳出来说欠钱"))
+    await widget.answers_after(await widget.send("上面那个人我不认识 我也不姓那个"))
+    claimed = await widget.answers_after(await widget.send("我是本人 我欠多少"))
+    assert claimed and not any(DETAIL.search(m["text"]) or "本人吗" in m["text"] for m in claimed), claimed
+    assert (await (await api.console("demo")).transcript(widget.conversation_id))["speaker"] == "third_party"
+
+
+async def test_after_a_plain_no_a_doubtful_model_reading_is_answered_not_met_with_the_crisis_script_again(api: Api) -> None:
+    # A practical what-if question the committed model alone reads as crisis at under 0.5 (a fixture picked by
+    # probing the model; the test below it keeps a real sign after the no a crisis).
+    question = "那如果下个月也还不上会怎么样"
+    assert assess_distress(question).signals == ("model.crisis",) and crisis_probability(question) < 0.5
+    widget = await api.widget()
+    await widget.answers_after(await widget.send(CRISIS))
+    await widget.answers_after(await widget.send("没有没有，我没这么想"))
+    answered = await widget.answers_after(await widget.send(question))
+    assert any(m["sender_type"] == "bot" for m in answered), answered
+    assert not any("12356" in m["text"] or "结束自己的生命" in m["text"] for m in answered), answered
+    again = await widget.answers_after(await widget.send(CRISIS_AGAIN))
+    assert again and all(m["sender_type"] == "system" for m in again), "a word of risk after the no is still a crisis"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
@@ -569,3 +569,63 @@ def test_a_yes_then_the_resolve_to_manage_it_accepts(text: str, yes: bool) -> No
 @pytest.mark.parametrize("text", ["最近店里生意孬得很 美甲的客人少了一半", "我现在工资被砍了一半"])
 def test_an_income_cut_is_a_hardship(text: str) -> None:
     assert parse.mentions_hardship(text)
+
+
+# ---------------------------------------------------------- held-out scripts c29-c30 --
+
+
+@pytest.mark.parametrize(
+    "text, rough",
+    [
+        ("一百六十几也行", (Decimal("160"), Decimal("170"))),
+        ("一千多吧", (Decimal("1000"), Decimal("2000"))),
+        ("500左右", (Decimal("450"), Decimal("550"))),
+        ("每月500", None),  # said exactly
+        ("163多", None),  # no round figure to be rough about
+    ],
+)
+def test_an_amount_said_roughly_covers_a_range(text: str, rough: Optional[tuple[Decimal, Decimal]]) -> None:
+    assert parse.rough_amount(text) == rough
+
+
+@pytest.mark.parametrize(
+    "text, half",
+    [
+        ("能不能先还一半 剩下的下个月还", True),
+        ("这个月先还一半，下个月再还一半", True),
+        ("刚才说的那个 先还一半 还能办吗", True),
+        ("已经还了一半了", False),
+        ("一半以上的人都这样", False),
+    ],
+)
+def test_half_now_and_the_rest_later(text: str, half: bool) -> None:
+    assert parse.half_now_rest_later(text) is half
+
+
+@pytest.mark.parametrize(
+    "text, wait",
+    [
+        ("能不能等一等，等工钱要回来了我就还", True),
+        ("过了春节行不行", True),
+        ("等工资发了就还", True),
+        ("我等一下再看", False),
+        ("等我问问我老婆", False),
+    ],
+)
+def test_a_wait_asked_for_in_so_many_words(text: str, wait: bool) -> None:
+    assert parse.asks_to_wait(text) is wait
+
+
+def test_after_the_spring_festival_is_a_holiday_until_a_week_after_it() -> None:
+    today = date(2026, 12, 7)
+    assert parse.holiday_days("过了春节行不行", today) == (date(2027, 2, 6) + timedelta(days=7) - today).days
+
+
+def test_short_of_money_on_a_day_is_not_an_amount_refused() -> None:
+    assert not parse.refuses_amount("不对 是每月15号 我们公司15号发工资 10号卡里没钱的")
+    assert parse.refuses_amount("4000太多了 我没钱")
+
+
+def test_a_sum_promised_at_signing_questions_the_debt() -> None:
+    assert parse.says_dispute("为什么是5350？借的时候说好利息一共200的")
+    assert not parse.says_dispute("那就按说好的200来")

@@ -860,3 +860,79 @@ def test_a_later_start_said_again_with_an_amount_while_the_record_is_asked_keeps
     assert recorded.pending == "plan_confirm" and recorded.state.draft
     assert recorded.state.draft["holiday_days"] == 30 and recorded.state.draft["amount"] == "600.00"
     assert date.fromisoformat(recorded.state.draft["first_date"]) >= TODAY + timedelta(days=30)
+
+
+# ------------------------------------------------- what held-out scripts c29-c30 showed --
+
+
+def test_an_amount_with_too_few_installments_keeps_the_amount_and_lengthens_the_plan() -> None:
+    """ "能不能分七期 一个月还个五百": 500 is what they can pay; seven months of it does not clear 12,000, so the plan
+    is 500 a month for as long as it takes (within 24 months), not 1,714 a month."""
+    talk = Talk()
+    offer = talk.say("propose_installment", "能不能分七期 一个月还个五百 行不行")
+    plan = talk.offered_plan()
+    assert (plan.regular_amount, plan.count) == (Decimal("500.00"), 24), offer.reply.text
+    assert "还不够还清" in offer.reply.text
+    assert_humane(talk)
+
+
+def test_a_day_corrected_because_money_is_short_on_the_old_day_moves_the_day_not_the_amount() -> None:
+    talk = Talk()
+    talk.say("propose_installment", "我算过了 3个月 每个月4000左右，每月10号还")
+    assert talk.offered_plan().installments[0].due.day == 10
+    moved = talk.say("set_payment_date", "不对 是每月15号 我们公司15号发工资 10号卡里没钱的")
+    assert moved.pending == "plan_confirm", moved.reply.text
+    plan = talk.offered_plan()
+    assert (plan.regular_amount, plan.count, plan.installments[0].due.day) == (Decimal("4000.00"), 3, 15)
+    assert "收入" not in moved.reply.text, "no income questions: the amount was never refused"
+    assert_humane(talk)
+
+
+def test_the_plan_on_the_table_said_back_roughly_is_agreed() -> None:
+    """166.67 offered: "一百六十几也行，我省一省" takes it; it is not a new, lower offer to be countered."""
+    b = DEMO_BORROWERS[2]
+    acct = Account(b.balance, b.policy, TODAY, False, ReminderOutlook(True))
+    offer = step(State(), Said("propose_installment", "一个月还一百五行吗"), acct)
+    assert offer.state.draft is not None and offer.state.draft["amount"] == "166.67"
+    taken = step(offer.state, Said("inform", "一百六十几也行，我省一省"), acct)
+    assert taken.accept and taken.pending == "plan_confirm", taken.reply.text
+
+
+def test_a_question_answered_by_the_plan_on_the_table_gets_the_plan_and_is_counted() -> None:
+    b = DEMO_BORROWERS[2]
+    acct = Account(b.balance, b.policy, TODAY, False, ReminderOutlook(True))
+    offer = step(State(), Said("propose_installment", "一个月还一百五行吗"), acct)
+    answer = step(offer.state, Said("nlu_fallback", "那十八个月的话，一个月要多少"), acct)
+    assert answer.reply == texts.plan_answer(answer_plan := plan_from_terms(b, agree_command(answer.state.draft), TODAY), TODAY)
+    assert answer_plan.regular_amount == Decimal("166.67") and answer.pending == "plan_confirm"
+    assert sum(answer.state.offers.values()) == 2, "asked again and again, it does not come back a third time"
+    third = step(answer.state, Said("nlu_fallback", "那十八个月的话，一个月要多少"), acct)
+    assert third.reply != answer.reply
+
+
+def test_half_now_and_the_rest_next_month_is_a_plan_of_two_starting_today() -> None:
+    talk = Talk()
+    offer = talk.say("explain_late", "我上个月工资晚发了 所以才逾期的 能不能先还一半 剩下的下个月还")
+    plan = talk.offered_plan()
+    assert offer.pending == "plan_confirm" and plan.count == 2, offer.reply.text
+    assert [i.amount for i in plan.installments] == [Decimal("6000.00"), Decimal("6000.00")]
+    assert dates_of(plan) == [TODAY, date(2025, 2, 15)]
+    assert_humane(talk)
+
+
+def test_waiting_for_wages_owed_asks_for_the_holiday_not_an_amount() -> None:
+    talk = Talk()
+    asked = talk.say("out_of_scope", "能不能等一等，等工钱要回来了我就还")
+    assert talk.state.holiday_days == 60 and talk.state.draft is None, asked.reply.text
+    assert asked.reply == texts.holiday_needs_hardship(60)
+
+
+def test_a_holiday_granted_then_only_thanks_is_kept_by_a_person_not_lost() -> None:
+    talk = Talk()
+    talk.say("request_deferral", HOLIDAY_ASK)
+    talk.disclose_hardship()
+    assert talk.state.asked == "terms"
+    closing = talk.say("thank", "好 谢谢")
+    handoff = next(c for c in closing.commands if isinstance(c, RequestHandoff))
+    assert handoff.reason is HandoffReason.DEFERRAL and "暂缓60天" in handoff.summary
+    assert closing.reply == texts.holiday_only(60)

@@ -45,6 +45,7 @@ OUTLOOKS = (
 def _samples() -> Iterator[tuple[str, Reply]]:
     yield "not_authenticated", account.not_authenticated()
     yield "person_will_read", account.person_will_read()
+    yield "understood", account.understood()
     yield "you_are_welcome", account.you_are_welcome()
     yield "wrong_person_guard", account.wrong_person_guard()
     yield "greeting", account.greeting(BORROWER)
@@ -140,6 +141,7 @@ def _samples() -> Iterator[tuple[str, Reply]]:
     yield "holiday_kept", plans.holiday_kept(30, False)
     yield "plan_details", plans.plan_details(DECISION_ACCEPT.plan, TODAY)
     yield "longest_term", plans.longest_term(24, DECISION_ACCEPT, TODAY)
+    yield "plan_answer", plans.plan_answer(DECISION_ACCEPT.plan, TODAY)
     yield "holiday_to_person", plans.holiday_to_person(90)
     yield "holiday_record_or_person", plans.holiday_record_or_person()
     yield "already_agreed", plans.already_agreed(DECISION_ACCEPT.plan, TODAY)

@@ -64,6 +64,10 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         amount = None  # "这3000我会还的，就是现在真的没有收入": the debt named, not an amount per month
     if amount is not None and count is not None and parse.refuses_amount(text) and _same_amount(state.amount, amount):
         amount = None  # "900有啲吃力。可唔可以改成12期？": the amount on the table refused, a count asked for
+    rough = parse.rough_amount(text) if amount is not None and count is None and state.draft else None
+    if rough is not None and state.draft and rough[0] <= Decimal(str(state.draft["amount"])) < rough[1]:
+        # "一百六十几也行" with 166.67 on the table: that plan, said roughly.
+        amount, count = Decimal(str(state.draft["amount"])), int(state.draft["count"])
     if amount is not None and count is None and _count_not_amount(text, amount, account.policy):
         count = int(amount)  # "最多24啊…那24吧", "那18个月 18": months, not 24 yuan a month
         amount = None
@@ -79,6 +83,9 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         return replace(state, holiday_days=30 * months)
     if amount is None and count is None and parse.lump_sum(text):
         count = 1
+    if amount is None and count is None and parse.half_now_rest_later(text):
+        # "先还一半 剩下的下个月还": two installments, the first today, the second a month on.
+        return replace(state, amount=None, count=2, first_date=today.isoformat(), day_of_month=None)
     if amount is None and count is None and parse.longest_term(text):
         count = account.policy.max_term_months  # "那就按最长的来": the longest the policy allows
     if amount is not None or count is not None:
@@ -100,7 +107,7 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         and state.amount is None
         and state.count is None
         and parse.wants_holiday(text)
-        and (said.intent == "request_deferral" or _VAGUE_PERIOD.search(text))
+        and (said.intent == "request_deferral" or _VAGUE_PERIOD.search(text) or parse.asks_to_wait(text))
     ):
         # "能不能先停几个月", "先缓缓": a holiday of no stated length is the longest the policy allows (a person
         # beyond it), not an installment plan.

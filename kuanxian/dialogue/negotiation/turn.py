@@ -84,8 +84,9 @@ def step(state: State, said: Said, account: Account) -> Step:
         # later than a plan without a holiday may: "两个月以后开始 每个月200 可以吧" is the holiday again).
         state = replace(state, holiday_days=0)
     granted = before.holiday_days and before.asked == "terms" and account.hardship and state.amount is None and state.count is None
-    if granted and parse.defers_plan(said.text):
-        # The holiday now, the plan later: a person records the holiday (there is no plan to carry it yet).
+    if granted and (parse.defers_plan(said.text) or parse.closes(said.text)):
+        # The holiday now, the plan later ("过俩月再说", or only "好 谢谢"): a person records the holiday (there is no
+        # plan to carry it yet), so it is not lost when the talk ends.
         days = min(before.holiday_days, account.policy.payment_holiday_days)
         return _handoff_step(
             replace(state, holiday_days=days),
@@ -114,11 +115,34 @@ def step(state: State, said: Said, account: Account) -> Step:
         # on the table (not counted as another offer), and "那就按最长的来" then agrees it.
         new = replace(state, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
         return Step(texts.longest_term(account.policy.max_term_months, decision, account.today), new, "plan_confirm")
+    fp = _fingerprint(decision)
+    if (
+        before.draft
+        and (decision.outcome == "accept" or not _names_terms(said.text, account.today))
+        and fp == draft_fingerprint(before.draft)
+        and state.offers.get(fp, 0) < MAX_OFFERS
+        and parse.asks_question(said.text)
+        and not refused
+        and not parse.objects(said.text)
+    ):
+        # "那十八个月的话，一个月要多少": the plan on the table is the answer, said once more in full (and counted, so a
+        # question asked again and again does not bring it back a third time).
+        offers = {**state.offers, fp: state.offers.get(fp, 0) + 1}
+        new = replace(state, offers=offers, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
+        return Step(texts.plan_answer(decision.plan, account.today), new, "plan_confirm")
     # The Borrower named the plan on the table themselves ("行吧，那就12期"); terms the policy only counters with the
     # same plan again ("每月100" once more) are not a yes to it.
-    restated = before.draft and decision.outcome == "accept" and _fingerprint(decision) == draft_fingerprint(before.draft)
+    on_the_table = before.draft and _fingerprint(decision) == draft_fingerprint(before.draft)
+    restated = on_the_table and decision.outcome == "accept"
     plainly = not parse.asks_question(said.text) and not parse.objects(said.text)
-    if restated and not refused and (plainly or parse.explicitly_accepts(said.text)):
+    # "5号就5号 到时候你给额说一声" with the countered plan on the table: its day taken, no new amount or count, so a yes.
+    taken_as_is = (
+        on_the_table
+        and decision.outcome != "accept"
+        and parse.terms(said.text, account.today) == (None, None)
+        and _ACCEPTS.search(said.text) is not None
+    )
+    if (restated or taken_as_is) and not refused and (plainly or parse.explicitly_accepts(said.text)):
         return Step(texts.offer(decision, account.today, repeated=True), state, "plan_confirm", accept=True)
     if (
         decision.outcome == "accept"
@@ -144,8 +168,8 @@ def step(state: State, said: Said, account: Account) -> Step:
     return step_
 
 
-# Words that take the terms named in the same message: "可以", "行吧", "就这样", "咬咬牙".
-_ACCEPTS = re.compile(r"可以|行吧|行 |就这样|先这样|咬咬牙|那就|就按|确认|同意|定下来")
+# Words that take the terms named in the same message: "可以", "行吧", "就这样", "咬咬牙", "5号就5号".
+_ACCEPTS = re.compile(r"可以|行吧|行 |就这样|先这样|咬咬牙|那就|就按|确认|同意|定下来|(\S{1,5})就\1")
 # "不是 五百我咬咬牙可以的": correcting what the assistant understood, not objecting to the terms.
 _LEADING_CORRECTION = re.compile(r"^\s*(?:不是|不不|不对)+[\s，,。!！]*")
 

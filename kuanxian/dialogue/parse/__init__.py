@@ -21,10 +21,12 @@ from __future__ import annotations
 from kuanxian.dialogue.parse.answers import (
     accepts_in_the_end,
     asks_question,
+    closes,
     explicitly_accepts,
     objects,
     says_bye_in_numbers,
     says_goodbye,
+    says_understood,
     starts_yes,
     yes_no,
 )
@@ -46,11 +48,12 @@ from kuanxian.dialogue.parse.hardship import (
     consents_to_record,
     mentions_hardship,
 )
-from kuanxian.dialogue.parse.holidays import SPRING_FESTIVAL, asks_longest_holiday, defers_plan, holiday_days, wants_holiday
+from kuanxian.dialogue.parse.holidays import SPRING_FESTIVAL, asks_longest_holiday, asks_to_wait, defers_plan, holiday_days, wants_holiday
 from kuanxian.dialogue.parse.plan_terms import (
     bare_number,
     checks_back,
     frequency_in,
+    half_now_rest_later,
     longest_term,
     lump_sum,
     money_in,
@@ -58,6 +61,7 @@ from kuanxian.dialogue.parse.plan_terms import (
     pays_it_all_later,
     refuses_amount,
     refuses_installments,
+    rough_amount,
     terms,
 )
 from kuanxian.dialogue.parse.reminders import (
@@ -110,12 +114,14 @@ __all__ = [
     "asks_quiet_hours",
     "asks_reminder_hours",
     "asks_time_zone",
+    "asks_to_wait",
     "asks_what_if_short",
     "bare_number",
     "cant_pay_now",
     "changes_card",
     "checks_back",
     "checks_reminders_stopped",
+    "closes",
     "complains_of_night_contact",
     "consents_to_record",
     "day_of_month",
@@ -125,6 +131,7 @@ __all__ = [
     "fears_whole_balance_due",
     "first_date",
     "frequency_in",
+    "half_now_rest_later",
     "holiday_days",
     "keeps_stopped",
     "later",
@@ -141,10 +148,12 @@ __all__ = [
     "promise_date",
     "refuses_amount",
     "refuses_installments",
+    "rough_amount",
     "says_bye_in_numbers",
     "says_dispute",
     "says_goodbye",
     "says_stop",
+    "says_understood",
     "says_wrong_person",
     "sleeps_by_day",
     "starts_yes",

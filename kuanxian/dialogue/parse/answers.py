@@ -10,6 +10,8 @@ import re
 import unicodedata
 from typing import Optional
 
+from kuanxian.latin import latin_word
+
 _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|呢\s*$|伐\s*$|多少|怎么|为什么|能不能|可不可以|是不是|行不行|会不会|哪|(?<!好)几(?:个|期|天|号|次)"
     r"|^(?:要是|如果|万一|假如)|要是.{0,20}(?:会|能)"
@@ -40,11 +42,33 @@ def says_bye_in_numbers(text: str) -> bool:
     return _BYE_NUMBER.fullmatch(text) is not None
 
 
-_GOODBYE = re.compile(r"再见|拜拜|拜了|\bbye|88|886|回见|再会|晚安|下线|我下了|溜了|走了|不说了|不聊了|回头再聊|下次再聊", re.I)
+_GOODBYE = re.compile(
+    r"再见|拜拜|拜了|" + latin_word("bye", prefix=True) + r"|88|886|回见|再会|晚安|下线|我下了|溜了|走了|不说了|不聊了|回头再聊|下次再聊",
+    re.I,
+)
 
 
 def says_goodbye(text: str) -> bool:
     return _GOODBYE.search(text) is not None
+
+
+# "好 谢谢", "行 麻烦了": a message that only closes the talk.
+_CLOSES = re.compile(
+    r"^[\s，,。.!！~]*(?:好的?|行|嗯+|ok|OK|可以)?[\s，,。.!！~]*(?:谢谢(?:你|您|了|啦)?|多谢|谢了|麻烦(?:你|您)?了|辛苦(?:你|您)?了|拜拜|再见)"
+    r"[\s，,。.!！~啊呀哈]*$"
+)
+
+
+def closes(text: str) -> bool:
+    return _CLOSES.match(text) is not None
+
+
+# "哦 是利息和手续费 懂了", "原来是这样": an explanation taken in, nothing asked.
+_UNDERSTOOD = re.compile(r"懂了|明白了|知道了|了解了|清楚了|晓得了|原来(?:是|如此)|明白晒|知道晒|识啦|get了|ok了", re.I)
+
+
+def says_understood(text: str) -> bool:
+    return _UNDERSTOOD.search(text) is not None and not asks_question(text)
 
 
 _YES_WORDS = (

@@ -8,9 +8,19 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
+from kuanxian.latin import latin_word
 from kuanxian.money import cn_to_int
 
 _N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半|俩|仨)"
+
+
+# "能不能等一等，等工钱要回来了我就还", "过了春节行不行": a wait asked for, of no stated length, in so many words.
+_WAIT = r"等一等|缓一缓|等(?:工钱|工资|货款|钱|款|赔偿|保险)(?:要|拿|发|结|到|下来|回来)|(?:过了|过完)春节|春节(?:过后|以后|之后)"
+_WAIT_RE = re.compile(_WAIT)
+
+
+def asks_to_wait(text: str) -> bool:
+    return _WAIT_RE.search(text) is not None
 
 
 # ("10号有时候也会推迟", "工资延后了": something else is late, not a holiday asked for.)
@@ -18,7 +28,10 @@ _HOLIDAY_CUE = re.compile(
     r"缓|暂停|先停|停(?:还|扣|一下|[0-9一二三四五六七八九十两几半俩仨])|先不还|晚点还|(?<![会常总老资薪])推迟|(?<![会常总老资薪])延后|延期|宽限|歇|喘口气|等我|等到|"
     r"过(?:一段|几个月)|到.{0,3}月(?:份)?(?:再|才)(?:还|开始)|(?:后|以后|之后)才(?:能|可以|有)|回去上班|复工|"
     r"(?:半年|过完年|过了年|年后|春节后|正月十五)(?:以后|之后|后)?(?:再|才)|再说|"
-    r"\b(?:defer|postpone|pause|holiday)\b|"
+    + _WAIT
+    + r"|"
+    + latin_word("defer|postpone|pause|holiday")
+    + r"|"
     # "能不能过三个月再开始还", "两个月以后再还", "两个月以后开始": the payments start after a while
     r"过\s*"
     + _N
@@ -40,7 +53,7 @@ SPRING_FESTIVAL = {
 }
 
 
-_AFTER_NEW_YEAR = re.compile(r"过完年|过了年|年后|春节后|过年以后|过年后|正月十五|元宵")
+_AFTER_NEW_YEAR = re.compile(r"过完年|过了年|年后|春节后|过年以后|过年后|正月十五|元宵|(?:过了|过完)春节|春节(?:过后|以后|之后)")
 
 
 def _after_new_year(text: str, today: date) -> Optional[int]:

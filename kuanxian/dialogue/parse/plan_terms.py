@@ -16,6 +16,7 @@ from kuanxian.dates import Frequency
 from kuanxian.dialogue.parse.answers import says_bye_in_numbers
 from kuanxian.dialogue.parse.days import day_of_month, first_date
 from kuanxian.dialogue.parse.holidays import holiday_days
+from kuanxian.latin import latin_word
 from kuanxian.money import parse_amount, parse_count
 
 _REFUSAL = re.compile(
@@ -44,6 +45,17 @@ _NO_PLAN = re.compile(
 )
 
 
+# "能不能先还一半 剩下的下个月还", "这个月先还一半，下个月再还一半": two payments, the first now.
+_HALF_NOW = re.compile(
+    r"先(?:还|付|交|给|转)(?:个|上)?一半|(?:这个月|这月|今天|现在)(?:先)?(?:还|付|交)(?:个|上)?一半"
+    r"|一半(?:先还|现在还|这个月还)|(?:还|付)一半[^。？?！!]{0,8}(?:剩下|另一半|余下)"
+)
+
+
+def half_now_rest_later(text: str) -> bool:
+    return _HALF_NOW.search(text) is not None
+
+
 def refuses_installments(text: str) -> bool:
     """ "分期我不要，说了不要", "不分期": no plan of installments wanted, whatever else is said."""
     return _NO_PLAN.search(text) is not None
@@ -59,8 +71,36 @@ def lump_sum(text: str) -> bool:
     return _LUMP_SUM.search(text) is not None and "还是" not in text
 
 
+# "不对 是每月15号 …10号卡里没钱的": short of money on a day, which moves the day, not the amount.
+_SHORT_ON_A_DAY = re.compile(
+    r"[0-9零〇一二两三四五六七八九十]{1,3}\s*[号日](?:那天|那时候|的时候|之前|前)?(?:我)?(?:卡里|卡上|手上|手头|手里|账上)?(?:还|都)?"
+    r"(?:没钱|没有钱|钱不够|不够|没到账|拿不出)"
+)
+
+
 def refuses_amount(text: str) -> bool:
-    return _REFUSAL.search(text) is not None
+    return _REFUSAL.search(_SHORT_ON_A_DAY.sub("", text)) is not None
+
+
+# "一百六十几", "160多", "一千五左右": an amount said roughly, and how rough.
+_ROUGH = re.compile(r"[0-9零〇一二两三四五六七八九十百千万]\s*(?:块|元)?\s*(?:(多|几|出头)|(左右|上下))")
+
+
+def rough_amount(text: str) -> Optional[tuple[Decimal, Decimal]]:
+    """The range a roughly said amount covers: "一百六十几" 160–170, "一千多" 1,000–2,000, "500左右" 450–550."""
+    m = _ROUGH.search(text)
+    amount = parse_amount(text) if m else None
+    if m is None or amount is None or amount <= 0 or amount != amount.to_integral_value():
+        return None
+    whole = int(amount)
+    step = 1
+    while whole % (step * 10) == 0 and step < 10_000:
+        step *= 10
+    if step == 1:
+        return None
+    if m.group(1):
+        return amount, amount + step
+    return amount - Decimal(step) / 2, amount + Decimal(step) / 2
 
 
 def bare_number(text: str) -> Optional[Decimal]:
@@ -218,7 +258,7 @@ _COUNT_WORDS = re.compile(r"分\s*\S{0,3}\s*(?:期|个?月)|\d+\s*期|[一两二
 
 def money_in(text: str) -> Optional[Decimal]:
     """An amount in an answer to "how much do you earn / spend" ("四千多", "大概3500", "5k")."""
-    k = re.search(r"([0-9]+(?:\.[0-9])?)\s*[kK]\b", text)
+    k = re.search(r"([0-9]+(?:\.[0-9])?)\s*" + latin_word("[kK]"), text)
     if k:
         return Decimal(k.group(1)) * 1000
     amount = parse_amount(text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kuanxian.latin import latin_word
+
 # When reminders come, not whether ("别半夜发", "按我这边白天发"); "全部关掉" or "别发了" is a stop.
 _WHEN_SENT = re.compile(
     r"半夜|深夜|凌晨|夜里|大晚上|睡觉|白天|上午|早上|下午|傍晚|时差|几点|夜班|(?:提醒|发)的?时间|时间.{0,4}(?:设置|设定|改)"
@@ -71,7 +73,7 @@ _KEEP_STOPPED = re.compile(r"先停|停着|就停|停了吧|停掉吧|别发了|
 _STOP_WORDS = re.compile(
     r"别|不要|不用|甭|莫|停|关|取消|退订|退訂|拒收|拒绝|不想|不需要|不必|少发|烦|骚扰|拉黑|屏蔽|够了|免打扰|勿|禁止|免了|删|移除"
     r"|太多|太频繁|天天|一直发|老发|没完|bie ?fa|唔使|唔好|唔想|咪再|日日"
-    r"|(?<![a-z])stop(?![a-z])|unsubscribe|\btd\b|don'?t (?:contact|message|text|call)|no more|leave me alone|remove my",
+    r"|" + latin_word(r"stop|unsubscribe|td|don'?t (?:contact|message|text|call)|no more|leave me alone|remove my"),
     re.IGNORECASE,
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kuanxian.dialogue.parse.answers import asks_question
+from kuanxian.latin import latin_word
 
 # "那个工作人员还会找我吗", "还有人给我打电话吗": whether the person asked for earlier is still coming.
 _PERSON_COMING = re.compile(
@@ -91,11 +92,18 @@ _TIME_ZONE = re.compile(
     r"纽约时间|北京时间|美国时间|国内时间|中国时间|当地时间|时区|时差|哪(?:里|边)的时间|按哪(?:里|边)"
     r"|差\s*[0-9一二两三四五六七八九十]{1,3}\s*个?(?:钟头|小时|钟)"
 )
+# "每个月28号，是国内的28号还是我这边的28号": which country's day, asked as a choice.
+_ZONE_CHOICE = re.compile(
+    r"(?:国内|中国|北京|你们那边)的?[0-9一二两三四五六七八九十]{0,3}号?还是(?:我|我们|美国|纽约|这边|当地)"
+    r"|(?:我这边|我们这边|当地|美国|纽约)的?[0-9一二两三四五六七八九十]{0,3}号?还是(?:国内|中国|北京|你们)"
+)
 # "你们那边是中国时间 跟我这里差十三个钟头 莫搞错了": a reminder to mind the time zone, answered like a question.
 _MIND_IT = re.compile(r"(?:莫|别|不要|不能|可别|千万别|小心)(?:给我)?(?:搞|弄|算|记)错|注意一下|记住")
 
 
 def asks_time_zone(text: str) -> bool:
+    if _ZONE_CHOICE.search(text):
+        return True
     return _TIME_ZONE.search(text) is not None and (asks_question(text) or _MIND_IT.search(text) is not None)
 
 
@@ -125,9 +133,13 @@ def asks_after_payoff(text: str) -> bool:
 # "把我的资料都删了", "你们存了我哪些东西", "还清之后我啲个人资料可唔可以删除": personal data kept and its deletion
 # (not the credit record, which is `asks_after_payoff`).
 _PERSONAL_DATA = re.compile(
-    r"(?:个人)?(?:资料|个人信息|数据|隐私|\bdata\b|身份证(?:号)?|联系人)[^。？?!！]{0,12}(?:删|清除|销毁|delete|保留|留底|留着|保存|存着|keep)"
-    r"|(?:删|清除|销毁|delete)[^。？?!！]{0,8}(?:资料|个人信息|数据|\bdata\b|身份证|手机号|联系人)"
-    r"|(?:存|留|保存|keep|记)(?:了|住|着)?(?:我)?(?:的)?(?:哪些|什么|啲咩|咩|乜嘢|多少)(?:个人)?(?:资料|信息|数据|东西|\bdata\b)"
+    r"(?:个人)?(?:资料|个人信息|数据|隐私|"
+    + latin_word("data")
+    + r"|身份证(?:号)?|联系人)[^。？?!！]{0,12}(?:删|清除|销毁|delete|保留|留底|留着|保存|存着|keep)"
+    r"|(?:删|清除|销毁|delete)[^。？?!！]{0,8}(?:资料|个人信息|数据|" + latin_word("data") + r"|身份证|手机号|联系人)"
+    r"|(?:存|留|保存|keep|记)(?:了|住|着)?(?:我)?(?:的)?(?:哪些|什么|啲咩|咩|乜嘢|多少)(?:个人)?(?:资料|信息|数据|东西|"
+    + latin_word("data")
+    + r")"
     r"|(?:资料|个人信息|数据)(?:会不会|会|有没有)?(?:被)?(?:卖|泄露|外泄|给别人|给第三方)"
     # "刚才你们记录的困难情况（流产那个），以后可以删除吗": a hardship record is personal data too
     r"|(?:困难|情况|流产|病情|生病|住院|离婚|失业)[^。？?!！]{0,10}(?:记录|登记|这些|那个)[^。？?!！]{0,20}(?:删|清除|销毁|去掉)"

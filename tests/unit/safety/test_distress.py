@@ -129,7 +129,7 @@ def test_a_practical_question_after_despair_is_crisis(context: tuple[str, ...], 
 
 
 def test_the_context_is_what_raises_it() -> None:
-    context, text = CONTEXT_CRISIS[0]
+    context, text = CONTEXT_CRISIS[1]
     assert assess_distress(text).level == "none"
     result = assess_distress(text, context)
     assert result.level == "crisis"
@@ -137,18 +137,18 @@ def test_the_context_is_what_raises_it() -> None:
 
 
 def test_calm_context_does_not_raise_an_innocent_question() -> None:
-    _, text = CONTEXT_CRISIS[0]
+    _, text = CONTEXT_CRISIS[1]
     assert assess_distress(text, ("你好", "我想问一下这个月的账单")).level == "none"
 
 
 def test_blank_context_messages_are_ignored() -> None:
-    _, text = CONTEXT_CRISIS[0]
+    _, text = CONTEXT_CRISIS[1]
     assert assess_distress(text, ("", "   ")) == assess_distress(text)
 
 
 def test_a_passed_model_gives_the_same_verdict() -> None:
     model = load_model("distress")
-    context, text = CONTEXT_CRISIS[0]
+    context, text = CONTEXT_CRISIS[1]
     for args in ((text, ()), (text, context), (CRISIS["plan"][0], ()), (NOT_CRISIS["hyperbole"][0], ())):
         assert assess_distress(*args, model=model) == assess_distress(*args)
 
@@ -246,3 +246,14 @@ def test_lexicon_errors_are_reported(tmp_path: Path) -> None:
     lex = lexicon._load(ok)
     full = lex.crisis[0][1].full
     assert full is not None and full.search("想去死")  # {0,2} is a quantifier, not a macro
+
+
+@pytest.mark.parametrize("text", ["再这样下去我只能去跳钱塘江了哈哈哈", "我想跳黄浦江", "跳到河里去算了"])
+def test_jumping_into_a_named_river_is_a_method_even_said_as_a_joke(text: str) -> None:
+    # A joke about a method is asked about (the crisis question), not let pass: when in doubt, crisis.
+    assert assess_lexicon(text).level == "crisis"
+
+
+@pytest.mark.parametrize("text", ["跳槽到河南去了", "周末去跳广场舞", "电视剧里的女主跳钱塘江了"])
+def test_other_jumps_and_rivers_are_not_a_method(text: str) -> None:
+    assert assess_lexicon(text).level == "none"
