@@ -139,7 +139,7 @@ def identity_verdict(text: str, asked: bool, *, helper: bool = False, asked_abou
     if asked:
         if _NOT_HOLDER.search(text) or _DISOWNS.search(text):
             return "third_party"
-        if _IS_HOLDER.search(text.strip().lower()):
+        if confirms_holder(text):
             return "confirmed"
         if STRANGER.search(asked_about):
             return "third_party"

@@ -594,6 +594,7 @@ def test_an_amount_said_roughly_covers_a_range(text: str, rough: Optional[tuple[
         ("能不能先还一半 剩下的下个月还", True),
         ("这个月先还一半，下个月再还一半", True),
         ("刚才说的那个 先还一半 还能办吗", True),
+        ("我今天先还1500，剩下1500下个月再还", True),
         ("已经还了一半了", False),
         ("一半以上的人都这样", False),
     ],

@@ -936,3 +936,11 @@ def test_a_holiday_granted_then_only_thanks_is_kept_by_a_person_not_lost() -> No
     handoff = next(c for c in closing.commands if isinstance(c, RequestHandoff))
     assert handoff.reason is HandoffReason.DEFERRAL and "暂缓60天" in handoff.summary
     assert closing.reply == texts.holiday_only(60)
+
+
+@pytest.mark.parametrize("said", ["你好，我这个3000能不能先还一半？", "我今天先还1500，剩下1500下个月再还"])
+def test_half_of_the_balance_named_now_and_the_rest_later_is_two_equal_installments(said: str) -> None:
+    b = DEMO_BORROWERS[2]  # owes 3,000
+    offer = step(State(), Said("promise_to_pay", said), Account(b.balance, b.policy, TODAY, False, ReminderOutlook(True)))
+    assert offer.pending == "plan_confirm" and offer.state.draft is not None, offer.reply.text
+    assert (offer.state.draft["amount"], offer.state.draft["count"], offer.state.draft["first_date"]) == ("1500.00", 2, TODAY.isoformat())

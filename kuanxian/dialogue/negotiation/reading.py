@@ -83,8 +83,10 @@ def _absorb(state: State, said: Said, account: Account) -> State:
         return replace(state, holiday_days=30 * months)
     if amount is None and count is None and parse.lump_sum(text):
         count = 1
-    if amount is None and count is None and parse.half_now_rest_later(text):
-        # "先还一半 剩下的下个月还": two installments, the first today, the second a month on.
+    halves = amount is None or amount == account.balance or amount * 2 == account.balance
+    if count is None and halves and parse.half_now_rest_later(text):
+        # "先还一半 剩下的下个月还", "我这个3000能不能先还一半", "今天先还1500，剩下1500下个月再还": two installments,
+        # the first today, the second a month on.
         return replace(state, amount=None, count=2, first_date=today.isoformat(), day_of_month=None)
     if amount is None and count is None and parse.longest_term(text):
         count = account.policy.max_term_months  # "那就按最长的来": the longest the policy allows
