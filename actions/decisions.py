@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.hardship import record_consent
-from actions.runtime import Context, Events, KuanxianAction, command, say, text_of
+from actions.runtime import Context, Events, KuanxianAction, command, draft_on_the_table, say, text_of
 from kuanxian.commands import RequestHandoff
 from kuanxian.dialogue.negotiation import State, agree_command, start_income_check, summary_details
 from kuanxian.dialogue.outlook import reminder_outlook
@@ -184,6 +184,11 @@ class ActionHandleThank(KuanxianAction):
         if _yes_in_passing(tracker):
             return await ActionHandleAffirm().act(dispatcher, tracker, context)
         say(dispatcher, account_texts.you_are_welcome())
+        if context is not None and context.plan is None and draft_on_the_table(tracker):
+            # "好，这样我就解脱一点了，谢谢你" after an answer in between: the plan offered is still waiting for a yes,
+            # said in a line (never agreed on a thank-you alone).
+            say(dispatcher, plan_texts.draft_still_open())
+            return [SlotSet("pending_offer", "plan_confirm")]
         return []
 
 

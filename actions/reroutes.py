@@ -68,6 +68,9 @@ HOLIDAY_TALK = UNSURE | {
     "action_handle_thank",
     AFFIRM,
     "action_answer_consequences",
+    # "那停完了以后 是从什么时候开始还", "缓完之后每个月要还好多": about the plan after the holiday
+    "action_answer_due_date",
+    "action_answer_balance",
 }
 # What still decides over "reminders back on" said after a stop.
 _KEEPS_OWN_WHEN_STOPPED = frozenset(
@@ -87,7 +90,7 @@ _WANTS_PERSON = re.compile(
 _ABOUT_CONTACT = re.compile(r"提醒|消息|信息|短信|通知|推送|发|联系|打扰|打电话|电话|催|骚扰|找我|别烦|响|弹|关|停")
 # Words that ask for a plan in so many words: with them, a figure in a questioned debt may still be an offer.
 _PLAN_WORDS = re.compile(r"分期|分\s*[0-9一二两三四五六七八九十]+\s*(?:期|个月)|每(?:个)?月|计划|方案")
-_ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月")
+_ABOUT_THE_HOLIDAY = re.compile(r"暂缓|缓的|停的|这段时间|这俩月|这两个月|这几个月|停完|缓完|暂缓完|停了以后|缓了以后")
 
 
 @dataclass(frozen=True)

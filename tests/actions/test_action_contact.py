@@ -697,3 +697,21 @@ async def test_the_day_of_the_plan_on_the_table_taken_with_a_reminder_asked_agre
 async def test_true_or_false_about_calls_to_work_and_posts_is_the_fears_answered(chat: Chat) -> None:
     turn = await chat.send("还有 我同事说你们会打电话到单位 还会发朋友圈曝光 真的假的", "ask_collection_practices")
     assert "不会" in turn.text and ("单位" in turn.text or "同事" in turn.text or "公开" in turn.text), turn.text
+
+
+async def test_thanks_after_an_answer_in_between_points_back_to_the_plan_still_waiting(chat: Chat) -> None:
+    await chat.send("每个月还1000行吗", "propose_installment")
+    await chat.send("这几个月能不能别天天提醒了", "stop_contact")
+    thanks = await chat.send("好，这样我就放心一点了，谢谢你", "thank")
+    assert thanks.commands == [], "a thank-you alone never agrees a plan"
+    assert "确认" in thanks.text and thanks.slots["pending_offer"] == "plan_confirm", thanks.text
+
+
+async def test_a_question_about_after_the_holiday_granted_is_about_the_plan_not_the_old_due_date(chat: Chat) -> None:
+    await chat.send("我做了个手术 这两个月没收入", "disclose_hardship")
+    await chat.send("可以 你就记上", "affirm")
+    granted = await chat.send("能不能先停一停 过两个月再还", "request_deferral")
+    assert "暂缓" in granted.text, granted.text
+    after = await chat.send("那停完了以后 是从什么时候开始还 是要一次都还上吗", "ask_due_date")
+    assert "下一个还款日" not in after.text and "暂缓" in after.text, after.text
+    assert "共1期" not in after.text, "asked whether it must be paid at once, not offering to"

@@ -630,3 +630,17 @@ def test_short_of_money_on_a_day_is_not_an_amount_refused() -> None:
 def test_a_sum_promised_at_signing_questions_the_debt() -> None:
     assert parse.says_dispute("为什么是5350？借的时候说好利息一共200的")
     assert not parse.says_dispute("那就按说好的200来")
+
+
+@pytest.mark.parametrize("text, closing", [("好 谢谢你哈 🙏", True), ("好的谢谢！！", True), ("谢谢 我再想想", False), ("好", False)])
+def test_a_message_that_only_closes_the_talk(text: str, closing: bool) -> None:
+    assert parse.closes(text) is closing
+
+
+def test_waiting_until_a_month_then_talking_again_defers_the_plan() -> None:
+    assert parse.defers_plan("好 谢谢你 那我就等三月份再说")
+
+
+def test_asking_whether_it_must_be_paid_at_once_is_not_offering_to() -> None:
+    assert not parse.lump_sum("那停完了以后 是从什么时候开始还 是要一次都还上吗")
+    assert parse.lump_sum("缓完以后我争取一次还清")

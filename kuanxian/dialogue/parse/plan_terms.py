@@ -68,9 +68,14 @@ def pays_it_all_later(text: str) -> bool:
     return lump_sum(text) and _NO_PLAN.search(text) is not None
 
 
+# "是要一次都还上吗", "是不是得一次还清": whether it must be paid at once, asked, not offered.
+_MUST_IT = re.compile(r"是(?:不是)?(?:要|得)|要不要|得不得|是不是")
+
+
 def lump_sum(text: str) -> bool:
-    """ "缓完以后我争取一次还清": paying the rest at once; not "要一次还清，还是可以分期？" (a question)."""
-    return _LUMP_SUM.search(text) is not None and "还是" not in text
+    """ "缓完以后我争取一次还清": paying the rest at once; not "要一次还清，还是可以分期？" or "是要一次都还上吗"
+    (questions)."""
+    return _LUMP_SUM.search(text) is not None and "还是" not in text and _MUST_IT.search(text) is None
 
 
 # "不对 是每月15号 …10号卡里没钱的": short of money on a day, which moves the day, not the amount.
