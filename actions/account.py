@@ -61,6 +61,13 @@ class ActionAnswerBalance(_Answer):
     def name(self) -> str:
         return "action_answer_balance"
 
+    async def act_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Context) -> Events:
+        events = await super().act_for(dispatcher, tracker, context)
+        if context.plan is None and not draft_on_the_table(tracker) and parse.asks_due_date(text_of(tracker)):
+            # "你给我说我到底欠多少钱 几号该还": both questions answered, the amount first.
+            say(dispatcher, texts.due_date(context.borrower, context.today, None))
+        return events
+
 
 class ActionAnswerDueDate(_Answer):
     compose = staticmethod(lambda c: texts.due_date(c.borrower, c.today, c.plan))  # type: ignore[assignment]

@@ -229,6 +229,9 @@ class ActionResumeContact(BorrowerAction):
         if intent_of(tracker) != "resume_contact" and parse.fears_forgetting(text) and not parse.wants_reminders_back(text):
             say(dispatcher, texts.offer_resume())
             return [SlotSet("pending_offer", "resume_offer"), SlotSet("misunderstood", 0.0)]
+        if parse.says_stop(text) and not parse.wants_reminders_back(text):
+            # "电话也别打，我耳朵背" heard as "turn them back on": the words ask for less contact, never more.
+            return await ActionStopContact().act_for(dispatcher, tracker, context)
         return resume(dispatcher, context, text)
 
 

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.contact import ActionOpenDispute
+from actions.contact import ActionOpenDispute, ActionStopContact
 from actions.runtime import Context, Events, KuanxianAction, awaiting_person, command, say, text_of
 from kuanxian.commands import RequestHandoff
 from kuanxian.dialogue.negotiation import State, summary_details
@@ -29,6 +29,7 @@ _MORE_TIME = re.compile(r"宽限|缓|停.{0,3}(?:几|一|两|三|个)|延期|晚
 
 
 _ABOUT_REMINDERS = re.compile(r"发消息|发短信|提醒|催|天天发|老发|一直发|消息轰炸")
+_ASKS_NO_MESSAGES = re.compile(r"(?:消息|短信|信息|提醒)[^。！？?]{0,6}(?:别|不要|莫|甭|停)|(?:别|不要|莫|甭)(?:再)?(?:给我)?发")
 _NO_CALLS = re.compile(r"(?:别|不要|莫|甭)(?:给我|再)?打(?:电话|了)")
 # A complaint a person must look at, whatever else it says: someone else contacted, threats, abuse, exposure.
 SERIOUS_COMPLAINT = re.compile(r"邻居|家人|家里|父母|爸妈|同事|单位|领导|朋友|通讯录|威胁|骂|侮辱|曝光|上门|打电话给(?!我)|报警|违法|投诉")
@@ -79,7 +80,12 @@ class ActionHandleComplaint(KuanxianAction):
         return "action_handle_complaint"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, context: Optional[Context]) -> Events:
+        from kuanxian.dialogue import parse
+
         text = text_of(tracker)
+        if context is not None and parse.says_stop(text) and _ASKS_NO_MESSAGES.search(text) and not SERIOUS_COMPLAINT.search(text):
+            # "你们这个消息能不能别发了，我孙子天天拿我手机耍": the messages stopped, as asked (not a complaint to hand on).
+            return await ActionStopContact().act_for(dispatcher, tracker, context)
         if _NO_CALLS.search(text) and not SERIOUS_COMPLAINT.search(text):
             # "好 就这样 别打电话 宝宝睡觉": we never call; said so, no complaint handed on.
             say(dispatcher, texts.no_calls())

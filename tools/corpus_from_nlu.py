@@ -34,7 +34,7 @@ ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 # Intents whose examples are ordinary, calm messages for the distress check.
 NOT_FOR_DISTRESS = {"express_distress", "disclose_hardship", "complain", "cant_afford"}
 # Script batches kept out of n03, so whole conversations can still be scored on unseen wording.
-SCRIPT_HOLDOUT = ("c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30")
+SCRIPT_HOLDOUT = ("c21", "c22", "c23", "c24", "c25", "c26", "c27", "c28", "c29", "c30", "c31", "c32")
 SOURCES = {
     "n01": ("data/nlu", "*.yml", "the project team's NLU training examples (data/nlu)"),
     "n02": ("data/nlu/independent", "u*.yml", "the independent NLU batches (data/nlu/independent)"),

@@ -715,3 +715,21 @@ async def test_a_question_about_after_the_holiday_granted_is_about_the_plan_not_
     after = await chat.send("那停完了以后 是从什么时候开始还 是要一次都还上吗", "ask_due_date")
     assert "下一个还款日" not in after.text and "暂缓" in after.text, after.text
     assert "共1期" not in after.text, "asked whether it must be paid at once, not offering to"
+
+
+async def test_how_much_and_which_day_asked_together_are_both_answered(db: Database) -> None:
+    turn = await Chat("demo-002").send("哦 机器也行 那你给我说我到底欠多少钱 几号该还", "ask_balance")
+    assert "5,350.00元" in turn.text and "还款日" in turn.text, turn.text
+
+
+async def test_no_calls_heard_as_reminders_back_on_turns_nothing_on(chat: Chat) -> None:
+    await chat.send("别再给我发提醒了", "stop_contact")
+    turn = await chat.send("电话也别打，我耳朵背，听不清，打了也白打", "resume_contact")
+    assert not any(isinstance(c, OptIn) for c in turn.commands), turn.commands
+    assert "恢复" not in turn.text or "发送“恢复提醒”" in turn.text, turn.text
+
+
+async def test_messages_asked_to_stop_inside_a_complaint_are_stopped(chat: Chat) -> None:
+    turn = await chat.send("你们这个消息能不能别发了，我孙子天天拿我手机耍，看见了回去跟他妈一说，全家都知道了", "complain")
+    assert any(isinstance(c, OptOut) for c in turn.commands), turn.commands
+    assert not any(isinstance(c, RequestHandoff) for c in turn.commands)

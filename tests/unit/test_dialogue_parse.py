@@ -644,3 +644,10 @@ def test_waiting_until_a_month_then_talking_again_defers_the_plan() -> None:
 def test_asking_whether_it_must_be_paid_at_once_is_not_offering_to() -> None:
     assert not parse.lump_sum("那停完了以后 是从什么时候开始还 是要一次都还上吗")
     assert parse.lump_sum("缓完以后我争取一次还清")
+
+
+@pytest.mark.parametrize(
+    "text, asked", [("我到底欠多少钱 几号该还", True), ("最晚哪天要还", True), ("还款日是几号", True), ("我15号还", False)]
+)
+def test_the_due_date_asked(text: str, asked: bool) -> None:
+    assert parse.asks_due_date(text) is asked

@@ -61,6 +61,16 @@ def asks_balance(text: str) -> bool:
     return _BALANCE.search(text) is not None
 
 
+# "几号该还", "最晚哪天要还", "还款日是哪天": the due date asked.
+_DUE_DATE = re.compile(
+    r"(?:几号|哪天|哪一天|什么时候|啥时候|几时)(?:该|要|得|必须|之前)?(?:还|交|扣)|还款日(?:是)?(?:几号|哪天|什么时候)|最晚(?:几号|哪天|什么时候)"
+)
+
+
+def asks_due_date(text: str) -> bool:
+    return _DUE_DATE.search(text) is not None
+
+
 # "会不会有人上门？", "会不会给我国内的爸妈打电话", "会不会爆通讯录": a fear of collection practices, asked.
 _FEAR = re.compile(
     r"(?:会不会|会|是不是|还会|不会)[^。!！]{0,6}(?:上门|找上门|来家里|到家里|爆通讯录|曝光|发到网上|公开)"
