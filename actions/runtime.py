@@ -106,8 +106,12 @@ def borrower_id_of(tracker: Tracker) -> Optional[str]:
 
 
 def text_of(tracker: Tracker) -> str:
+    """The Borrower's words, traditional characters read as simplified ones ("還款日改成10號" is "还款日改成10号"), so every
+    reading of them (kuanxian.dialogue.parse) sees one script; a button payload ("/affirm") is no words."""
+    from kuanxian.safety.text import to_simplified
+
     text = (tracker.latest_message or {}).get("text") or ""
-    return "" if text.startswith("/") else text
+    return "" if text.startswith("/") else to_simplified(text)
 
 
 def awaiting_person(tracker: Tracker) -> bool:

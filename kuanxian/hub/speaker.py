@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from kuanxian import notices
 from kuanxian.domain.message import Message, SenderType
 from kuanxian.safety.identity import assess_speaker
+from kuanxian.safety.text import to_simplified
 from kuanxian.storage import messages as message_store
 
 __all__ = [
@@ -74,7 +75,10 @@ _DISOWNS = re.compile(r"(?:不|唔)关我(?:的)?事|(?:跟|同|和)我(?:没|�
 
 # The holder taking the phone back after someone else typed ("你好 我是王 刚才是我孙子打的字", "手机还给我了"): the
 # holder once more.
-_KIN_HELPER = r"(?:孙子|孙女|外孙女?|儿子|女儿|闺女|老伴|老公|老婆|爱人|媳妇|侄子|侄女|家里人|亲戚|朋友|同事|邻居|别人|个仔|个女)"
+_KIN_HELPER = (
+    r"(?:孙子|孙女|外孙女?|儿子|女儿|闺女|老伴|老公|老婆|爱人|媳妇|先生|太太|丈夫|妻子|孩子|小孩|娃|那口子|侄子|侄女|家里人|亲戚|朋友|同事"
+    r"|邻居|别人|个仔|个女)"
+)
 _HANDS_BACK = re.compile(
     r"(?:刚才|刚刚|前面|头先|之前)(?:那些|的话|的字|的消息)?(?:是|系)?(?:我(?:的|个)?)?"
     + _KIN_HELPER
@@ -83,11 +87,14 @@ _HANDS_BACK = re.compile(
     r"|(?:现在|这会儿|而家|宜家)(?:是|系|换)(?:我)?(?:本人|自己)|(?:现在|这会儿|而家)(?:是|系)我(?:在)?(?:打|讲|说)"
 )
 # Only a claim ("我是本人"): asked the identity question first.
-_CLAIMS_HOLDER = re.compile(r"我(?:才)?是(?:账户|这个账户的?)?本人|我就是借款人|我系本人|我(?:就)?是(?:账户)?(?:持有人|借款的人)")
+_CLAIMS_HOLDER = re.compile(
+    r"我(?:才)?是(?:账户|这个账户的?)?本人|是我本人|我就是借款人|我系本人|我(?:就)?是(?:账户)?(?:持有人|借款的人)|我自己(?:来)?跟你(?:谈|说|讲)"
+)
 
 
 def hands_back(text: str) -> str:
     """ "back": the phone handed back, said in so many words; "claim": only "我是本人"; "" otherwise."""
+    text = to_simplified(text)
     if _NOT_HOLDER.search(text):
         return ""
     if _HANDS_BACK.search(text):
@@ -97,6 +104,7 @@ def hands_back(text: str) -> str:
 
 def confirms_holder(text: str) -> bool:
     """A yes to "您是这个贷款账户的本人吗？"."""
+    text = to_simplified(text)
     return _NOT_HOLDER.search(text) is None and _DISOWNS.search(text) is None and _IS_HOLDER.search(text.strip().lower()) is not None
 
 

@@ -733,3 +733,12 @@ async def test_messages_asked_to_stop_inside_a_complaint_are_stopped(chat: Chat)
     turn = await chat.send("你们这个消息能不能别发了，我孙子天天拿我手机耍，看见了回去跟他妈一说，全家都知道了", "complain")
     assert any(isinstance(c, OptOut) for c in turn.commands), turn.commands
     assert not any(isinstance(c, RequestHandoff) for c in turn.commands)
+
+
+async def test_a_new_day_asked_in_traditional_characters_moves_the_plan_and_is_no_dispute(db: Database) -> None:
+    chat = Chat("demo-003")
+    await chat.send("每月300，分10期，每月28號還", "propose_installment")
+    moved = await chat.send("我想把每月的還款日改成10號，金額和期數都不變，可以嗎？", "nlu_fallback")
+    assert moved.slots["pending_offer"] == "plan_confirm" and "10日" in moved.text, moved.text
+    fee = await chat.send("改日子會不會多收錢？", "dispute_debt")
+    assert not any(isinstance(c, OpenDispute) for c in fee.commands), fee.commands

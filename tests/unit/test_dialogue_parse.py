@@ -651,3 +651,8 @@ def test_asking_whether_it_must_be_paid_at_once_is_not_offering_to() -> None:
 )
 def test_the_due_date_asked(text: str, asked: bool) -> None:
     assert parse.asks_due_date(text) is asked
+
+
+def test_pay_told_is_not_a_loan_paid_out_short() -> None:
+    assert not parse.says_dispute("白天超市晚上分拣 孩子还得有人管 一个月到手就那么点 唉 我就是唠叨两句")
+    assert parse.says_dispute("我借的时候到手就4800 你们咋写5000")
