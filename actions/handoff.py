@@ -29,6 +29,7 @@ _MORE_TIME = re.compile(r"宽限|缓|停.{0,3}(?:几|一|两|三|个)|延期|晚
 
 
 _ABOUT_REMINDERS = re.compile(r"发消息|发短信|提醒|催|天天发|老发|一直发|消息轰炸")
+_ONLY_JOKING = re.compile(r"开玩笑|别当真|说着玩|逗你(?:玩)?的|瞎说的|随口说说")
 _ASKS_NO_MESSAGES = re.compile(r"(?:消息|短信|信息|提醒)[^。！？?]{0,6}(?:别|不要|莫|甭|停)|(?:别|不要|莫|甭)(?:再)?(?:给我)?发")
 _NO_CALLS = re.compile(r"(?:别|不要|莫|甭)(?:给我|再)?打(?:电话|了)")
 # A complaint a person must look at, whatever else it says: someone else contacted, threats, abuse, exposure.
@@ -83,6 +84,14 @@ class ActionHandleComplaint(KuanxianAction):
         from kuanxian.dialogue import parse
 
         text = text_of(tracker)
+        if context is not None and _ONLY_JOKING.search(text) and not SERIOUS_COMPLAINT.search(text):
+            # "开玩笑的老弟 别当真啊 我好着呢 别给我整那些热线": a dark joke taken back, no complaint to hand on; the matter in
+            # hand goes on.
+            from actions.session import resume_negotiation
+            from kuanxian.replies import account as account_texts
+
+            say(dispatcher, account_texts.back_to_business())
+            return resume_negotiation(dispatcher, tracker, context)
         if context is not None and parse.says_stop(text) and _ASKS_NO_MESSAGES.search(text) and not SERIOUS_COMPLAINT.search(text):
             # "你们这个消息能不能别发了，我孙子天天拿我手机耍": the messages stopped, as asked (not a complaint to hand on).
             return await ActionStopContact().act_for(dispatcher, tracker, context)

@@ -742,3 +742,9 @@ async def test_a_new_day_asked_in_traditional_characters_moves_the_plan_and_is_n
     assert moved.slots["pending_offer"] == "plan_confirm" and "10日" in moved.text, moved.text
     fee = await chat.send("改日子會不會多收錢？", "dispute_debt")
     assert not any(isinstance(c, OpenDispute) for c in fee.commands), fee.commands
+
+
+async def test_a_dark_joke_taken_back_heard_as_a_complaint_is_not_handed_on(chat: Chat) -> None:
+    turn = await chat.send("开玩笑的老弟 别当真啊 冰冻得老厚了 我好着呢 别给我整那些热线", "complain")
+    assert not any(isinstance(c, RequestHandoff) for c in turn.commands), turn.commands
+    assert "投诉" not in turn.text and "转接" not in turn.text, turn.text
