@@ -188,19 +188,15 @@ def _names_a_day(turn: Turn) -> bool:
     return found is not None and found.date is not None
 
 
-_A_DAY = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]")
-
-
 def _names_the_drafts_day(turn: Turn) -> bool:
-    """ "5号就5号": the day of the plan on the table, said back."""
+    """ "5号就5号": the day of the plan on the table, said back (read as a date, as a promise's is)."""
     from kuanxian.dialogue.negotiation import State
-    from kuanxian.money import cn_to_int
 
     draft = State.from_slot(turn.tracker.get_slot("negotiation")).draft
-    if not draft or not draft.get("first_date"):
+    if not draft or not draft.get("first_date") or turn.context is None:
         return False
-    day = int(str(draft["first_date"])[-2:])
-    return any(cn_to_int(m.group(1)) == day for m in _A_DAY.finditer(turn.text))
+    found = parse.promise_date(turn.text, turn.context.today)
+    return found is not None and found.date is not None and found.date.day == int(str(draft["first_date"])[-2:])
 
 
 def _names_new_terms(turn: Turn) -> bool:

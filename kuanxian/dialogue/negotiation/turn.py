@@ -116,10 +116,10 @@ def step(state: State, said: Said, account: Account) -> Step:
         new = replace(state, draft=_draft(decision, state, account), asked="confirm", asked_times=0)
         return Step(texts.longest_term(account.policy.max_term_months, decision, account.today), new, "plan_confirm")
     fp = _fingerprint(decision)
+    on_the_table = bool(before.draft) and fp == draft_fingerprint(before.draft or {})
     if (
-        before.draft
+        on_the_table
         and (decision.outcome == "accept" or not _names_terms(said.text, account.today))
-        and fp == draft_fingerprint(before.draft)
         and state.offers.get(fp, 0) < MAX_OFFERS
         and parse.asks_question(said.text)
         and not refused
@@ -132,7 +132,6 @@ def step(state: State, said: Said, account: Account) -> Step:
         return Step(texts.plan_answer(decision.plan, account.today), new, "plan_confirm")
     # The Borrower named the plan on the table themselves ("行吧，那就12期"); terms the policy only counters with the
     # same plan again ("每月100" once more) are not a yes to it.
-    on_the_table = before.draft and _fingerprint(decision) == draft_fingerprint(before.draft)
     restated = on_the_table and decision.outcome == "accept"
     plainly = not parse.asks_question(said.text) and not parse.objects(said.text)
     # "5号就5号 到时候你给额说一声" with the countered plan on the table: its day taken, no new amount or count, so a yes.

@@ -15,7 +15,8 @@ _N = r"([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}|半|俩|仨
 
 
 # "能不能等一等，等工钱要回来了我就还", "过了春节行不行": a wait asked for, of no stated length, in so many words.
-_WAIT = r"等一等|缓一缓|等(?:工钱|工资|货款|钱|款|赔偿|保险)(?:要|拿|发|结|到|下来|回来)|(?:过了|过完)春节|春节(?:过后|以后|之后)"
+_AFTER_FESTIVAL = r"(?:过了|过完)春节|春节(?:过后|以后|之后)"
+_WAIT = r"等一等|缓一缓|等(?:工钱|工资|货款|钱|款|赔偿|保险)(?:要|拿|发|结|到|下来|回来)|" + _AFTER_FESTIVAL
 _WAIT_RE = re.compile(_WAIT)
 
 
@@ -53,7 +54,7 @@ SPRING_FESTIVAL = {
 }
 
 
-_AFTER_NEW_YEAR = re.compile(r"过完年|过了年|年后|春节后|过年以后|过年后|正月十五|元宵|(?:过了|过完)春节|春节(?:过后|以后|之后)")
+_AFTER_NEW_YEAR = re.compile(r"过完年|过了年|年后|春节后|过年以后|过年后|正月十五|元宵|" + _AFTER_FESTIVAL)
 
 
 def _after_new_year(text: str, today: date) -> Optional[int]:
